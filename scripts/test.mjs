@@ -1,0 +1,102 @@
+// `npm test`: type-check and build, then every test — Node (node:test), browser (Web Test Runner in
+// the system Chromium) and end to end (playwright-core) — and one closing "N passed, N failed" line.
+// Usage: node scripts/test.mjs [node|browser|e2e ...]   (default: all)
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { INSTALL_HINT, findChrome } from './chrome.mjs';
+import { findPostgres } from './postgres.mjs';
+
+const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
+const NODE_PACKAGES = ['core', 'gateway'];
+const stages = process.argv.slice(2).length ? process.argv.slice(2) : ['node', 'browser', 'e2e'];
+const totals = { passed: 0, failed: 0, skipped: 0 };
+
+function listTests(dir, predicate) {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir).flatMap((entry) => {
+    const full = path.join(dir, entry);
+    if (statSync(full).isDirectory()) return entry === 'node_modules' ? [] : listTests(full, predicate);
+    return predicate(full) ? [path.relative(root, full)] : [];
+  });
+}
+
+function run(command, args, env = {}) {
+  return new Promise((resolve) => {
+    let output = '';
+    const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    child.stdout.on('data', (chunk) => { output += chunk; process.stdout.write(chunk); });
+    child.stderr.on('data', (chunk) => { output += chunk; process.stderr.write(chunk); });
+    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+  });
+}
+
+function count(output, pattern) {
+  return [...output.matchAll(pattern)].reduce((sum, match) => sum + Number(match[1]), 0);
+}
+
+function addNodeCounts(output) {
+  totals.passed += count(output, /^ℹ pass (\d+)$/gm);
+  totals.failed += count(output, /^ℹ fail (\d+)$/gm);
+  totals.skipped += count(output, /^ℹ (?:skipped|todo) (\d+)$/gm);
+}
+
+let failedStage = false;
+const header = (text) => console.log(`\n=== ${text} ===`);
+
+const needsBrowser = stages.some((s) => s === 'browser' || s === 'e2e');
+const chrome = findChrome();
+if (needsBrowser && !chrome) {
+  console.error(INSTALL_HINT);
+  process.exit(1);
+}
+if (chrome) process.env.CHROME_PATH = chrome;
+
+header('type-check and build (tsc -b, rollup)');
+if ((await run('npx', ['tsc', '-b'])).code !== 0) process.exit(1);
+if ((await run('npx', ['rollup', '-c', '--silent'])).code !== 0) process.exit(1);
+
+const postgres = await findPostgres();
+const pgEnv = postgres ? { MOTCUA_TEST_PG_URL: postgres } : {};
+if (postgres) console.log(`PostgreSQL for tests: ${postgres}`);
+else console.log('\n*** skipped: no PostgreSQL — tests against a real PostgreSQL server will be skipped. ***\n*** Start one on 127.0.0.1:5432 (trust auth) or set MOTCUA_TEST_PG_URL to run them.    ***\n');
+
+if (stages.includes('node')) {
+  const files = [
+    ...NODE_PACKAGES.flatMap((name) => listTests(path.join(root, 'packages', name, 'test'), (f) => f.endsWith('.test.ts'))),
+    ...listTests(path.join(root, 'packages'), (f) => f.endsWith('.node.test.ts') && !NODE_PACKAGES.some((n) => f.includes(`/packages/${n}/`))),
+  ];
+  header(`Node tests (${files.length} files)`);
+  const result = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], pgEnv);
+  addNodeCounts(result.output);
+  if (result.code !== 0) failedStage = true;
+}
+
+if (stages.includes('browser')) {
+  header('Browser tests (Web Test Runner, Chromium)');
+  const result = await run('npx', ['web-test-runner', '--config', 'web-test-runner.config.mjs']);
+  // WTR prints e.g. "Chromium: |████| 5/5 test files | 40 passed, 0 failed, 1 skipped".
+  const last = [...result.output.matchAll(/(\d+) passed, (\d+) failed(?:, (\d+) skipped)?/g)].pop();
+  if (last) {
+    totals.passed += Number(last[1]);
+    totals.failed += Number(last[2]);
+    totals.skipped += Number(last[3] ?? 0);
+  }
+  if (result.code !== 0) failedStage = true;
+}
+
+if (stages.includes('e2e')) {
+  const files = listTests(path.join(root, 'e2e'), (f) => f.endsWith('.test.ts'));
+  if (files.length) {
+    header(`End-to-end tests (${files.length} files, playwright-core + Chromium)`);
+    const result = await run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], pgEnv);
+    addNodeCounts(result.output);
+    if (result.code !== 0) failedStage = true;
+  }
+}
+
+console.log('');
+if (!postgres) console.log('skipped: no PostgreSQL (the PostgreSQL variants of the gateway tests did not run)');
+console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
+process.exit(failedStage || totals.failed > 0 ? 1 : 0);
