@@ -1,0 +1,154 @@
+/**
+ * The wire protocol between a payment backend (the reference gateway, or a district's own) and the
+ * widgets. See DESIGN.md "Wire protocol": `GET {src}` returns a {@link PaymentResource};
+ * `GET {src}/events` streams `event: payment` with `id: <version>`; the counter channel
+ * `GET /api/counters/{counter}/events` streams `event: counter` with a {@link CounterState}.
+ */
+
+/** Every status a payment can have. */
+export const PaymentStatus = {
+  Pending: 'pending',
+  Paid: 'paid',
+  Underpaid: 'underpaid',
+  Expired: 'expired',
+  Cancelled: 'cancelled',
+} as const;
+export type PaymentStatus = (typeof PaymentStatus)[keyof typeof PaymentStatus];
+
+const PAYMENT_STATUSES: readonly string[] = Object.values(PaymentStatus);
+
+/** Final statuses never change again: a client keeps them whatever arrives later. */
+export const FINAL_PAYMENT_STATUSES: readonly PaymentStatus[] = ['paid', 'expired', 'cancelled'];
+
+/** Whether `status` is final (`paid`, `expired`, `cancelled`). `underpaid` is not: it can still become `paid`. */
+export function isFinalStatus(status: PaymentStatus): boolean {
+  return FINAL_PAYMENT_STATUSES.includes(status);
+}
+
+/** The collection account a payment is made to. */
+export interface PaymentBank {
+  /** The acquirer's 6-digit BIN (VietQR field 38.01.00). */
+  bin: string;
+  /** Account (or card) number. */
+  account: string;
+  /** Account holder, as the bank app will show it. */
+  accountName: string;
+}
+
+/** `GET {src}` → `200 application/json`. */
+export interface PaymentResource {
+  id: string;
+  /** The short payment code carried in the transfer memo, e.g. `MC7K2Q9XA`. */
+  code: string;
+  status: PaymentStatus;
+  /** Amount due, VND (integer). */
+  amount: number;
+  /** Amount received so far, VND (integer). */
+  amountPaid: number;
+  currency: 'VND';
+  /** The VietQR payload to render. */
+  qr: string;
+  bank: PaymentBank;
+  purpose: string;
+  dossier: string;
+  counter: string;
+  /** ISO 8601 instant after which the payment is expired. */
+  expiresAt: string;
+  /** ISO 8601 instant of the payment, or null. */
+  paidAt: string | null;
+  /** Increases on every change; a client ignores anything older than what it has. */
+  version: number;
+}
+
+/** What the prompt to rate the service carries (counter channel, `state: 'survey'`). */
+export interface SurveyPrompt {
+  /** Which question set to show (`counter` by default). */
+  surveyId: string;
+  /** One-time token that lets exactly one rating be stored for this dossier. */
+  token: string;
+  counter: string;
+  dossier?: string;
+  officer?: string;
+  /** Where to POST the rating (absolute or relative to the gateway). */
+  endpoint: string;
+  /** URL of the phone survey page carrying the token, for the survey QR. */
+  phoneUrl?: string;
+  expiresAt: string;
+}
+
+/** What the citizen screen at a counter shows: `event: counter`, `id: <version>`, `data: CounterState`. */
+export type CounterState =
+  | { state: 'idle'; counter: string; counterName?: string; version: number }
+  | { state: 'payment'; counter: string; counterName?: string; version: number; payment: PaymentResource; paymentSrc: string }
+  | { state: 'survey'; counter: string; counterName?: string; version: number; survey: SurveyPrompt; payment?: PaymentResource };
+
+/** `POST {endpoint}` body of a rating (with an `Idempotency-Key` header). */
+export interface SurveySubmission {
+  surveyId: string;
+  counter: string;
+  officer?: string;
+  dossier?: string;
+  token?: string;
+  /** Question id → chosen option value. Unanswered questions are absent. */
+  answers: Record<string, string>;
+  comment?: string;
+  /** Contact details, only when the citizen ticked the separate opt-in. */
+  contact?: string;
+  locale: string;
+  /** ISO 8601 instant the rating was made (not sent). */
+  submittedAt: string;
+}
+
+/** Every error response of the gateway: `{ error: { code, message } }`. */
+export interface ApiErrorBody {
+  error: { code: string; message: string };
+}
+
+/** Thrown by {@link parsePaymentResource} when a server answer is not a valid payment resource. */
+export class ProtocolError extends Error {
+  override name = 'ProtocolError';
+  constructor(
+    /** Machine-readable reason, e.g. `INVALID_RESOURCE`. */
+    readonly code: string,
+    message: string,
+    /** The field at fault, when there is one. */
+    readonly field?: string,
+  ) {
+    super(message);
+  }
+}
+
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isNonNegativeInteger = (value: unknown): value is number =>
+  typeof value === 'number' && Number.isSafeInteger(value) && value >= 0;
+
+/**
+ * Validates untrusted JSON as a {@link PaymentResource}. Throws {@link ProtocolError} naming the
+ * first field that is wrong, so a widget never acts on a half-valid answer.
+ *
+ * @example
+ * const payment = parsePaymentResource(await response.json());
+ */
+export function parsePaymentResource(value: unknown): PaymentResource {
+  const bad = (field: string, expected: string): never => {
+    throw new ProtocolError('INVALID_RESOURCE', `Payment resource field "${field}" must be ${expected}.`, field);
+  };
+  if (!isRecord(value)) return bad('(root)', 'an object');
+  for (const field of ['id', 'code', 'qr', 'purpose', 'dossier', 'counter', 'expiresAt'] as const) {
+    if (typeof value[field] !== 'string') bad(field, 'a string');
+  }
+  if (typeof value.status !== 'string' || !PAYMENT_STATUSES.includes(value.status)) bad('status', `one of ${PAYMENT_STATUSES.join(', ')}`);
+  if (!isNonNegativeInteger(value.amount) || value.amount === 0) bad('amount', 'a positive integer');
+  if (!isNonNegativeInteger(value.amountPaid)) bad('amountPaid', 'a non-negative integer');
+  if (value.currency !== 'VND') bad('currency', '"VND"');
+  if (!isNonNegativeInteger(value.version)) bad('version', 'a non-negative integer');
+  if (value.paidAt !== null && typeof value.paidAt !== 'string') bad('paidAt', 'a string or null');
+  if (Number.isNaN(Date.parse(value.expiresAt as string))) bad('expiresAt', 'an ISO 8601 date-time');
+  const bank = value.bank;
+  if (!isRecord(bank)) return bad('bank', 'an object');
+  for (const field of ['bin', 'account', 'accountName'] as const) {
+    if (typeof bank[field] !== 'string') bad(`bank.${field}`, 'a string');
+  }
+  return value as unknown as PaymentResource;
+}
