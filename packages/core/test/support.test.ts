@@ -1,0 +1,90 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import {
+  backoffDelay, defineElement, formatVnd, isFinalStatus, parsePaymentResource, ProtocolError, resolveLocale, type PaymentResource,
+} from '../src/index.js';
+
+describe('backoffDelay', () => {
+  it('should grow exponentially from the base and stop at the cap', () => {
+    const none = (n: number) => backoffDelay(n, { jitter: 'none' });
+    assert.deepEqual([0, 1, 2, 3, 4, 50, 10_000].map(none), [2000, 4000, 8000, 10000, 10000, 10000, 10000]);
+  });
+
+  it('should jitter within [cap/2, cap] by default and [0, cap] with full jitter', () => {
+    assert.equal(backoffDelay(0, { random: () => 0 }), 1000);
+    assert.equal(backoffDelay(0, { random: () => 0.999999 }), 2000);
+    assert.equal(backoffDelay(5, { jitter: 'full', random: () => 0 }), 0);
+    assert.equal(backoffDelay(5, { jitter: 'full', random: () => 0.5 }), 5000);
+    for (let i = 0; i < 100; i++) {
+      const d = backoffDelay(i % 7);
+      assert.ok(d >= 1000 && d <= 10000, String(d));
+    }
+  });
+
+  it('should treat a bad attempt number as the first attempt', () => {
+    assert.equal(backoffDelay(-3, { jitter: 'none' }), 2000);
+    assert.equal(backoffDelay(Number.NaN, { jitter: 'none' }), 2000);
+  });
+});
+
+describe('locale helpers', () => {
+  it('should resolve any English tag to en and everything else to vi', () => {
+    assert.deepEqual(['en', 'en-GB', 'EN', 'vi', 'vi-VN', '', null, undefined, 'fr', 'eng'].map(resolveLocale), ['en', 'en', 'en', 'vi', 'vi', 'vi', 'vi', 'vi', 'vi', 'vi']);
+  });
+
+  it('should format VND the Vietnamese way by default', () => {
+    const vi = formatVnd(50000).replace(/\s/g, ' ');
+    assert.match(vi, /^50\.000 ₫$/);
+    assert.match(formatVnd('1234567', 'en'), /1,234,567/);
+    assert.match(formatVnd(12345678901234n), /12\.345\.678\.901\.234/);
+  });
+});
+
+describe('wire protocol', () => {
+  const resource: PaymentResource = {
+    id: 'pay_1', code: 'MC7K2Q9XA', status: 'pending', amount: 50000, amountPaid: 0, currency: 'VND', qr: '000201...',
+    bank: { bin: '970415', account: '113366668888', accountName: 'UBND XA A' }, purpose: 'Le phi', dossier: 'H01.01-240101-0001',
+    counter: 'C1', expiresAt: '2026-11-22T10:00:00.000Z', paidAt: null, version: 1,
+  };
+
+  it('should accept a valid payment resource', () => {
+    assert.deepEqual(parsePaymentResource(JSON.parse(JSON.stringify(resource))), resource);
+  });
+
+  it('should reject a malformed resource naming the field', () => {
+    const cases: Array<[unknown, string]> = [
+      [null, '(root)'], [[], '(root)'], ['x', '(root)'],
+      [{ ...resource, status: 'done' }, 'status'], [{ ...resource, amount: '50000' }, 'amount'], [{ ...resource, amount: 0 }, 'amount'],
+      [{ ...resource, amountPaid: -1 }, 'amountPaid'], [{ ...resource, currency: 'USD' }, 'currency'], [{ ...resource, version: 1.5 }, 'version'],
+      [{ ...resource, expiresAt: 'soon' }, 'expiresAt'], [{ ...resource, bank: null }, 'bank'], [{ ...resource, bank: { bin: '970415' } }, 'bank.account'],
+      [{ ...resource, paidAt: 5 }, 'paidAt'], [{ ...resource, id: undefined }, 'id'],
+    ];
+    for (const [value, field] of cases) {
+      assert.throws(() => parsePaymentResource(value), (e: unknown) => e instanceof ProtocolError && e.code === 'INVALID_RESOURCE' && e.field === field, field);
+    }
+  });
+
+  it('should call paid, expired and cancelled final, and pending and underpaid not', () => {
+    assert.deepEqual(['pending', 'paid', 'underpaid', 'expired', 'cancelled'].map((s) => isFinalStatus(s as PaymentResource['status'])), [false, true, false, true, true]);
+  });
+});
+
+describe('defineElement', () => {
+  it('should be a no-op without a custom-element registry and never throw on a second copy', () => {
+    class A {}
+    class B {}
+    const tag = `x-motcua-test-${Math.random().toString(36).slice(2)}`;
+    const registry = (globalThis as { customElements?: unknown }).customElements;
+    if (!registry) {
+      assert.equal(defineElement(tag, A, '1'), false);
+      return;
+    }
+    class ElementA extends (globalThis as unknown as { HTMLElement: typeof Object }).HTMLElement {}
+    class ElementB extends (globalThis as unknown as { HTMLElement: typeof Object }).HTMLElement {}
+    assert.equal(defineElement(tag, ElementA, '1.0.0'), true);
+    assert.equal(defineElement(tag, ElementB, '2.0.0'), false);
+    assert.equal(defineElement(tag, ElementA, '1.0.0'), false);
+    void A;
+    void B;
+  });
+});

@@ -1,0 +1,186 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import { decodeVietQR, encodeVietQR, VietQRError, type VietQRInput } from '../src/index.js';
+import { readTlv } from '../src/tlv.js';
+import { obj, withCrc } from './helpers.js';
+
+const BASE: VietQRInput = { bin: '970415', account: '113366668888' };
+const rejects = (input: unknown, code: string, field?: string) =>
+  assert.throws(
+    () => encodeVietQR(input as VietQRInput),
+    (error: unknown) => error instanceof VietQRError && error.code === code && (field === undefined || error.field === field),
+    `${JSON.stringify(input, (_, v) => (typeof v === 'bigint' ? `${v}n` : v))} should fail with ${code}`,
+  );
+const beneficiary = (bin = '970415', account = '113366668888', service = 'QRIBFTTA') =>
+  obj('38', obj('00', 'A000000727') + obj('01', obj('00', bin) + obj('01', account)) + obj('02', service));
+
+describe('encodeVietQR', () => {
+  it('should emit root IDs in ascending order with 00 first and 63 last', () => {
+    const payload = encodeVietQR({
+      ...BASE, amount: 50000, purpose: 'MC7K2Q9XA LE PHI', billNumber: 'B1', mcc: '9399', merchantName: 'UBND XA A', merchantCity: 'HA NOI',
+    });
+    const ids = readTlv(payload, '').map((f) => f.id);
+    assert.deepEqual(ids, ['00', '01', '38', '52', '53', '54', '58', '59', '60', '62', '63']);
+    assert.deepEqual([...ids].sort(), ids);
+    assert.match(payload, /6304[0-9A-F]{4}$/);
+  });
+
+  it('should be static (11) without an amount and dynamic (12) with one, unless told otherwise', () => {
+    assert.ok(encodeVietQR(BASE).startsWith('000201010211'));
+    assert.ok(encodeVietQR({ ...BASE, amount: 1 }).startsWith('000201010212'));
+    assert.ok(encodeVietQR({ ...BASE, amount: 1, initiation: 'static' }).startsWith('000201010211'));
+    assert.ok(encodeVietQR({ ...BASE, initiation: 'dynamic' }).startsWith('000201010212'));
+    rejects({ ...BASE, initiation: 'later' }, 'INVALID_FIELD', 'initiation');
+  });
+
+  it('should carry currency 704 and country VN', () => {
+    const fields = new Map(readTlv(encodeVietQR(BASE), '').map((f) => [f.id, f.value]));
+    assert.equal(fields.get('53'), '704');
+    assert.equal(fields.get('58'), 'VN');
+  });
+
+  it('should take the amount as number, bigint or digit string, canonically', () => {
+    const expected = encodeVietQR({ ...BASE, amount: 50000 });
+    assert.equal(encodeVietQR({ ...BASE, amount: 50000n }), expected);
+    assert.equal(encodeVietQR({ ...BASE, amount: '50000' }), expected);
+    assert.equal(encodeVietQR({ ...BASE, amount: '0050000' }), expected);
+    assert.ok(encodeVietQR({ ...BASE, amount: '9999999999999' }).includes('54139999999999999'));
+  });
+
+  it('should reject every amount that is not a positive whole number of at most 13 digits', () => {
+    for (const amount of [0, -1, 1.5, Number.NaN, Infinity, 2 ** 53, 0n, -5n, 10n ** 15n, '', '0', '000', 'abc', '-5', '1e5', '50 000', '50.000', '50,000', '50000.', '10000000000000', {}, [], true]) {
+      rejects({ ...BASE, amount }, 'INVALID_AMOUNT', 'amount');
+    }
+  });
+
+  it('should reject a BIN that is not 6 digits', () => {
+    for (const bin of ['97041', '9704155', 'ABCDEF', ' 970415', '', undefined, 970415]) rejects({ ...BASE, bin }, 'INVALID_BIN', 'bin');
+  });
+
+  it('should take accounts and card numbers of 1–19 letters/digits and reject the rest', () => {
+    assert.doesNotThrow(() => encodeVietQR({ ...BASE, account: '1' }));
+    assert.doesNotThrow(() => encodeVietQR({ ...BASE, account: '1234567890123456789', service: 'card' }));
+    for (const account of ['', '12345678901234567890', '1234 5678', '0123-456', 'sốtàikhoản', undefined, 12345]) {
+      rejects({ ...BASE, account }, 'INVALID_ACCOUNT', 'account');
+    }
+    rejects({ ...BASE, service: 'wallet' }, 'INVALID_FIELD', 'service');
+  });
+
+  it('should refuse non-ASCII text instead of changing it (toMemo is the explicit way)', () => {
+    rejects({ ...BASE, purpose: 'Lệ phí hộ tịch' }, 'NOT_ASCII', 'purpose');
+    rejects({ ...BASE, purpose: 'đ' }, 'NOT_ASCII', 'purpose');
+    rejects({ ...BASE, merchantName: 'UBND Xã' }, 'NOT_ASCII', 'merchantName');
+    rejects({ ...BASE, billNumber: 'tab\there' }, 'NOT_ASCII', 'billNumber');
+    rejects({ ...BASE, purpose: 42 }, 'INVALID_FIELD', 'purpose');
+  });
+
+  it('should never truncate: a field over its limit is an error', () => {
+    const limits = { purpose: 25, billNumber: 25, storeLabel: 25, referenceLabel: 25, terminalLabel: 25, merchantName: 25, merchantCity: 15 };
+    for (const [field, limit] of Object.entries(limits)) {
+      assert.doesNotThrow(() => encodeVietQR({ ...BASE, [field]: 'X'.repeat(limit) }));
+      rejects({ ...BASE, [field]: 'X'.repeat(limit + 1) }, 'FIELD_TOO_LONG', field);
+    }
+  });
+
+  it('should report FIELD_TOO_LONG for field 62 over 99 characters', () => {
+    const fits = { billNumber: 'A'.repeat(25), storeLabel: 'B'.repeat(25), referenceLabel: 'C'.repeat(25), terminalLabel: 'D'.repeat(8) };
+    assert.doesNotThrow(() => encodeVietQR({ ...BASE, ...fits })); // 29 * 3 + 12 = 99
+    rejects({ ...BASE, ...fits, terminalLabel: 'D'.repeat(9) }, 'FIELD_TOO_LONG', 'additionalData');
+  });
+
+  it('should reject a bad MCC and anything that is not an input object', () => {
+    rejects({ ...BASE, mcc: '93' }, 'INVALID_FIELD', 'mcc');
+    for (const input of [null, undefined, 'x', 42]) rejects(input, 'INVALID_FIELD', 'input');
+  });
+
+  it('should treat empty optional text as absent', () => {
+    assert.equal(encodeVietQR({ ...BASE, purpose: '', merchantName: '' }), encodeVietQR(BASE));
+  });
+});
+
+describe('decodeVietQR', () => {
+  const body = '000201' + '010212' + beneficiary() + '5303704' + '540550000' + '5802VN' + obj('62', obj('08', 'MC7K2Q9XA LE PHI'));
+
+  it('should accept any field order between 00 and 63', () => {
+    const shuffled = '000201' + '5802VN' + obj('62', obj('08', 'MC7K2Q9XA LE PHI')) + '540550000' + beneficiary() + '5303704' + '010212';
+    const a = decodeVietQR(withCrc(body));
+    const b = decodeVietQR(withCrc(shuffled));
+    assert.deepEqual({ ...a, crc: '' }, { ...b, crc: '' });
+    assert.equal(b.amount, '50000');
+    assert.equal(b.purpose, 'MC7K2Q9XA LE PHI');
+  });
+
+  it('should accept a lower-case CRC and report it upper-cased', () => {
+    const payload = withCrc(body);
+    const lower = payload.slice(0, -4) + payload.slice(-4).toLowerCase();
+    assert.equal(decodeVietQR(lower).crc, payload.slice(-4));
+  });
+
+  it('should keep unknown fields instead of dropping them', () => {
+    const extra = body + obj('26', obj('00', 'A000000775') + obj('01', 'X1')) + obj('80', obj('00', 'MOMO') + obj('01', 'ABC')) + '5502' + '01';
+    const data = decodeVietQR(withCrc(extra.replace('62', '62').replace(obj('62', obj('08', 'MC7K2Q9XA LE PHI')), obj('62', obj('08', 'MC7K2Q9XA LE PHI') + obj('09', 'AME')))));
+    assert.equal(data.unknownFields['26'], obj('00', 'A000000775') + obj('01', 'X1'));
+    assert.equal(data.unknownFields['80'], obj('00', 'MOMO') + obj('01', 'ABC'));
+    assert.equal(data.unknownFields['55'], '01');
+    assert.equal(data.unknownFields['62.09'], 'AME');
+  });
+
+  it('should accept the spec\'s "50000." amount form and reject decimals, zero and over-long amounts', () => {
+    const amount = (value: string) => withCrc(body.replace('540550000', obj('54', value)));
+    assert.equal(decodeVietQR(amount('50000.')).amount, '50000');
+    for (const bad of ['50000.5', '0', '00', '5 000', '-5', '12345678901234']) {
+      assert.throws(() => decodeVietQR(amount(bad)), { code: 'INVALID_AMOUNT', field: '54' }, bad);
+    }
+  });
+
+  it('should treat a missing point of initiation as static', () => {
+    assert.equal(decodeVietQR(withCrc(body.replace('010212', ''))).initiation, 'static');
+    assert.throws(() => decodeVietQR(withCrc(body.replace('010212', '010213'))), { code: 'INVALID_FIELD', field: '01' });
+  });
+
+  it('should name the field at fault for every broken rule', () => {
+    const cases: Array<[string, string, string]> = [
+      [body.replace('5303704', '5303840'), 'INVALID_FIELD', '53'],
+      [body.replace('5303704', ''), 'MISSING_FIELD', '53'],
+      [body.replace('5802VN', '5802TH'), 'INVALID_FIELD', '58'],
+      [body.replace('5802VN', ''), 'MISSING_FIELD', '58'],
+      [body.replace(beneficiary(), beneficiary('97041X')), 'INVALID_BIN', '38.01.00'],
+      [body.replace(beneficiary(), beneficiary('970415', '1234567890123456789012')), 'INVALID_ACCOUNT', '38.01.01'],
+      [body.replace(beneficiary(), beneficiary('970415', '113366668888', 'QRIBFTTX')), 'INVALID_FIELD', '38.02'],
+      [body.replace(beneficiary(), obj('38', obj('00', 'A000000727') + obj('02', 'QRIBFTTA'))), 'MISSING_FIELD', '38.01'],
+      [body.replace(beneficiary(), obj('38', obj('00', 'A000000999') + obj('01', obj('00', '970415') + obj('01', '1')))), 'NOT_VIETQR', '38.00'],
+      [body.replace(beneficiary(), ''), 'NOT_VIETQR', '38'],
+      [body.replace('000201', '000202'), 'INVALID_FIELD', '00'],
+      [body + obj('62', obj('08', 'AGAIN')), 'MALFORMED_TLV', '62'],
+    ];
+    for (const [payload, code, field] of cases) {
+      assert.throws(() => decodeVietQR(withCrc(payload)), (e: unknown) => e instanceof VietQRError && e.code === code && e.field === field, `${code} ${field}`);
+    }
+  });
+
+  it('should say a VNPAY-QR is not a VietQR', () => {
+    const vnpay = withCrc('000201010212' + obj('26', obj('00', 'A000000775') + obj('01', '0106627816')) + '5303704' + '5802VN');
+    assert.throws(() => decodeVietQR(vnpay), (e: unknown) => e instanceof VietQRError && e.code === 'NOT_VIETQR' && /VNPAY/.test(e.message));
+  });
+
+  it('should reject broken frames as MALFORMED_TLV or BAD_CRC', () => {
+    const payload = withCrc(body);
+    const cases: Array<[unknown, string]> = [
+      ['', 'MALFORMED_TLV'],
+      ['0002', 'MALFORMED_TLV'],
+      [payload.slice(0, -1), 'MALFORMED_TLV'],
+      [payload + '0', 'MALFORMED_TLV'],
+      [payload.slice(6), 'MALFORMED_TLV'], // does not start with 00
+      [body, 'MALFORMED_TLV'], // no CRC
+      ['AB' + payload.slice(2), 'MALFORMED_TLV'],
+      [payload.slice(0, -4) + 'ZZZZ', 'MALFORMED_TLV'],
+      [payload.slice(0, -4) + '0000', 'BAD_CRC'],
+      [null, 'MALFORMED_TLV'],
+      [12345, 'MALFORMED_TLV'],
+      [{}, 'MALFORMED_TLV'],
+    ];
+    for (const [input, code] of cases) {
+      assert.throws(() => decodeVietQR(input as string), (e: unknown) => e instanceof VietQRError && e.code === code, String(input));
+    }
+  });
+});
