@@ -1,1 +1,25 @@
-export {};
+/**
+ * @motcua/payment-widget — `<qr-payment>`, the self-confirming VietQR payment web component, and
+ * `watchPayment`, its status watcher without the element. Importing this module registers the tag.
+ */
+import './define.js';
+
+export { VERSION } from './define.js';
+export {
+  QrPayment,
+  type QrPaymentView,
+  type PaymentStatusSource,
+  type QrPaymentStatusDetail,
+  type QrPaymentDetail,
+  type QrPaymentErrorDetail,
+} from './qr-payment.js';
+export {
+  watchPayment,
+  isNewerPayment,
+  PaymentWatchError,
+  WatchErrorCode,
+  type WatchPaymentOptions,
+  type PaymentWatcher,
+  type PaymentTransport,
+} from './watch-payment.js';
+export { encodeQrSymbol, drawQrSymbol, QUIET_ZONE, type QrSymbol } from './qr-matrix.js';

@@ -1,0 +1,165 @@
+import type { Locale, PaymentStatus } from '@motcua/core';
+
+/** Every string <qr-payment> shows or announces. */
+export interface Messages {
+  title: string;
+  loading: string;
+  qrLabel: (amount: string | undefined, bank: string, account: string) => string;
+  amount: string;
+  bank: string;
+  account: string;
+  accountName: string;
+  memo: string;
+  paymentCode: string;
+  expiresIn: string;
+  expired: string;
+  status: Record<PaymentStatus, string>;
+  statusStatic: string;
+  paidAnnouncement: (amount: string) => string;
+  amountDue: (amount: string) => string;
+  copy: { account: string; amount: string; memo: string };
+  copied: { account: string; amount: string; memo: string };
+  copyFailed: string;
+  download: string;
+  downloadFailed: string;
+  retry: string;
+  regenerate: string;
+  errorTitle: string;
+  connectionProblem: string;
+  reconnecting: string;
+  instructions: string[];
+  slipTitle: string;
+  errors: Record<string, string>;
+}
+
+const vi: Messages = {
+  title: 'Thanh toán bằng mã QR',
+  loading: 'Đang tải thông tin thanh toán…',
+  qrLabel: (amount, bank, account) =>
+    `Mã QR chuyển khoản${amount ? ` ${amount}` : ''} đến tài khoản ${account} tại ${bank}`,
+  amount: 'Số tiền',
+  bank: 'Ngân hàng',
+  account: 'Số tài khoản',
+  accountName: 'Chủ tài khoản',
+  memo: 'Nội dung chuyển khoản',
+  paymentCode: 'Mã thanh toán',
+  expiresIn: 'Hết hạn sau',
+  expired: 'Đã hết hạn',
+  status: {
+    pending: 'Đang chờ thanh toán',
+    paid: 'Đã thanh toán',
+    underpaid: 'Chưa đủ số tiền',
+    expired: 'Mã QR đã hết hạn',
+    cancelled: 'Đã hủy thanh toán',
+  },
+  statusStatic: 'Quét mã bằng ứng dụng ngân hàng để chuyển khoản',
+  paidAnnouncement: (amount) => `Đã nhận thanh toán ${amount}`,
+  amountDue: (amount) => `Còn thiếu ${amount}`,
+  copy: { account: 'Sao chép số tài khoản', amount: 'Sao chép số tiền', memo: 'Sao chép nội dung chuyển khoản' },
+  copied: { account: 'Đã sao chép số tài khoản', amount: 'Đã sao chép số tiền', memo: 'Đã sao chép nội dung chuyển khoản' },
+  copyFailed: 'Không sao chép được. Hãy chọn và sao chép thủ công.',
+  download: 'Tải mã QR (PNG)',
+  downloadFailed: 'Không tải được ảnh mã QR.',
+  retry: 'Thử lại',
+  regenerate: 'Tạo mã mới',
+  errorTitle: 'Không hiển thị được mã thanh toán',
+  connectionProblem: 'Mất kết nối tới máy chủ thanh toán. Trạng thái có thể chưa cập nhật.',
+  reconnecting: 'Đang thử kết nối lại…',
+  instructions: [
+    'Mở ứng dụng ngân hàng hoặc ví điện tử, chọn Quét mã QR.',
+    'Quét mã, kiểm tra số tiền và nội dung chuyển khoản, rồi xác nhận.',
+    'Giữ nguyên nội dung chuyển khoản để khoản nộp được đối soát tự động.',
+  ],
+  slipTitle: 'Phiếu thanh toán phí, lệ phí',
+  errors: {
+    HTTP_ERROR: 'Máy chủ thanh toán báo lỗi.',
+    TIMEOUT: 'Máy chủ thanh toán không trả lời.',
+    NETWORK_ERROR: 'Không kết nối được máy chủ thanh toán.',
+    INVALID_JSON: 'Máy chủ trả về dữ liệu không đọc được.',
+    INVALID_RESOURCE: 'Máy chủ trả về dữ liệu thanh toán không hợp lệ.',
+    ID_MISMATCH: 'Máy chủ trả về một khoản thanh toán khác.',
+    INVALID_QR: 'Mã QR của khoản thanh toán không hợp lệ.',
+    QR_MISMATCH: 'Mã QR không khớp với số tiền hoặc tài khoản của khoản thanh toán.',
+    SOURCE_ERROR: 'Nguồn trạng thái thanh toán báo lỗi.',
+    UNKNOWN_BANK: 'Không có ngân hàng với mã BIN này.',
+    INVALID_BIN: 'Mã ngân hàng (BIN) không hợp lệ.',
+    INVALID_ACCOUNT: 'Số tài khoản không hợp lệ.',
+    INVALID_AMOUNT: 'Số tiền phải là số nguyên dương, tối đa 13 chữ số.',
+    NOT_ASCII: 'Nội dung chuyển khoản phải viết không dấu, chỉ gồm chữ, số và dấu cách.',
+    FIELD_TOO_LONG: 'Một trường quá dài so với quy định VietQR.',
+    MISSING_FIELD: 'Thiếu thông tin bắt buộc.',
+    INVALID_FIELD: 'Một trường không hợp lệ.',
+    BAD_CRC: 'Mã QR bị sai (CRC không khớp).',
+    MALFORMED_TLV: 'Mã QR không đúng định dạng EMVCo.',
+    NOT_VIETQR: 'Mã QR không phải VietQR.',
+    QR_TOO_LONG: 'Nội dung quá dài để tạo mã QR.',
+    UNKNOWN: 'Đã xảy ra lỗi không xác định.',
+  },
+};
+
+const en: Messages = {
+  title: 'Pay by QR code',
+  loading: 'Loading payment details…',
+  qrLabel: (amount, bank, account) => `QR code to transfer${amount ? ` ${amount}` : ''} to account ${account} at ${bank}`,
+  amount: 'Amount',
+  bank: 'Bank',
+  account: 'Account number',
+  accountName: 'Account holder',
+  memo: 'Transfer note',
+  paymentCode: 'Payment code',
+  expiresIn: 'Expires in',
+  expired: 'Expired',
+  status: {
+    pending: 'Waiting for payment',
+    paid: 'Paid',
+    underpaid: 'Amount not paid in full',
+    expired: 'This QR code has expired',
+    cancelled: 'Payment cancelled',
+  },
+  statusStatic: 'Scan with your banking app to transfer',
+  paidAnnouncement: (amount) => `Payment of ${amount} received`,
+  amountDue: (amount) => `${amount} still due`,
+  copy: { account: 'Copy account number', amount: 'Copy amount', memo: 'Copy transfer note' },
+  copied: { account: 'Account number copied', amount: 'Amount copied', memo: 'Transfer note copied' },
+  copyFailed: 'Could not copy. Please select and copy it by hand.',
+  download: 'Download QR code (PNG)',
+  downloadFailed: 'Could not create the QR image.',
+  retry: 'Retry',
+  regenerate: 'Create a new code',
+  errorTitle: 'The payment code cannot be shown',
+  connectionProblem: 'Lost connection to the payment server. The status may be out of date.',
+  reconnecting: 'Reconnecting…',
+  instructions: [
+    'Open your banking or e-wallet app and choose Scan QR.',
+    'Scan the code, check the amount and the transfer note, then confirm.',
+    'Keep the transfer note unchanged so the payment is matched automatically.',
+  ],
+  slipTitle: 'Fee payment slip',
+  errors: {
+    HTTP_ERROR: 'The payment server reported an error.',
+    TIMEOUT: 'The payment server did not answer.',
+    NETWORK_ERROR: 'Cannot reach the payment server.',
+    INVALID_JSON: 'The server sent data that cannot be read.',
+    INVALID_RESOURCE: 'The server sent invalid payment data.',
+    ID_MISMATCH: 'The server sent a different payment.',
+    INVALID_QR: 'The payment carries an invalid QR code.',
+    QR_MISMATCH: 'The QR code does not match the payment amount or account.',
+    SOURCE_ERROR: 'The payment status source failed.',
+    UNKNOWN_BANK: 'No bank has this BIN.',
+    INVALID_BIN: 'The bank BIN is invalid.',
+    INVALID_ACCOUNT: 'The account number is invalid.',
+    INVALID_AMOUNT: 'The amount must be a positive whole number of at most 13 digits.',
+    NOT_ASCII: 'The transfer note must be written without diacritics: letters, digits and spaces only.',
+    FIELD_TOO_LONG: 'A field is longer than VietQR allows.',
+    MISSING_FIELD: 'A required field is missing.',
+    INVALID_FIELD: 'A field is invalid.',
+    BAD_CRC: 'The QR code is corrupt (CRC mismatch).',
+    MALFORMED_TLV: 'The QR code is not a valid EMVCo code.',
+    NOT_VIETQR: 'The QR code is not a VietQR code.',
+    QR_TOO_LONG: 'The content is too long for a QR code.',
+    UNKNOWN: 'An unexpected error occurred.',
+  },
+};
+
+/** The translation tables, by locale. */
+export const MESSAGES: Record<Locale, Messages> = { vi, en };
