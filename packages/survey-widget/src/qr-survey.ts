@@ -1,0 +1,638 @@
+import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { resolveLocale, type Locale, type SurveySubmission } from '@motcua/core';
+import {
+  PRESETS,
+  Satisfaction,
+  localize,
+  parseQuestionSet,
+  satisfactionScale,
+  type QuestionSet,
+  type SurveyOption,
+  type SurveyQuestion,
+} from './question-sets.js';
+import { isDossierRated, markDossierRated } from './rated-dossiers.js';
+import { STRINGS, type Strings } from './strings.js';
+import { styles } from './styles.js';
+import { SubmissionQueue, type QueuedDetail, type RejectedDetail, type SentDetail, type StorageDetail } from './submission-queue.js';
+
+/** `qr-survey-submit`: the server stored the rating (or already had it). */
+export interface QrSurveySubmitDetail {
+  key: string;
+  submission: SurveySubmission;
+  status: number;
+  id?: string;
+  repeat: boolean;
+}
+/** `qr-survey-queued`: the rating is stored on this device and will be retried. */
+export interface QrSurveyQueuedDetail {
+  key: string;
+  submission: SurveySubmission;
+  reason: string;
+}
+/** Why `qr-survey-error` fired. */
+export type QrSurveyErrorReason = 'rejected' | 'already-rated' | 'invalid-question-set' | 'no-endpoint' | 'no-phone-url' | 'qr' | 'storage';
+/** `qr-survey-error`: something the host should know; the widget shows it too. */
+export interface QrSurveyErrorDetail {
+  reason: QrSurveyErrorReason;
+  message: string;
+  status?: number;
+  code?: string;
+  key?: string;
+}
+/** `qr-survey-reset`: the widget is back to its first screen. */
+export interface QrSurveyResetDetail {
+  reason: 'timeout' | 'idle' | 'dossier' | 'manual';
+}
+
+/** Where the widget is used: the counter's touch screen, a QR to rate on one's own phone, or the phone page itself. */
+export type SurveyMode = 'kiosk' | 'qr' | 'phone';
+
+type View = 'ask' | 'comment' | 'thanks' | 'rated' | 'qr';
+
+const SATISFACTION_VALUES: readonly string[] = Object.values(Satisfaction);
+const QUIET_ZONE = 4;
+
+/**
+ * A satisfaction rating that loses nothing: one tap on the counter's screen, or a QR that opens the
+ * survey on the citizen's phone. Ratings go through a persistent {@link SubmissionQueue}.
+ *
+ * @summary Satisfaction rating for one-stop counters (kiosk, QR, phone).
+ *
+ * @event qr-survey-submit - {@link QrSurveySubmitDetail}: the server stored the rating.
+ * @event qr-survey-queued - {@link QrSurveyQueuedDetail}: stored on the device, will be retried.
+ * @event qr-survey-error - {@link QrSurveyErrorDetail}: rejected, already rated, bad configuration.
+ * @event qr-survey-reset - {@link QrSurveyResetDetail}: back to the first screen.
+ *
+ * @csspart base - The card.
+ * @csspart title - The question set's title.
+ * @csspart officer - The officer's name and counter.
+ * @csspart question - One question (text and options).
+ * @csspart question-text - The question's wording.
+ * @csspart options - The radio group.
+ * @csspart option - One answer; also `option-positive`, `option-neutral`, `option-negative`.
+ * @csspart comment - The comment field's label and textarea.
+ * @csspart notice - The "no personal data" notice and character count.
+ * @csspart opt-in - The contact opt-in checkbox.
+ * @csspart contact - The contact field.
+ * @csspart actions - The buttons row.
+ * @csspart submit - The send button.
+ * @csspart skip - The skip-comment button.
+ * @csspart thanks - The thank-you message.
+ * @csspart error - Any error message.
+ * @csspart qr - The QR code (an SVG).
+ * @csspart qr-caption - The text under the QR.
+ *
+ * @cssproperty --motcua-font-family
+ * @cssproperty --motcua-font-size
+ * @cssproperty --motcua-color-text
+ * @cssproperty --motcua-color-background
+ * @cssproperty --motcua-color-muted
+ * @cssproperty --motcua-color-border
+ * @cssproperty --motcua-color-primary - Selected answer and send button.
+ * @cssproperty --motcua-color-on-primary
+ * @cssproperty --motcua-color-positive
+ * @cssproperty --motcua-color-neutral
+ * @cssproperty --motcua-color-negative
+ * @cssproperty --motcua-focus-ring
+ * @cssproperty --motcua-radius
+ * @cssproperty --motcua-space
+ * @cssproperty --motcua-qr-size - Default 240px, never under 200px.
+ * @cssproperty --motcua-survey-target-size - Height of an answer. Default 3.5rem.
+ */
+export class QrSurvey extends LitElement {
+  static override styles = styles;
+
+  /** URL the rating is POSTed to (relative URLs resolve against the page). */
+  @property() accessor endpoint = '';
+  /** Counter id, sent as `counter`. */
+  @property() accessor counter = '';
+  /** Counter name shown to the citizen (display only). */
+  @property({ attribute: 'counter-name' }) accessor counterName = '';
+  /** Officer id, sent as `officer`. */
+  @property() accessor officer = '';
+  /** Officer name shown with the question (display only). */
+  @property({ attribute: 'officer-name' }) accessor officerName = '';
+  /** Dossier code: one rating per dossier. */
+  @property() accessor dossier = '';
+  /** One-time token from the host or gateway, sent as `token`. */
+  @property() accessor token = '';
+  /** Preset id: `counter` (default) or `phone`. Ignored when `questionSet` is set. */
+  @property() accessor survey = 'counter';
+  /** A question set as JSON (see the README's schema); overrides `survey`. */
+  @property({ attribute: false }) accessor questionSet: QuestionSet | undefined = undefined;
+  /** `kiosk` (default), `qr` (show a QR opening `phone-url`), `phone` (the citizen's own phone: no resets). */
+  @property({ reflect: true }) accessor mode: SurveyMode = 'kiosk';
+  /** For `mode="qr"`: the phone survey URL; `token` is added as a query parameter when it is missing. */
+  @property({ attribute: 'phone-url' }) accessor phoneUrl = '';
+  /** Kiosk: ms from thank-you to the next rating. Default 6000. */
+  @property({ attribute: 'reset-delay', type: Number }) accessor resetDelay = 6000;
+  /** Kiosk: ms without a touch before a half-made rating is abandoned. Default 60000. */
+  @property({ attribute: 'idle-timeout', type: Number }) accessor idleTimeout = 60_000;
+  /** Kiosk: ms after a rating during which taps are ignored. Default 5000. */
+  @property({ type: Number }) accessor lockout = 5000;
+  /** Use the 3- or 5-level satisfaction scale for satisfaction questions. Default: as the question set says. */
+  @property({ type: Number }) accessor levels: 3 | 5 | undefined = undefined;
+  /** Label of the negative answer of the 3-level scale, e.g. `Chưa hài lòng` (stored as `dissatisfied`). */
+  @property({ attribute: 'dissatisfied-label' }) accessor dissatisfiedLabel = '';
+  /** `vi` (default) or `en`; otherwise follows the nearest `lang` and then `<html lang>`. */
+  @property() override accessor lang = '';
+  /** The queue ratings go through. Default: {@link SubmissionQueue.shared}. */
+  @property({ attribute: false }) accessor queue: SubmissionQueue | undefined = undefined;
+
+  @state() private accessor _view: View = 'ask';
+  @state() private accessor _answers: Record<string, string> = {};
+  @state() private accessor _comment = '';
+  @state() private accessor _contactOptIn = false;
+  @state() private accessor _contact = '';
+  @state() private accessor _locked = false;
+  @state() private accessor _queued = false;
+  @state() private accessor _message = '';
+  @state() private accessor _qrPath = '';
+  @state() private accessor _qrSize = 0;
+
+  private _set: QuestionSet = PRESETS.counter!;
+  private _setError = '';
+  private _locale: Locale = 'vi';
+  private _strings: Strings = STRINGS.vi;
+  private _activeQueue?: SubmissionQueue;
+  private readonly _myRatings = new Map<string, SurveySubmission>();
+  private _resetTimer?: ReturnType<typeof setTimeout>;
+  private _idleTimer?: ReturnType<typeof setTimeout>;
+  private _lockTimer?: ReturnType<typeof setTimeout>;
+  private _lockedUntil = 0;
+  private _qrFor = '';
+  private _reportedConfig = '';
+
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this._attachQueue();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this._detachQueue();
+    clearTimeout(this._resetTimer);
+    clearTimeout(this._idleTimer);
+    clearTimeout(this._lockTimer);
+  }
+
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('queue') && this.isConnected) this._attachQueue();
+    if (changed.has('questionSet') || changed.has('survey') || changed.has('levels') || changed.has('dissatisfiedLabel')) {
+      this._resolveQuestionSet();
+    }
+    this._locale = resolveLocale(this.lang || this.parentElement?.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang);
+    this._strings = STRINGS[this._locale];
+    if (changed.has('mode') || changed.has('phoneUrl') || changed.has('token')) {
+      if (this.mode === 'qr') {
+        this._view = 'qr';
+        void this._loadQr();
+      } else if (this._view === 'qr') {
+        this._view = 'ask';
+      }
+    }
+    if ((changed.has('dossier') || changed.has('counter') || changed.has('questionSet') || changed.has('survey')) && this.mode !== 'qr') {
+      const wasRated = this._view === 'rated';
+      if (this._isRated()) {
+        if (this._view === 'ask') this._view = 'rated';
+      } else if (wasRated) {
+        this._reset('dossier');
+      } else if (changed.has('dossier') && changed.get('dossier') !== undefined && this._view !== 'thanks') {
+        this._reset('dossier');
+      }
+    }
+  }
+
+  protected override updated(): void {
+    const config = this._configError();
+    if (config && config.message !== this._reportedConfig) {
+      this._reportedConfig = config.message;
+      this._emit('qr-survey-error', config);
+    } else if (!config) {
+      this._reportedConfig = '';
+    }
+  }
+
+  /** Abandons the current rating (nothing is sent) and shows the first screen. */
+  reset(): void {
+    this._reset('manual');
+  }
+
+  // ---- question set -------------------------------------------------------------------------
+
+  private _resolveQuestionSet(): void {
+    this._setError = '';
+    let set: QuestionSet;
+    try {
+      set = this.questionSet ? parseQuestionSet(this.questionSet) : (PRESETS[this.survey] ?? PRESETS.counter!);
+    } catch (error) {
+      this._setError = (error as Error).message;
+      return;
+    }
+    if (this.levels === 3 || this.levels === 5 || this.dissatisfiedLabel) {
+      const levels = this.levels === 5 ? 5 : 3;
+      const dissatisfiedLabel = this.dissatisfiedLabel ? { vi: this.dissatisfiedLabel, en: this.dissatisfiedLabel } : undefined;
+      set = {
+        ...set,
+        questions: set.questions.map((question) =>
+          question.options.every((option) => SATISFACTION_VALUES.includes(option.value))
+            ? { ...question, options: satisfactionScale(levels, { dissatisfiedLabel }) }
+            : question,
+        ),
+      };
+    }
+    this._set = set;
+    this._answers = {};
+  }
+
+  private _visibleQuestions(): SurveyQuestion[] {
+    return this._set.questions.filter(
+      (question) => !question.showIf || question.showIf.values.includes(this._answers[question.showIf.question] ?? ''),
+    );
+  }
+
+  /** One visible question: a tap is the rating. */
+  private _isOneTap(): boolean {
+    return this._set.questions.length === 1;
+  }
+
+  private _hasLowAnswer(): boolean {
+    return this._visibleQuestions().some(
+      (question) => question.options.find((option) => option.value === this._answers[question.id])?.tone === 'negative',
+    );
+  }
+
+  private _offersComment(): boolean {
+    const policy = this._set.comment ?? 'low';
+    return policy === 'always' || (policy === 'low' && this._hasLowAnswer());
+  }
+
+  private _isRated(): boolean {
+    return Boolean(this.dossier) && isDossierRated(this._set.id, this.counter, this.dossier);
+  }
+
+  private _configError(): QrSurveyErrorDetail | undefined {
+    if (this._setError) return { reason: 'invalid-question-set', message: `${this._strings.invalidSet}: ${this._setError}` };
+    if (this.mode === 'qr') return this.phoneUrl ? undefined : { reason: 'no-phone-url', message: this._strings.noPhoneUrl };
+    return this.endpoint ? undefined : { reason: 'no-endpoint', message: this._strings.noEndpoint };
+  }
+
+  // ---- queue ----------------------------------------------------------------------------------
+
+  private _attachQueue(): void {
+    const queue = this.queue ?? SubmissionQueue.shared();
+    if (queue === this._activeQueue) return;
+    this._detachQueue();
+    this._activeQueue = queue;
+    queue.addEventListener('sent', this._handleSent);
+    queue.addEventListener('queued', this._handleQueued);
+    queue.addEventListener('rejected', this._handleRejected);
+    queue.addEventListener('storage', this._handleStorage);
+    queue.start();
+  }
+
+  private _detachQueue(): void {
+    const queue = this._activeQueue;
+    if (!queue) return;
+    queue.removeEventListener('sent', this._handleSent);
+    queue.removeEventListener('queued', this._handleQueued);
+    queue.removeEventListener('rejected', this._handleRejected);
+    queue.removeEventListener('storage', this._handleStorage);
+    this._activeQueue = undefined;
+  }
+
+  private readonly _handleSent = (event: CustomEvent<SentDetail>) => {
+    const { item, status, id, repeat } = event.detail;
+    if (!this._myRatings.delete(item.key)) return;
+    if (this._view === 'thanks') this._queued = false;
+    this._emit('qr-survey-submit', { key: item.key, submission: item.body, status, id, repeat });
+  };
+
+  private readonly _handleQueued = (event: CustomEvent<QueuedDetail>) => {
+    const { item, reason } = event.detail;
+    if (!this._myRatings.has(item.key)) return;
+    if (this._view === 'thanks') this._queued = true;
+    this._emit('qr-survey-queued', { key: item.key, submission: item.body, reason });
+  };
+
+  private readonly _handleRejected = (event: CustomEvent<RejectedDetail>) => {
+    const { item, status, code, message } = event.detail;
+    if (!this._myRatings.delete(item.key)) return;
+    const alreadyRated = status === 409;
+    this._message = alreadyRated ? this._strings.rated : `${this._strings.rejected}: ${message}`;
+    if (this._view === 'thanks') this._view = alreadyRated ? 'rated' : 'thanks';
+    this._emit('qr-survey-error', { reason: alreadyRated ? 'already-rated' : 'rejected', message, status, code, key: item.key });
+  };
+
+  private readonly _handleStorage = (event: CustomEvent<StorageDetail>) => {
+    if (event.detail.kind === 'memory') {
+      this._emit('qr-survey-error', { reason: 'storage', message: `Ratings are kept in memory only: ${event.detail.reason}` });
+    }
+  };
+
+  // ---- rating ---------------------------------------------------------------------------------
+
+  private _choose(question: SurveyQuestion, option: SurveyOption, commit: boolean): void {
+    if (this._view !== 'ask' || this._locked) return;
+    const answers = { ...this._answers, [question.id]: option.value };
+    // A follow-up whose condition no longer holds must not keep its answer.
+    for (const q of this._set.questions) {
+      if (q.showIf && !q.showIf.values.includes(answers[q.showIf.question] ?? '')) delete answers[q.id];
+    }
+    this._answers = answers;
+    this._message = '';
+    this._touch();
+    if (commit && this._isOneTap()) {
+      if (this._offersComment()) this._view = 'comment';
+      else this._rate();
+    }
+  }
+
+  private _rate(): void {
+    const config = this._configError();
+    if (config) {
+      this._message = config.message;
+      return;
+    }
+    const visible = new Set(this._visibleQuestions().map((question) => question.id));
+    const answers = Object.fromEntries(Object.entries(this._answers).filter(([id]) => visible.has(id)));
+    if (!Object.keys(answers).length) {
+      this._message = this._strings.needAnswer;
+      return;
+    }
+    if (this._isRated()) {
+      this._view = 'rated';
+      return;
+    }
+    const comment = this._offersComment() ? this._comment.trim().slice(0, this._commentMax()) : '';
+    const contact = comment && this._set.contactOptIn && this._contactOptIn ? this._contact.trim().slice(0, 200) : '';
+    const submission: SurveySubmission = {
+      surveyId: this._set.id,
+      counter: this.counter,
+      ...(this.officer && { officer: this.officer }),
+      ...(this.dossier && { dossier: this.dossier }),
+      ...(this.token && { token: this.token }),
+      answers,
+      ...(comment && { comment }),
+      ...(contact && { contact }),
+      locale: this._locale,
+      submittedAt: new Date().toISOString(),
+    };
+    // The key is minted now, with the rating, and travels with it through every retry.
+    const key = crypto.randomUUID();
+    this._myRatings.set(key, submission);
+    if (this.dossier) markDossierRated(this._set.id, this.counter, this.dossier);
+    this._view = 'thanks';
+    this._queued = false;
+    this._message = '';
+    this._lockedUntil = Date.now() + this.lockout;
+    clearTimeout(this._idleTimer);
+    if (this.mode === 'kiosk') {
+      clearTimeout(this._resetTimer);
+      this._resetTimer = setTimeout(() => this._reset('timeout'), this.resetDelay);
+    }
+    const queue = this._activeQueue ?? SubmissionQueue.shared();
+    void queue.submit(new URL(this.endpoint, document.baseURI).href, submission, key);
+  }
+
+  private _reset(reason: QrSurveyResetDetail['reason']): void {
+    clearTimeout(this._resetTimer);
+    clearTimeout(this._idleTimer);
+    this._answers = {};
+    this._comment = '';
+    this._contact = '';
+    this._contactOptIn = false;
+    this._message = '';
+    this._queued = false;
+    this._view = this.mode === 'qr' ? 'qr' : this._isRated() ? 'rated' : 'ask';
+    const wait = this._lockedUntil - Date.now();
+    if (wait > 0) {
+      this._locked = true;
+      clearTimeout(this._lockTimer);
+      this._lockTimer = setTimeout(() => (this._locked = false), wait);
+    }
+    this._emit('qr-survey-reset', { reason });
+  }
+
+  /** Kiosk: a half-made rating is abandoned after `idle-timeout`; a chosen score is still sent. */
+  private _touch(): void {
+    if (this.mode !== 'kiosk') return;
+    clearTimeout(this._idleTimer);
+    this._idleTimer = setTimeout(() => {
+      if (this._view === 'comment') {
+        this._comment = '';
+        this._rate();
+      } else if (this._view === 'ask' && Object.keys(this._answers).length) {
+        this._reset('idle');
+      }
+    }, this.idleTimeout);
+  }
+
+  private _commentMax(): number {
+    return this._set.commentMaxLength ?? 500;
+  }
+
+  // ---- QR mode --------------------------------------------------------------------------------
+
+  private _qrUrl(): string {
+    if (!this.phoneUrl) return '';
+    const url = new URL(this.phoneUrl, document.baseURI);
+    if (this.token && !url.searchParams.has('token')) url.searchParams.set('token', this.token);
+    return url.href;
+  }
+
+  private async _loadQr(): Promise<void> {
+    const url = this._qrUrl();
+    if (!url || url === this._qrFor) return;
+    this._qrFor = url;
+    try {
+      // Loaded only when a QR is shown, so the kiosk bundle stays small.
+      const { default: QRCode } = await import('qrcode');
+      const { modules } = QRCode.create(url, { errorCorrectionLevel: 'M' });
+      if (url !== this._qrFor) return;
+      let path = '';
+      for (let row = 0; row < modules.size; row++) {
+        for (let col = 0; col < modules.size; col++) {
+          if (modules.get(row, col)) path += `M${col + QUIET_ZONE} ${row + QUIET_ZONE}h1v1h-1z`;
+        }
+      }
+      this._qrSize = modules.size + 2 * QUIET_ZONE;
+      this._qrPath = path;
+      this._message = '';
+    } catch (error) {
+      this._qrFor = '';
+      this._qrPath = '';
+      this._message = this._strings.qrError;
+      this._emit('qr-survey-error', { reason: 'qr', message: (error as Error)?.message ?? String(error) });
+    }
+  }
+
+  // ---- events and keyboard --------------------------------------------------------------------
+
+  private _emit<K extends keyof QrSurveyEventMap>(type: K, detail: QrSurveyEventMap[K]['detail']): void {
+    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
+  }
+
+  private _handleOptionKey(event: KeyboardEvent, question: SurveyQuestion, index: number): void {
+    const last = question.options.length - 1;
+    let next: number;
+    switch (event.key) {
+      case 'ArrowRight':
+      case 'ArrowDown':
+        next = index === last ? 0 : index + 1;
+        break;
+      case 'ArrowLeft':
+      case 'ArrowUp':
+        next = index === 0 ? last : index - 1;
+        break;
+      case 'Home':
+        next = 0;
+        break;
+      case 'End':
+        next = last;
+        break;
+      case ' ':
+      case 'Enter':
+        event.preventDefault();
+        this._choose(question, question.options[index]!, true);
+        return;
+      default:
+        return;
+    }
+    event.preventDefault();
+    // Arrows move and select; in one-tap mode the rating is made by Space, Enter or a tap.
+    this._choose(question, question.options[next]!, false);
+    const group = (event.currentTarget as HTMLElement).parentElement;
+    void this.updateComplete.then(() => (group?.children[next] as HTMLElement | undefined)?.focus());
+  }
+
+  private _handleCommentInput(event: Event): void {
+    this._comment = (event.target as HTMLTextAreaElement).value;
+    this._touch();
+  }
+
+  // ---- render ---------------------------------------------------------------------------------
+
+  private _renderQuestion(question: SurveyQuestion, index: number): TemplateResult {
+    const chosen = this._answers[question.id];
+    const focusIndex = Math.max(0, question.options.findIndex((option) => option.value === chosen));
+    const textId = `q${index}`;
+    return html`<div part="question">
+      <p part="question-text" id=${textId}>${localize(question.text, this._locale)}</p>
+      <div part="options" role="radiogroup" aria-labelledby=${textId} aria-disabled=${this._locked ? 'true' : nothing}>
+        ${question.options.map(
+          (option, optionIndex) => html`<div
+            role="radio"
+            part="option option-${option.tone ?? 'neutral'}"
+            aria-checked=${option.value === chosen ? 'true' : 'false'}
+            aria-disabled=${this._locked ? 'true' : nothing}
+            tabindex=${optionIndex === focusIndex ? '0' : '-1'}
+            data-value=${option.value}
+            @click=${() => this._choose(question, option, true)}
+            @keydown=${(event: KeyboardEvent) => this._handleOptionKey(event, question, optionIndex)}
+          >
+            ${localize(option.label, this._locale)}
+          </div>`,
+        )}
+      </div>
+    </div>`;
+  }
+
+  private _renderComment(): TemplateResult {
+    const max = this._commentMax();
+    const s = this._strings;
+    return html`<label part="comment">
+        <span>${this._hasLowAnswer() ? s.commentAfterLow : s.commentLabel}</span>
+        <textarea
+          rows="3"
+          maxlength=${max}
+          aria-describedby="privacy"
+          .value=${this._comment}
+          @input=${this._handleCommentInput}
+        ></textarea>
+      </label>
+      <p part="notice" id="privacy">${s.privacy} ${s.charsLeft(max - this._comment.length)}</p>
+      ${this._set.contactOptIn
+        ? html`<label part="opt-in"
+              ><input
+                type="checkbox"
+                .checked=${this._contactOptIn}
+                @change=${(event: Event) => (this._contactOptIn = (event.target as HTMLInputElement).checked)}
+              />${s.contactOptIn}</label
+            >
+            ${this._contactOptIn
+              ? html`<label part="contact"
+                  >${s.contactLabel}<input
+                    type="text"
+                    maxlength="200"
+                    autocomplete="off"
+                    .value=${this._contact}
+                    @input=${(event: Event) => (this._contact = (event.target as HTMLInputElement).value)}
+                /></label>`
+              : nothing}`
+        : nothing}`;
+  }
+
+  private _renderHeader(): TemplateResult {
+    const s = this._strings;
+    const who = [this.officerName && `${s.officer}: ${this.officerName}`, (this.counterName || this.counter) && `${s.counter}: ${this.counterName || this.counter}`]
+      .filter(Boolean)
+      .join(' · ');
+    return html`${this._set.title ? html`<h2 part="title">${localize(this._set.title, this._locale)}</h2>` : nothing}
+    ${who ? html`<p part="officer">${who}</p>` : nothing}`;
+  }
+
+  private _renderBody(): TemplateResult | typeof nothing {
+    const s = this._strings;
+    switch (this._view) {
+      case 'qr':
+        return this._qrPath
+          ? html`${svg`<svg part="qr" role="img" aria-label=${s.qrLabel} viewBox="0 0 ${this._qrSize} ${this._qrSize}" xmlns="http://www.w3.org/2000/svg"><rect class="qr-light" width=${this._qrSize} height=${this._qrSize}></rect><path class="qr-dark" d=${this._qrPath}></path></svg>`}
+              <p part="qr-caption">${s.scanToRate}. ${s.scanPrivacy}</p>`
+          : nothing;
+      case 'thanks':
+        return html`<p part="thanks">${s.thanks}</p>
+          ${this._queued ? html`<p part="notice">${s.thanksQueued}</p>` : nothing}`;
+      case 'rated':
+        return html`<p part="thanks">${s.rated}</p>`;
+      case 'comment':
+        return html`${this._renderComment()}
+          <div part="actions">
+            <button part="submit" type="button" @click=${this._rate}>${s.send}</button>
+            <button part="skip" type="button" @click=${this._skipComment}>${s.skip}</button>
+          </div>`;
+      default:
+        return html`${this._visibleQuestions().map((question, index) => this._renderQuestion(question, index))}
+        ${this._isOneTap()
+          ? nothing
+          : html`${this._offersComment() ? this._renderComment() : nothing}
+              <div part="actions"><button part="submit" type="button" @click=${this._rate}>${s.send}</button></div>`}`;
+    }
+  }
+
+  private _skipComment(): void {
+    this._comment = '';
+    this._contactOptIn = false;
+    this._contact = '';
+    this._rate();
+  }
+
+  protected override render(): TemplateResult {
+    const config = this._configError();
+    const message = config?.message ?? this._message;
+    return html`<section part="base" lang=${this._locale} @pointerdown=${this._touch}>
+      ${this._renderHeader()} ${config?.reason === 'invalid-question-set' ? nothing : this._renderBody()}
+      <p part="error" role="alert">${message}</p>
+      <p class="visually-hidden" role="status">${this._locked && this._view === 'ask' ? this._strings.wait : ''}</p>
+    </section>`;
+  }
+}
+
+/** The events of `<qr-survey>`, for typed listeners. */
+export interface QrSurveyEventMap {
+  'qr-survey-submit': CustomEvent<QrSurveySubmitDetail>;
+  'qr-survey-queued': CustomEvent<QrSurveyQueuedDetail>;
+  'qr-survey-error': CustomEvent<QrSurveyErrorDetail>;
+  'qr-survey-reset': CustomEvent<QrSurveyResetDetail>;
+}

@@ -1,0 +1,186 @@
+import { css } from 'lit';
+
+// Colours meet WCAG 2.2 AA (4.5:1 for text) on the default light background; hosts retheme with
+// the --motcua-* custom properties. Constructable stylesheets only: safe under a strict CSP.
+export const styles = css`
+  :host {
+    display: block;
+    font-family: var(--motcua-font-family, system-ui, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif);
+    font-size: var(--motcua-font-size, 1rem);
+    line-height: 1.4;
+    color: var(--motcua-color-text, #1b1b1f);
+    --_bg: var(--motcua-color-background, #ffffff);
+    --_muted: var(--motcua-color-muted, #4a4a55);
+    --_border: var(--motcua-color-border, #8a8a96);
+    --_primary: var(--motcua-color-primary, #0b57d0);
+    --_on-primary: var(--motcua-color-on-primary, #ffffff);
+    --_positive: var(--motcua-color-positive, #146c2e);
+    --_neutral: var(--motcua-color-neutral, #8a5a00);
+    --_negative: var(--motcua-color-negative, #b3261e);
+    --_radius: var(--motcua-radius, 12px);
+    --_gap: var(--motcua-space, 1rem);
+    --_target: var(--motcua-survey-target-size, 3.5rem);
+  }
+  :host([hidden]) {
+    display: none;
+  }
+  * {
+    box-sizing: border-box;
+  }
+  [part~='base'] {
+    background: var(--_bg);
+    border-radius: var(--_radius);
+    padding: var(--_gap);
+    display: grid;
+    gap: var(--_gap);
+  }
+  h2,
+  p {
+    margin: 0;
+  }
+  [part~='title'] {
+    font-size: 1.35em;
+  }
+  [part~='officer'],
+  [part~='notice'],
+  [part~='counter-hint'] {
+    color: var(--_muted);
+  }
+  [part~='question'] {
+    display: grid;
+    gap: calc(var(--_gap) / 2);
+  }
+  [part~='question-text'] {
+    font-weight: 600;
+    font-size: 1.1em;
+  }
+  [part~='options'] {
+    display: grid;
+    gap: calc(var(--_gap) / 2);
+    grid-template-columns: repeat(auto-fit, minmax(9rem, 1fr));
+  }
+  :host([mode='phone']) [part~='options'] {
+    grid-template-columns: 1fr;
+  }
+  [part~='option'] {
+    min-height: var(--_target);
+    min-width: 3rem;
+    display: flex;
+    align-items: center;
+    justify-content: center;
+    text-align: center;
+    padding: 0.5rem 1rem;
+    border: 2px solid var(--_border);
+    border-left-width: 0.5rem;
+    border-radius: var(--_radius);
+    background: var(--_bg);
+    color: inherit;
+    font: inherit;
+    font-weight: 600;
+    cursor: pointer;
+    user-select: none;
+    touch-action: manipulation;
+  }
+  [part~='option-positive'] {
+    border-left-color: var(--_positive);
+  }
+  [part~='option-neutral'] {
+    border-left-color: var(--_neutral);
+  }
+  [part~='option-negative'] {
+    border-left-color: var(--_negative);
+  }
+  [part~='option'][aria-checked='true'] {
+    background: var(--_primary);
+    border-color: var(--_primary);
+    color: var(--_on-primary);
+  }
+  [part~='option'][aria-disabled='true'] {
+    cursor: not-allowed;
+    opacity: 0.7;
+  }
+  :focus-visible {
+    outline: 3px solid var(--motcua-focus-ring, #1a73e8);
+    outline-offset: 2px;
+  }
+  textarea,
+  input[type='text'] {
+    width: 100%;
+    font: inherit;
+    padding: 0.75rem;
+    border: 2px solid var(--_border);
+    border-radius: calc(var(--_radius) / 2);
+    color: inherit;
+    background: var(--_bg);
+  }
+  label {
+    display: grid;
+    gap: 0.25rem;
+  }
+  [part~='opt-in'] {
+    display: flex;
+    align-items: center;
+    gap: 0.5rem;
+    min-height: 2.75rem;
+  }
+  [part~='opt-in'] input {
+    width: 1.5rem;
+    height: 1.5rem;
+  }
+  [part~='actions'] {
+    display: flex;
+    gap: var(--_gap);
+    flex-wrap: wrap;
+  }
+  [part~='submit'],
+  [part~='skip'] {
+    min-height: 3rem;
+    padding: 0.5rem 1.5rem;
+    border-radius: var(--_radius);
+    font: inherit;
+    font-weight: 600;
+    cursor: pointer;
+    border: 2px solid var(--_primary);
+  }
+  [part~='submit'] {
+    background: var(--_primary);
+    color: var(--_on-primary);
+  }
+  [part~='skip'] {
+    background: var(--_bg);
+    color: var(--_primary);
+  }
+  [part~='thanks'] {
+    font-size: 1.5em;
+    font-weight: 600;
+    text-align: center;
+    color: var(--_positive);
+  }
+  [part~='error'] {
+    color: var(--_negative);
+    font-weight: 600;
+  }
+  [part~='qr'] {
+    display: block;
+    width: var(--motcua-qr-size, 240px);
+    min-width: 200px;
+    max-width: 100%;
+    height: auto;
+    margin: 0 auto;
+    shape-rendering: crispEdges;
+  }
+  .qr-light {
+    fill: #ffffff;
+  }
+  .qr-dark {
+    fill: #000000;
+  }
+  .visually-hidden {
+    position: absolute;
+    width: 1px;
+    height: 1px;
+    overflow: hidden;
+    clip-path: inset(50%);
+    white-space: nowrap;
+  }
+`;
