@@ -1,0 +1,22 @@
+#!/usr/bin/env node
+// motcua-gateway: starts the gateway from environment variables (see README) and stops it cleanly on
+// SIGINT/SIGTERM (SSE streams ended, requests in flight finished, database closed).
+import { configFromEnv } from './config.js';
+import { startGateway } from './server.js';
+
+const gateway = await startGateway(configFromEnv()).catch((error: unknown) => {
+  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'gateway failed to start', error: (error as Error).message })}\n`);
+  process.exit(1);
+});
+
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    gateway.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  });
+}

@@ -1,0 +1,173 @@
+import type { PaymentBank } from '@motcua/core';
+
+/** Shared secrets of the bank-notification providers. A provider without its secret is refused (401). */
+export interface ProviderSecrets {
+  /** Generic webhook: HMAC-SHA256 key over the raw body (`X-Signature: sha256=<hex>`). */
+  hmacSecret?: string;
+  /** SePay: the API key SePay sends as `Authorization: Apikey <key>`. */
+  sepayApiKey?: string;
+  /** Casso: the secure token Casso sends in the `Secure-Token` header. */
+  cassoSecureToken?: string;
+  /** payOS: checksum key for the `signature` over the sorted `key=value` pairs of `data`. */
+  payosChecksumKey?: string;
+}
+
+/** Everything the gateway needs; {@link configFromEnv} builds it from environment variables. */
+export interface GatewayConfig {
+  /** TCP port (0 picks a free one). Default 8080. */
+  port: number;
+  /** Interface to bind. Default 127.0.0.1. */
+  host: string;
+  /** `postgres://…` to use a PostgreSQL server; unset → embedded PGlite in {@link dataDir}. */
+  databaseUrl?: string;
+  /** PGlite data folder, or `memory://` (tests). Default `.data/pglite`. */
+  dataDir: string;
+  /** Pool size when {@link databaseUrl} is set. Default 10. */
+  databasePoolSize: number;
+  /** Keys accepted from portal backends (`Authorization: Bearer <key>` or `X-Api-Key`). */
+  apiKeys: string[];
+  /** The district's collection account every QR points to. */
+  collectionAccount: PaymentBank;
+  providers: ProviderSecrets;
+  /** HMAC key signing the one-time survey tokens. */
+  surveyTokenSecret: string;
+  /** Portal origins allowed by CORS on the public endpoints (`*` for any). */
+  corsOrigins: string[];
+  /** Enables `POST /dev/bank/transfer` (never in production). */
+  devBank: boolean;
+  /** Absolute base URL of this gateway as browsers see it (used in survey phone links). Relative links when unset. */
+  publicBaseUrl?: string;
+  /** Counter id → display name shown on the citizen screen. */
+  counters?: Record<string, string>;
+  /** Folder served for non-API paths (demo pages). */
+  staticRoot?: string;
+  /** Default payment lifetime, seconds. Default 900 (15 minutes). */
+  paymentTtlSeconds: number;
+  /** How long a one-time survey token stays valid, seconds. Default 86400. */
+  surveyTokenTtlSeconds: number;
+  /** How long the citizen screen shows the survey prompt before going idle, ms. Default 120000. */
+  surveyScreenMs: number;
+  /** How long the screen keeps showing an expired payment before going idle, ms. Default 60000. */
+  expiredScreenMs: number;
+  /** SSE heartbeat comment interval, ms. Default 15000. */
+  heartbeatMs: number;
+  /** SSE `retry:` value sent to clients, ms. Default 3000. */
+  sseRetryMs: number;
+  /** How often expired payments and timed-out screens are swept, ms. Default 1000. */
+  sweepIntervalMs: number;
+  /** Requests per minute per client IP on public endpoints (0 = no limit). Default 600. */
+  rateLimitPerMinute: number;
+  /** Survey submissions per minute per client IP (0 = no limit). Default 30. */
+  surveyRateLimitPerMinute: number;
+  /** Largest accepted request body, bytes. Default 65536. */
+  maxBodyBytes: number;
+  /** Use `X-Forwarded-For` for the client IP (behind a trusted proxy only). Default false. */
+  trustProxy: boolean;
+  /** `debug` | `info` | `warn` | `error` | `silent`. Default `info`. */
+  logLevel: LogLevel;
+}
+
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+export const DEFAULT_CONFIG: GatewayConfig = {
+  port: 8080,
+  host: '127.0.0.1',
+  dataDir: '.data/pglite',
+  databasePoolSize: 10,
+  apiKeys: [],
+  collectionAccount: { bin: '970415', account: '113366668888', accountName: 'UBND PHUONG DEMO' },
+  providers: {},
+  surveyTokenSecret: '',
+  corsOrigins: [],
+  devBank: false,
+  paymentTtlSeconds: 900,
+  surveyTokenTtlSeconds: 86_400,
+  surveyScreenMs: 120_000,
+  expiredScreenMs: 60_000,
+  heartbeatMs: 15_000,
+  sseRetryMs: 3_000,
+  sweepIntervalMs: 1_000,
+  rateLimitPerMinute: 600,
+  surveyRateLimitPerMinute: 30,
+  maxBodyBytes: 65_536,
+  trustProxy: false,
+  logLevel: 'info',
+};
+
+const list = (value: string | undefined): string[] | undefined =>
+  value === undefined ? undefined : value.split(',').map((item) => item.trim()).filter(Boolean);
+
+const int = (name: string, value: string | undefined): number | undefined => {
+  if (value === undefined || value === '') return undefined;
+  const parsed = Number(value);
+  if (!Number.isSafeInteger(parsed) || parsed < 0) throw new Error(`${name} must be a non-negative integer, got "${value}"`);
+  return parsed;
+};
+
+const bool = (value: string | undefined): boolean | undefined =>
+  value === undefined || value === '' ? undefined : /^(1|true|yes|on)$/i.test(value);
+
+/** `C1=Quầy 1,C2=Quầy 2` → `{C1: 'Quầy 1', C2: 'Quầy 2'}`. */
+const counterNames = (value: string | undefined): Record<string, string> | undefined => {
+  if (!value) return undefined;
+  return Object.fromEntries(
+    value.split(',').map((pair) => {
+      const [id = '', ...name] = pair.split('=');
+      return [id.trim(), name.join('=').trim() || id.trim()];
+    }),
+  );
+};
+
+/**
+ * Reads the configuration from environment variables (see the README's table); anything unset keeps
+ * its default.
+ *
+ * @example
+ * const gateway = await startGateway(configFromEnv());
+ */
+export function configFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
+  const defined = <T extends object>(value: T): Partial<T> =>
+    Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const account = DEFAULT_CONFIG.collectionAccount;
+  const level = env.MOTCUA_LOG_LEVEL as LogLevel | undefined;
+  return {
+    ...DEFAULT_CONFIG,
+    ...defined({
+      port: int('PORT', env.PORT ?? env.MOTCUA_PORT),
+      host: env.HOST ?? env.MOTCUA_HOST,
+      databaseUrl: env.DATABASE_URL || undefined,
+      dataDir: env.MOTCUA_DATA_DIR,
+      databasePoolSize: int('MOTCUA_DB_POOL_SIZE', env.MOTCUA_DB_POOL_SIZE),
+      apiKeys: list(env.MOTCUA_API_KEYS),
+      providers: defined({
+        hmacSecret: env.MOTCUA_WEBHOOK_SECRET,
+        sepayApiKey: env.MOTCUA_SEPAY_API_KEY,
+        cassoSecureToken: env.MOTCUA_CASSO_SECURE_TOKEN,
+        payosChecksumKey: env.MOTCUA_PAYOS_CHECKSUM_KEY,
+      }),
+      surveyTokenSecret: env.MOTCUA_SURVEY_TOKEN_SECRET,
+      corsOrigins: list(env.MOTCUA_CORS_ORIGINS),
+      devBank: bool(env.MOTCUA_DEV_BANK),
+      publicBaseUrl: env.MOTCUA_PUBLIC_BASE_URL || undefined,
+      counters: counterNames(env.MOTCUA_COUNTERS),
+      staticRoot: env.MOTCUA_STATIC_ROOT || undefined,
+      paymentTtlSeconds: int('MOTCUA_PAYMENT_TTL_SECONDS', env.MOTCUA_PAYMENT_TTL_SECONDS),
+      surveyTokenTtlSeconds: int('MOTCUA_SURVEY_TOKEN_TTL_SECONDS', env.MOTCUA_SURVEY_TOKEN_TTL_SECONDS),
+      surveyScreenMs: int('MOTCUA_SURVEY_SCREEN_MS', env.MOTCUA_SURVEY_SCREEN_MS),
+      expiredScreenMs: int('MOTCUA_EXPIRED_SCREEN_MS', env.MOTCUA_EXPIRED_SCREEN_MS),
+      heartbeatMs: int('MOTCUA_HEARTBEAT_MS', env.MOTCUA_HEARTBEAT_MS),
+      sseRetryMs: int('MOTCUA_SSE_RETRY_MS', env.MOTCUA_SSE_RETRY_MS),
+      sweepIntervalMs: int('MOTCUA_SWEEP_INTERVAL_MS', env.MOTCUA_SWEEP_INTERVAL_MS),
+      rateLimitPerMinute: int('MOTCUA_RATE_LIMIT_PER_MINUTE', env.MOTCUA_RATE_LIMIT_PER_MINUTE),
+      surveyRateLimitPerMinute: int('MOTCUA_SURVEY_RATE_LIMIT_PER_MINUTE', env.MOTCUA_SURVEY_RATE_LIMIT_PER_MINUTE),
+      maxBodyBytes: int('MOTCUA_MAX_BODY_BYTES', env.MOTCUA_MAX_BODY_BYTES),
+      trustProxy: bool(env.MOTCUA_TRUST_PROXY),
+      logLevel: level,
+    }),
+    collectionAccount: {
+      bin: env.MOTCUA_BANK_BIN ?? account.bin,
+      account: env.MOTCUA_BANK_ACCOUNT ?? account.account,
+      accountName: env.MOTCUA_BANK_ACCOUNT_NAME ?? account.accountName,
+    },
+  };
+}

@@ -1,0 +1,118 @@
+import { mkdirSync } from 'node:fs';
+import type { Logger } from './log.js';
+
+/** A row as returned by either driver. */
+export type Row = Record<string, unknown>;
+
+/** What a query or transaction body sees: one SQL dialect (PostgreSQL) for PGlite and PostgreSQL. */
+export interface Queryable {
+  query<T extends Row = Row>(sql: string, params?: readonly unknown[]): Promise<T[]>;
+}
+
+/**
+ * The one data-access layer of the gateway. `transaction` runs `fn` in a transaction (committed
+ * when it resolves, rolled back when it throws); `listen` receives `NOTIFY` payloads on a channel,
+ * from this instance and — on PostgreSQL — from every other instance sharing the database.
+ */
+export interface Database extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  listen(channel: string, onPayload: (payload: string) => void): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** Opens PostgreSQL when `databaseUrl` is set, else PGlite in `dataDir` (`memory://` for tests). */
+export async function openDatabase(options: { databaseUrl?: string; dataDir: string; poolSize: number; log: Logger }): Promise<Database> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize, options.log) : openPglite(options.dataDir);
+}
+
+async function openPglite(dataDir: string): Promise<Database> {
+  const { PGlite } = await import('@electric-sql/pglite');
+  if (!dataDir.includes('://')) mkdirSync(dataDir, { recursive: true });
+  const db = await PGlite.create(dataDir);
+  const unlisteners: Array<() => Promise<void>> = [];
+  return {
+    kind: 'pglite',
+    async query<T extends Row>(sql: string, params: readonly unknown[] = []) {
+      return (await db.query<T>(sql, params as unknown[])).rows;
+    },
+    // PGlite is one connection: its transactions are exclusive, which also serialises concurrent writers.
+    transaction: (fn) => db.transaction((tx) => fn({ query: async <T extends Row>(sql: string, params: readonly unknown[] = []) => (await tx.query<T>(sql, params as unknown[])).rows })),
+    async listen(channel, onPayload) {
+      unlisteners.push(await db.listen(channel, onPayload));
+    },
+    async close() {
+      for (const unlisten of unlisteners) await unlisten().catch(() => {});
+      await db.close();
+    },
+  };
+}
+
+async function openPostgres(url: string, poolSize: number, log: Logger): Promise<Database> {
+  const { default: pg } = await import('pg');
+  // int8 (money in VND) and numeric come back as strings from `pg`; the gateway converts with Number()
+  // where it reads them, so both drivers give the same values.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  pool.on('error', (error) => log.warn('postgres pool error', { error: error.message }));
+  await pool.query('select 1');
+  const listeners = new Map<string, Array<(payload: string) => void>>();
+  let listenClient: InstanceType<typeof pg.Client> | undefined;
+  let closed = false;
+  let reconnectAttempt = 0;
+
+  // A dedicated connection holds the LISTENs; if it drops, reconnect and re-listen (events committed
+  // while it was down are not replayed — SSE clients re-sync from `GET` on reconnect).
+  const connectListener = async (): Promise<void> => {
+    const client = new pg.Client({ connectionString: url });
+    client.on('notification', (message) => {
+      for (const onPayload of listeners.get(message.channel) ?? []) onPayload(message.payload ?? '');
+    });
+    client.on('error', (error) => {
+      log.warn('postgres LISTEN connection lost', { error: error.message });
+      if (listenClient === client) listenClient = undefined;
+      client.end().catch(() => {});
+      if (!closed) setTimeout(() => void connectListener().catch(() => {}), Math.min(10_000, 500 * 2 ** reconnectAttempt++));
+    });
+    await client.connect();
+    for (const channel of listeners.keys()) await client.query(`LISTEN ${quoteIdent(channel)}`);
+    listenClient = client;
+    reconnectAttempt = 0;
+  };
+  await connectListener();
+
+  return {
+    kind: 'postgres',
+    async query<T extends Row>(sql: string, params: readonly unknown[] = []) {
+      return (await pool.query(sql, params as unknown[])).rows as T[];
+    },
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn({ query: async <T extends Row>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, params as unknown[])).rows as T[] });
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => {});
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    async listen(channel, onPayload) {
+      const existing = listeners.get(channel);
+      if (existing) existing.push(onPayload);
+      else {
+        listeners.set(channel, [onPayload]);
+        await listenClient?.query(`LISTEN ${quoteIdent(channel)}`);
+      }
+    },
+    async close() {
+      closed = true;
+      await listenClient?.end().catch(() => {});
+      await pool.end();
+    },
+  };
+}
+
+const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;

@@ -1,0 +1,343 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { decodeVietQR } from '@motcua/core';
+import { DEFAULT_CONFIG, type GatewayConfig } from './config.js';
+import { safeEqual } from './crypto.js';
+import { openDatabase } from './db.js';
+import { ApiError, RateLimiter, field, parseJsonObject, readBody, sendError, sendJson } from './http.js';
+import { createLogger } from './log.js';
+import { ADAPTERS, isProvider, type Provider } from './providers.js';
+import { reconciliation, reconciliationCsv, satisfaction, satisfactionCsv } from './reports.js';
+import { migrate } from './schema.js';
+import { EventHub } from './sse.js';
+import { serveStatic } from './static-files.js';
+import { EVENTS_CHANNEL, Store } from './store.js';
+import { submitRating } from './surveys.js';
+
+/** A running gateway. */
+export interface Gateway {
+  /** `http://host:port` it listens on. */
+  url: string;
+  port: number;
+  /** Ends SSE streams, stops accepting, waits for requests in flight, closes the database. */
+  close(): Promise<void>;
+  /** The request handler, to mount in another `node:http` server. */
+  handler: (req: IncomingMessage, res: ServerResponse) => void;
+}
+
+const ID = '([A-Za-z0-9_-]{1,64})';
+const ROUTES = {
+  payments: /^\/api\/payments$/,
+  payment: new RegExp(`^/api/payments/${ID}$`),
+  paymentEvents: new RegExp(`^/api/payments/${ID}/events$`),
+  paymentCancel: new RegExp(`^/api/payments/${ID}/cancel$`),
+  counter: new RegExp(`^/api/counters/${ID}$`),
+  counterEvents: new RegExp(`^/api/counters/${ID}/events$`),
+  counterIdle: new RegExp(`^/api/counters/${ID}/idle$`),
+  notification: /^\/api\/bank\/notifications\/([a-z]+)$/,
+  surveys: /^\/api\/surveys$/,
+  reconciliation: /^\/api\/reports\/reconciliation$/,
+  satisfaction: /^\/api\/reports\/satisfaction$/,
+  devTransfer: /^\/dev\/bank\/transfer$/,
+} as const;
+
+const TEXT_FIELD = /^[^\x00-\x1f\x7f]*$/;
+const COUNTER_ID = /^[A-Za-z0-9_-]{1,64}$/;
+
+/**
+ * Starts the gateway: opens the database (PGlite in `dataDir`, or PostgreSQL at `databaseUrl`),
+ * applies the migrations, listens for events, and serves the API.
+ *
+ * @example
+ * const gateway = await startGateway({ port: 0, dataDir: 'memory://', apiKeys: ['k'], surveyTokenSecret: 's' });
+ * console.log(gateway.url);
+ * await gateway.close();
+ */
+export async function startGateway(partial: Partial<GatewayConfig> = {}): Promise<Gateway> {
+  const config: GatewayConfig = { ...DEFAULT_CONFIG, ...partial, providers: { ...DEFAULT_CONFIG.providers, ...partial.providers } };
+  const log = createLogger(config.logLevel);
+  if (!config.surveyTokenSecret) throw new Error('surveyTokenSecret is required (MOTCUA_SURVEY_TOKEN_SECRET)');
+  const db = await openDatabase({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), dataDir: config.dataDir, poolSize: config.databasePoolSize, log });
+  await migrate(db);
+  const store = new Store(db, {
+    bank: config.collectionAccount,
+    counters: config.counters ?? {},
+    surveyTokenSecret: config.surveyTokenSecret,
+    surveyTokenTtlSeconds: config.surveyTokenTtlSeconds,
+    surveyScreenMs: config.surveyScreenMs,
+    expiredScreenMs: config.expiredScreenMs,
+    ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
+  });
+  const hub = new EventHub(config.heartbeatMs, config.sseRetryMs);
+  await db.listen(EVENTS_CHANNEL, (payload) => hub.dispatch(payload));
+  const limiter = new RateLimiter();
+  let selfUrl = '';
+  let closing = false;
+
+  const corsHeaders = (req: IncomingMessage): Record<string, string> => {
+    const origin = req.headers.origin;
+    if (!origin || !(config.corsOrigins.includes('*') || config.corsOrigins.includes(origin))) return {};
+    return { 'access-control-allow-origin': origin, vary: 'Origin', 'access-control-expose-headers': 'Retry-After' };
+  };
+
+  const clientIp = (req: IncomingMessage): string =>
+    (config.trustProxy && String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim()) || req.socket.remoteAddress || 'unknown';
+
+  const limit = (req: IncomingMessage, bucket: string, perMinute: number) => {
+    const wait = limiter.take(`${bucket}:${clientIp(req)}`, perMinute);
+    if (wait) throw Object.assign(new ApiError(429, 'RATE_LIMITED', `Too many requests; retry in ${wait} s.`), { retryAfter: wait });
+  };
+
+  const requireApiKey = (req: IncomingMessage) => {
+    const bearer = /^Bearer\s+(.+)$/i.exec(String(req.headers.authorization ?? ''))?.[1];
+    const key = bearer ?? (req.headers['x-api-key'] as string | undefined);
+    // Compare against every key (no early exit), so timing does not tell which one nearly matched.
+    const ok = !!key && config.apiKeys.reduce((found, candidate) => safeEqual(key, candidate) || found, false);
+    if (!ok) throw new ApiError(401, 'UNAUTHORIZED', 'A valid API key is required (Authorization: Bearer <key>).');
+  };
+
+  const jsonBody = async (req: IncomingMessage) => parseJsonObject(await readBody(req, config.maxBodyBytes));
+
+  const wantsCsv = (req: IncomingMessage, url: URL) => url.searchParams.get('format') === 'csv' || /\btext\/csv\b/.test(String(req.headers.accept ?? ''));
+
+  const lastEventId = (req: IncomingMessage, url: URL): number => {
+    const raw = req.headers['last-event-id'] ?? url.searchParams.get('lastEventId');
+    const value = Number(raw);
+    return raw !== undefined && raw !== null && raw !== '' && Number.isSafeInteger(value) ? value : -1;
+  };
+
+  async function route(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const { pathname } = url;
+    const method = req.method ?? 'GET';
+    const cors = corsHeaders(req);
+    let match: RegExpExecArray | null;
+
+    if (method === 'OPTIONS') {
+      res.writeHead(204, {
+        ...cors,
+        ...(cors['access-control-allow-origin']
+          ? { 'access-control-allow-methods': 'GET, POST, OPTIONS', 'access-control-allow-headers': 'Content-Type, Idempotency-Key, Last-Event-ID, Authorization, X-Api-Key', 'access-control-max-age': '600' }
+          : {}),
+      });
+      res.end();
+      return;
+    }
+    if (pathname === '/healthz' && method === 'GET') {
+      await db.query('SELECT 1');
+      return sendJson(res, 200, { ok: true, database: db.kind, subscribers: hub.subscribers }, cors);
+    }
+
+    if (ROUTES.payments.test(pathname)) {
+      requireApiKey(req);
+      if (method === 'POST') {
+        const body = await jsonBody(req);
+        const { payment, created } = await store.createPayment({
+          dossier: field.string(body, 'dossier', { max: 64, pattern: TEXT_FIELD }),
+          amount: field.integer(body, 'amount', { min: 1, max: 9_999_999_999_999 }),
+          purpose: field.string(body, 'purpose', { max: 200, pattern: TEXT_FIELD }),
+          counter: field.string(body, 'counter', { max: 64, pattern: COUNTER_ID }),
+          ...opt('procedure', field.optionalString(body, 'procedure', { max: 200, pattern: TEXT_FIELD })),
+          ...opt('officer', field.optionalString(body, 'officer', { max: 64, pattern: TEXT_FIELD })),
+          expiresIn: body.expiresIn === undefined ? config.paymentTtlSeconds : field.integer(body, 'expiresIn', { min: 1, max: 7 * 86_400 }),
+        });
+        return sendJson(res, created ? 201 : 200, payment, { ...cors, location: `/api/payments/${payment.id}` });
+      }
+      if (method === 'GET') {
+        const status = url.searchParams.get('status') ?? undefined;
+        if (status && !['pending', 'paid', 'underpaid', 'expired', 'cancelled'].includes(status)) throw new ApiError(400, 'INVALID_FIELD', '"status" is not a payment status.');
+        const counter = url.searchParams.get('counter') ?? undefined;
+        const payments = await store.listPayments({ ...opt('status', status), ...opt('counter', counter), limit: Math.min(500, Number(url.searchParams.get('limit')) || 100) });
+        return sendJson(res, 200, { payments }, cors);
+      }
+      throw methodNotAllowed();
+    }
+    if ((match = ROUTES.payment.exec(pathname))) {
+      if (method !== 'GET') throw methodNotAllowed();
+      limit(req, 'public', config.rateLimitPerMinute);
+      const payment = await store.getPayment(match[1]!);
+      if (!payment) throw notFound('No such payment.');
+      return sendJson(res, 200, payment, cors);
+    }
+    if ((match = ROUTES.paymentEvents.exec(pathname))) {
+      if (method !== 'GET') throw methodNotAllowed();
+      limit(req, 'public', config.rateLimitPerMinute);
+      const id = match[1]!;
+      if (!(await store.getPayment(id))) throw notFound('No such payment.');
+      return hub.open(`payment:${id}`, res, lastEventId(req, url), 'payment', async () => (await store.getPayment(id))!, cors);
+    }
+    if ((match = ROUTES.paymentCancel.exec(pathname))) {
+      if (method !== 'POST') throw methodNotAllowed();
+      requireApiKey(req);
+      return sendJson(res, 200, await store.cancelPayment(match[1]!), cors);
+    }
+    if ((match = ROUTES.counterEvents.exec(pathname))) {
+      if (method !== 'GET') throw methodNotAllowed();
+      limit(req, 'public', config.rateLimitPerMinute);
+      const counter = match[1]!;
+      return hub.open(`counter:${counter}`, res, lastEventId(req, url), 'counter', () => store.counterState(counter), cors);
+    }
+    if ((match = ROUTES.counter.exec(pathname))) {
+      if (method !== 'GET') throw methodNotAllowed();
+      limit(req, 'public', config.rateLimitPerMinute);
+      return sendJson(res, 200, await store.counterState(match[1]!), cors);
+    }
+    if ((match = ROUTES.counterIdle.exec(pathname))) {
+      if (method !== 'POST') throw methodNotAllowed();
+      requireApiKey(req);
+      return sendJson(res, 200, await store.resetCounter(match[1]!), cors);
+    }
+    if ((match = ROUTES.notification.exec(pathname))) {
+      if (method !== 'POST') throw methodNotAllowed();
+      const provider = match[1]!;
+      if (!isProvider(provider)) throw notFound(`Unknown provider "${provider}".`);
+      const raw = await readBody(req, config.maxBodyBytes);
+      const adapter = ADAPTERS[provider];
+      const transactions = adapter.parse(req.headers, raw, config.providers);
+      const outcomes = [];
+      for (const transaction of transactions) outcomes.push(await store.applyTransaction(transaction));
+      for (const outcome of outcomes) log.info('bank notification', { provider, ...outcome });
+      return sendJson(res, 200, adapter.reply(outcomes));
+    }
+    if (ROUTES.surveys.test(pathname)) {
+      if (method !== 'POST') throw methodNotAllowed();
+      limit(req, 'survey', config.surveyRateLimitPerMinute);
+      const body = await jsonBody(req);
+      const result = await submitRating(store, config.surveyTokenSecret, req.headers['idempotency-key'] as string | undefined, body);
+      return sendJson(res, result.status, result.body, cors);
+    }
+    if (ROUTES.reconciliation.test(pathname) || ROUTES.satisfaction.test(pathname)) {
+      if (method !== 'GET') throw methodNotAllowed();
+      requireApiKey(req);
+      const csv = wantsCsv(req, url);
+      if (ROUTES.reconciliation.test(pathname)) {
+        const date = url.searchParams.get('date') ?? new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+        const report = await reconciliation(db, date);
+        return csv ? sendCsv(res, `reconciliation-${date}.csv`, reconciliationCsv(report), cors) : sendJson(res, 200, report, cors);
+      }
+      const month = url.searchParams.get('month') ?? new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 7);
+      const report = await satisfaction(db, month, config.counters);
+      return csv ? sendCsv(res, `satisfaction-${month}.csv`, satisfactionCsv(report), cors) : sendJson(res, 200, report, cors);
+    }
+    if (ROUTES.devTransfer.test(pathname) && config.devBank) {
+      if (method !== 'POST') throw methodNotAllowed();
+      return devTransfer(req, res);
+    }
+    if (config.staticRoot && (method === 'GET' || method === 'HEAD') && !pathname.startsWith('/api/') && !pathname.startsWith('/dev/')) {
+      if (await serveStatic(config.staticRoot, req, res, pathname)) return;
+    }
+    throw notFound('Not found.');
+  }
+
+  /** The simulated bank: builds the provider's real-shaped notification, signs it, posts it to ourselves. */
+  async function devTransfer(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const body = await jsonBody(req);
+    const provider = (field.optionalString(body, 'provider', { max: 10 }) ?? 'generic') as Provider;
+    if (!isProvider(provider)) throw new ApiError(400, 'INVALID_FIELD', '"provider" must be generic, sepay, casso or payos.');
+    const paymentId = field.optionalString(body, 'paymentId', { max: 64 });
+    const payment = paymentId ? await store.getPayment(paymentId) : undefined;
+    if (paymentId && !payment) throw notFound('No such payment.');
+    const code = field.optionalString(body, 'code', { max: 64 });
+    const memo = field.optionalString(body, 'memo', { max: 200 }) ?? (payment ? memoOf(payment.qr) ?? payment.code : code ?? '');
+    const amount = body.amount === undefined && payment ? payment.amount : field.integer(body, 'amount', { min: 1, max: 9_999_999_999_999 });
+    const transactionId = field.optionalString(body, 'transactionId', { max: 64 });
+    const built = ADAPTERS[provider].build({ memo, amount, account: config.collectionAccount.account, ...opt('transactionId', transactionId) }, config.providers);
+    const answer = await fetch(`${selfUrl}/api/bank/notifications/${provider}`, { method: 'POST', headers: built.headers, body: built.body });
+    const answerText = await answer.text();
+    let answerBody: unknown = answerText;
+    try {
+      answerBody = JSON.parse(answerText);
+    } catch {}
+    return sendJson(res, 200, { sent: { provider, url: `/api/bank/notifications/${provider}`, body: JSON.parse(built.body) }, response: { status: answer.status, body: answerBody } });
+  }
+
+  const handler = (req: IncomingMessage, res: ServerResponse): void => {
+    const started = performance.now();
+    let url: URL;
+    try {
+      url = new URL(req.url ?? '/', 'http://gateway');
+    } catch {
+      return sendError(res, new ApiError(400, 'BAD_REQUEST', 'Malformed URL.'));
+    }
+    if (closing) return sendError(res, new ApiError(503, 'SHUTTING_DOWN', 'The gateway is shutting down.'), { connection: 'close' });
+    route(req, res, url)
+      .catch((error: unknown) => {
+        const apiError = error instanceof ApiError ? error : new ApiError(500, 'INTERNAL', 'Internal error.');
+        if (!(error instanceof ApiError)) log.error('request failed', { method: req.method, path: url.pathname, error: (error as Error)?.stack ?? String(error) });
+        if (res.headersSent) return void res.end();
+        const retryAfter = (error as { retryAfter?: number }).retryAfter;
+        sendError(res, apiError, { ...corsHeaders(req), ...(retryAfter ? { 'retry-after': String(retryAfter) } : {}) });
+      })
+      .finally(() => {
+        // The path only: query strings may carry survey tokens.
+        if (!res.getHeader('content-type')?.toString().startsWith('text/event-stream'))
+          log.info('request', { method: req.method, path: url.pathname, status: res.statusCode, ms: Math.round(performance.now() - started) });
+      });
+  };
+
+  let sweepTimer: NodeJS.Timeout | undefined;
+  const sweep = async () => {
+    try {
+      const { expired, reset } = await store.sweep();
+      if (expired || reset) log.info('sweep', { expired, reset });
+    } catch (error) {
+      if (!closing) log.warn('sweep failed', { error: (error as Error).message });
+    }
+    if (!closing) sweepTimer = setTimeout(sweep, config.sweepIntervalMs);
+  };
+  await store.sweep().catch(() => {});
+  sweepTimer = setTimeout(sweep, config.sweepIntervalMs);
+
+  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 0 }, handler);
+  // SSE connections are long-lived; 10k subscribers need no per-socket timeout.
+  server.headersTimeout = 20_000;
+  server.maxConnections = 100_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const host = config.host.includes(':') ? `[${config.host}]` : config.host === '0.0.0.0' ? '127.0.0.1' : config.host;
+  selfUrl = `http://${host}:${port}`;
+  log.info('gateway started', { url: selfUrl, database: db.kind });
+
+  let closed: Promise<void> | undefined;
+  return {
+    url: selfUrl,
+    port,
+    handler,
+    close() {
+      closed ??= (async () => {
+        closing = true;
+        clearTimeout(sweepTimer);
+        const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        hub.close();
+        server.closeIdleConnections();
+        const forced = setTimeout(() => server.closeAllConnections(), 5_000);
+        await stopped;
+        clearTimeout(forced);
+        limiter.close();
+        await db.close();
+        log.info('gateway stopped');
+      })();
+      return closed;
+    },
+  };
+}
+
+const opt = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } => (value === undefined ? {} : ({ [key]: value } as { [P in K]?: V }));
+const notFound = (message: string) => new ApiError(404, 'NOT_FOUND', message);
+const methodNotAllowed = () => new ApiError(405, 'METHOD_NOT_ALLOWED', 'Method not allowed.');
+
+function sendCsv(res: ServerResponse, filename: string, csv: string, headers: Record<string, string>): void {
+  res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"`, 'cache-control': 'no-store', ...headers });
+  res.end(csv);
+}
+
+/** The memo inside a payment's VietQR (field 62.08): what a bank app sends. */
+function memoOf(qr: string): string | undefined {
+  try {
+    return decodeVietQR(qr).purpose;
+  } catch {
+    return undefined;
+  }
+}

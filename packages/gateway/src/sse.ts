@@ -1,0 +1,105 @@
+import type { ServerResponse } from 'node:http';
+import type { GatewayEvent } from './store.js';
+
+interface Subscriber {
+  res: ServerResponse;
+  /** Highest version sent (or the client's Last-Event-ID): anything not newer is skipped. */
+  lastVersion: number;
+}
+
+/** A client that lets this much pile up unread is dropped; it reconnects with Last-Event-ID. */
+const MAX_BUFFERED_BYTES = 1 << 20;
+
+/**
+ * In-process fan-out of the gateway's events to SSE subscribers. Fed by the database's LISTEN
+ * (so events from other instances arrive the same way); each event is serialised once and written
+ * to every subscriber of its channel. One heartbeat timer serves every connection.
+ */
+export class EventHub {
+  private readonly channels = new Map<string, Set<Subscriber>>();
+  private readonly heartbeat: NodeJS.Timeout;
+  private count = 0;
+
+  constructor(
+    heartbeatMs: number,
+    private readonly retryMs: number,
+  ) {
+    this.heartbeat = setInterval(() => this.broadcast(': heartbeat\n\n'), heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  get subscribers(): number {
+    return this.count;
+  }
+
+  /** Handles one NOTIFY payload. */
+  dispatch(payload: string): void {
+    let event: GatewayEvent;
+    try {
+      event = JSON.parse(payload) as GatewayEvent;
+    } catch {
+      return;
+    }
+    const key = event.type === 'payment' ? `payment:${event.data.id}` : `counter:${event.data.counter}`;
+    const subscribers = this.channels.get(key);
+    if (!subscribers) return;
+    const frame = `event: ${event.type}\nid: ${event.data.version}\ndata: ${JSON.stringify(event.data)}\n\n`;
+    for (const subscriber of subscribers) this.send(subscriber, event.data.version, frame);
+  }
+
+  /**
+   * Opens the stream and subscribes; then `current()` supplies the state to send first (it is read
+   * after subscribing, so no change can fall between the two).
+   */
+  async open(
+    channel: string,
+    res: ServerResponse,
+    lastEventId: number,
+    eventName: GatewayEvent['type'],
+    current: () => Promise<{ version: number }>,
+    headers: Record<string, string>,
+  ): Promise<void> {
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+      ...headers,
+    });
+    res.write(`retry: ${this.retryMs}\n\n`);
+    const subscriber: Subscriber = { res, lastVersion: lastEventId };
+    let set = this.channels.get(channel);
+    if (!set) this.channels.set(channel, (set = new Set()));
+    set.add(subscriber);
+    this.count++;
+    res.on('close', () => {
+      const subscribers = this.channels.get(channel);
+      if (subscribers?.delete(subscriber)) this.count--;
+      if (subscribers && !subscribers.size) this.channels.delete(channel);
+    });
+    const state = await current();
+    this.send(subscriber, state.version, `event: ${eventName}\nid: ${state.version}\ndata: ${JSON.stringify(state)}\n\n`);
+  }
+
+  private send(subscriber: Subscriber, version: number, frame: string): void {
+    if (version <= subscriber.lastVersion || subscriber.res.writableEnded) return;
+    subscriber.lastVersion = version;
+    if (subscriber.res.writableLength > MAX_BUFFERED_BYTES) {
+      subscriber.res.destroy();
+      return;
+    }
+    subscriber.res.write(frame);
+  }
+
+  private broadcast(frame: string): void {
+    for (const subscribers of this.channels.values()) for (const { res } of subscribers) if (!res.writableEnded) res.write(frame);
+  }
+
+  /** Ends every stream (graceful shutdown). */
+  close(): void {
+    clearInterval(this.heartbeat);
+    for (const subscribers of this.channels.values()) for (const { res } of subscribers) res.end();
+    this.channels.clear();
+    this.count = 0;
+  }
+}

@@ -1,0 +1,327 @@
+import { encodeVietQR, toMemo, type CounterState, type PaymentBank, type PaymentResource, type PaymentStatus, type SurveyPrompt } from '@motcua/core';
+import type { Database, Queryable, Row } from './db.js';
+import { ApiError } from './http.js';
+import { newPaymentCode, paymentCodeCandidates } from './payment-code.js';
+import { randomId } from './crypto.js';
+import { signSurveyToken } from './survey-token.js';
+
+/** The NOTIFY channel every state change is published on (payload: {@link GatewayEvent} JSON). */
+export const EVENTS_CHANNEL = 'motcua_events';
+
+export type GatewayEvent = { type: 'payment'; data: PaymentResource } | { type: 'counter'; data: CounterState };
+
+export interface NewPayment {
+  dossier: string;
+  amount: number;
+  purpose: string;
+  counter: string;
+  procedure?: string;
+  officer?: string;
+  /** Seconds. */
+  expiresIn: number;
+}
+
+/** A bank transaction as an adapter extracted it from a provider's notification. */
+export interface IncomingTransaction {
+  provider: string;
+  /** The provider's transaction id — each is recorded once. */
+  providerTxId: string;
+  amount: number;
+  memo: string;
+  bankReference?: string;
+  raw: unknown;
+}
+
+export type TransactionOutcome =
+  | { outcome: 'duplicate'; providerTxId: string }
+  | { outcome: 'matched'; providerTxId: string; paymentId: string; status: PaymentStatus; amountPaid: number; surplus: number }
+  | { outcome: 'unmatched'; providerTxId: string; reason: 'no_code' | 'unknown_code' | 'payment_closed'; paymentId?: string };
+
+export interface StoreOptions {
+  bank: PaymentBank;
+  counters: Record<string, string>;
+  surveyTokenSecret: string;
+  surveyTokenTtlSeconds: number;
+  surveyScreenMs: number;
+  expiredScreenMs: number;
+  publicBaseUrl?: string;
+}
+
+const OPEN_STATUSES = ['pending', 'underpaid'];
+
+interface PaymentRow extends Row {
+  id: string;
+  code: string;
+  dossier: string;
+  counter: string;
+  procedure: string | null;
+  officer: string | null;
+  purpose: string;
+  amount: number | string;
+  amount_paid: number | string;
+  status: PaymentStatus;
+  qr: string;
+  bank_bin: string;
+  bank_account: string;
+  bank_account_name: string;
+  expires_at: Date;
+  paid_at: Date | null;
+  version: number;
+}
+
+export const toResource = (row: PaymentRow): PaymentResource => ({
+  id: row.id,
+  code: row.code,
+  status: row.status,
+  amount: Number(row.amount),
+  amountPaid: Number(row.amount_paid),
+  currency: 'VND',
+  qr: row.qr,
+  bank: { bin: row.bank_bin, account: row.bank_account, accountName: row.bank_account_name },
+  purpose: row.purpose,
+  dossier: row.dossier,
+  counter: row.counter,
+  expiresAt: new Date(row.expires_at).toISOString(),
+  paidAt: row.paid_at ? new Date(row.paid_at).toISOString() : null,
+  version: Number(row.version),
+});
+
+const isUniqueViolation = (error: unknown): boolean => (error as { code?: string } | null)?.code === '23505';
+
+/**
+ * Every state change of the gateway, each in one transaction that also publishes its events with
+ * `pg_notify` (delivered on commit, to this instance and to every other one on the same database).
+ */
+export class Store {
+  constructor(
+    readonly db: Database,
+    private readonly options: StoreOptions,
+  ) {}
+
+  private async publish(tx: Queryable, event: GatewayEvent): Promise<void> {
+    await tx.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, JSON.stringify(event)]);
+  }
+
+  /** Creates the payment, or returns the dossier's open one (`created: false`). */
+  async createPayment(input: NewPayment): Promise<{ payment: PaymentResource; created: boolean }> {
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await this.db.transaction((tx) => this.createPaymentIn(tx, input));
+      } catch (error) {
+        // A code collision or a concurrent request for the same dossier: try again (the retry finds it).
+        if (isUniqueViolation(error) && attempt < 5) continue;
+        throw error;
+      }
+    }
+  }
+
+  private async createPaymentIn(tx: Queryable, input: NewPayment): Promise<{ payment: PaymentResource; created: boolean }> {
+    const [open] = await tx.query<PaymentRow>(`SELECT * FROM payments WHERE dossier = $1 AND status IN ('pending','underpaid') FOR UPDATE`, [input.dossier]);
+    if (open) {
+      if (new Date(open.expires_at).getTime() > Date.now()) {
+        if (Number(open.amount) !== input.amount || open.counter !== input.counter)
+          throw new ApiError(409, 'DOSSIER_HAS_OPEN_PAYMENT', `Dossier ${input.dossier} already has an open payment (${open.code}) with another amount or counter; cancel it first.`);
+        return { payment: toResource(open), created: false };
+      }
+      await this.closePayment(tx, open, 'expired');
+    }
+    const code = newPaymentCode();
+    const memoText = toMemo(input.purpose, 25 - code.length - 1);
+    const memo = memoText ? `${code} ${memoText}` : code;
+    const { bank } = this.options;
+    const qr = encodeVietQR({ bin: bank.bin, account: bank.account, service: 'account', initiation: 'dynamic', amount: input.amount, purpose: memo });
+    const [row] = await tx.query<PaymentRow>(
+      `INSERT INTO payments (id, code, dossier, counter, procedure, officer, purpose, amount, status, qr, bank_bin, bank_account, bank_account_name, expires_at)
+       VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'pending',$9,$10,$11,$12, now() + make_interval(secs => $13)) RETURNING *`,
+      [randomId(), code, input.dossier, input.counter, input.procedure ?? null, input.officer ?? null, input.purpose, input.amount, qr, bank.bin, bank.account, bank.accountName, input.expiresIn],
+    );
+    const payment = toResource(row!);
+    await this.publish(tx, { type: 'payment', data: payment });
+    await this.setCounter(tx, input.counter, (base) => ({ ...base, state: 'payment', payment, paymentSrc: `/api/payments/${payment.id}` }), { paymentId: payment.id });
+    return { payment, created: true };
+  }
+
+  async getPayment(id: string): Promise<PaymentResource | undefined> {
+    const [row] = await this.db.query<PaymentRow>('SELECT * FROM payments WHERE id = $1', [id]);
+    return row ? toResource(row) : undefined;
+  }
+
+  async listPayments(filter: { status?: string; counter?: string; limit: number }): Promise<PaymentResource[]> {
+    const rows = await this.db.query<PaymentRow>(
+      `SELECT * FROM payments WHERE ($1::text IS NULL OR status = $1) AND ($2::text IS NULL OR counter = $2) ORDER BY created_at DESC LIMIT $3`,
+      [filter.status ?? null, filter.counter ?? null, filter.limit],
+    );
+    return rows.map(toResource);
+  }
+
+  async cancelPayment(id: string): Promise<PaymentResource> {
+    return this.db.transaction(async (tx) => {
+      const [row] = await tx.query<PaymentRow>('SELECT * FROM payments WHERE id = $1 FOR UPDATE', [id]);
+      if (!row) throw new ApiError(404, 'NOT_FOUND', 'No such payment.');
+      if (row.status === 'cancelled') return toResource(row);
+      if (!OPEN_STATUSES.includes(row.status)) throw new ApiError(409, 'PAYMENT_FINAL', `The payment is already ${row.status}.`);
+      return this.closePayment(tx, row, 'cancelled');
+    });
+  }
+
+  /** Moves an open payment to `expired` or `cancelled`, and the counter screen with it. */
+  private async closePayment(tx: Queryable, row: PaymentRow, status: 'expired' | 'cancelled'): Promise<PaymentResource> {
+    const [updated] = await tx.query<PaymentRow>('UPDATE payments SET status = $2, version = version + 1 WHERE id = $1 RETURNING *', [row.id, status]);
+    const payment = toResource(updated!);
+    await this.publish(tx, { type: 'payment', data: payment });
+    await this.followPayment(tx, payment);
+    return payment;
+  }
+
+  /** Expires every open payment past its `expiresAt` and resets timed-out screens. Safe to run on every instance. */
+  async sweep(): Promise<{ expired: number; reset: number }> {
+    const expired = await this.db.transaction(async (tx) => {
+      const rows = await tx.query<PaymentRow>(
+        `SELECT * FROM payments WHERE status IN ('pending','underpaid') AND expires_at <= now() ORDER BY expires_at LIMIT 200 FOR UPDATE SKIP LOCKED`,
+      );
+      for (const row of rows) await this.closePayment(tx, row, 'expired');
+      return rows.length;
+    });
+    const reset = await this.db.transaction(async (tx) => {
+      const rows = await tx.query<{ counter: string }>(`SELECT counter FROM counter_states WHERE reset_at <= now() LIMIT 200 FOR UPDATE SKIP LOCKED`);
+      for (const { counter } of rows) await this.setCounter(tx, counter, (base) => ({ ...base, state: 'idle' }), {});
+      return rows.length;
+    });
+    return { expired, reset };
+  }
+
+  /** Records a bank transaction once and applies it to the payment whose code its memo carries. */
+  async applyTransaction(input: IncomingTransaction): Promise<TransactionOutcome> {
+    return this.db.transaction(async (tx) => {
+      const [inserted] = await tx.query<{ id: string }>(
+        `INSERT INTO bank_transactions (provider, provider_tx_id, amount, memo, bank_reference, status, raw)
+         VALUES ($1,$2,$3,$4,$5,'unmatched',$6::jsonb) ON CONFLICT (provider, provider_tx_id) DO NOTHING RETURNING id`,
+        [input.provider, input.providerTxId, input.amount, input.memo, input.bankReference ?? null, JSON.stringify(input.raw ?? null)],
+      );
+      if (!inserted) return { outcome: 'duplicate', providerTxId: input.providerTxId };
+      const unmatched = async (reason: 'no_code' | 'unknown_code' | 'payment_closed', paymentId?: string): Promise<TransactionOutcome> => {
+        await tx.query('UPDATE bank_transactions SET reason = $2, payment_id = $3 WHERE id = $1', [inserted.id, reason, paymentId ?? null]);
+        return { outcome: 'unmatched', providerTxId: input.providerTxId, reason, ...(paymentId ? { paymentId } : {}) };
+      };
+      const candidates = paymentCodeCandidates(input.memo);
+      if (!candidates.length) return unmatched('no_code');
+      const rows = await tx.query<PaymentRow>(
+        `SELECT * FROM payments WHERE code IN (SELECT jsonb_array_elements_text($1::jsonb)) ORDER BY created_at DESC FOR UPDATE`,
+        [JSON.stringify(candidates)],
+      );
+      // Several candidates can exist only by accident (a code-shaped word in the memo): the first in the memo wins.
+      const row = candidates.map((code) => rows.find((r) => r.code === code)).find(Boolean);
+      if (!row) return unmatched('unknown_code');
+      if (OPEN_STATUSES.includes(row.status) && new Date(row.expires_at).getTime() <= Date.now()) {
+        await this.closePayment(tx, row, 'expired');
+        return unmatched('payment_closed', row.id);
+      }
+      if (row.status === 'expired' || row.status === 'cancelled') return unmatched('payment_closed', row.id);
+      const amount = Number(row.amount);
+      const before = Number(row.amount_paid);
+      const after = before + input.amount;
+      const surplus = Math.max(0, after - amount) - Math.max(0, before - amount);
+      const status: PaymentStatus = after >= amount ? 'paid' : 'underpaid';
+      const [updated] = await tx.query<PaymentRow>(
+        `UPDATE payments SET amount_paid = $2, status = $3, paid_at = CASE WHEN $3 = 'paid' THEN coalesce(paid_at, now()) ELSE paid_at END, version = version + 1
+         WHERE id = $1 RETURNING *`,
+        [row.id, after, status],
+      );
+      await tx.query(`UPDATE bank_transactions SET status = 'matched', payment_id = $2, surplus = $3 WHERE id = $1`, [inserted.id, row.id, surplus]);
+      const payment = toResource(updated!);
+      await this.publish(tx, { type: 'payment', data: payment });
+      // A transfer on top of a payment already paid changes only amountPaid: the screen has moved on.
+      if (row.status !== 'paid') await this.followPayment(tx, payment, row);
+      return { outcome: 'matched', providerTxId: input.providerTxId, paymentId: row.id, status, amountPaid: after, surplus };
+    });
+  }
+
+  /** Keeps the citizen screen of the payment's counter in step with the payment, when it shows it. */
+  private async followPayment(tx: Queryable, payment: PaymentResource, row?: PaymentRow): Promise<void> {
+    const [current] = await tx.query<{ payment_id: string | null }>('SELECT payment_id FROM counter_states WHERE counter = $1 FOR UPDATE', [payment.counter]);
+    if (current?.payment_id !== payment.id) return;
+    const paymentSrc = `/api/payments/${payment.id}`;
+    if (payment.status === 'paid') {
+      const [extra] = row ? [row] : await tx.query<PaymentRow>('SELECT * FROM payments WHERE id = $1', [payment.id]);
+      const expiresAt = new Date(Date.now() + this.options.surveyTokenTtlSeconds * 1000);
+      const { token, claims } = signSurveyToken(
+        {
+          counter: payment.counter,
+          dossier: payment.dossier,
+          ...(extra?.officer ? { officer: extra.officer } : {}),
+          ...(extra?.procedure ? { procedure: extra.procedure } : {}),
+          exp: Math.floor(expiresAt.getTime() / 1000),
+        },
+        this.options.surveyTokenSecret,
+      );
+      const base = this.options.publicBaseUrl?.replace(/\/$/, '') ?? '';
+      const survey: SurveyPrompt = {
+        surveyId: 'counter',
+        token,
+        counter: payment.counter,
+        dossier: payment.dossier,
+        ...(claims.officer ? { officer: claims.officer } : {}),
+        endpoint: '/api/surveys',
+        phoneUrl: `${base}/survey.html?token=${encodeURIComponent(token)}`,
+        expiresAt: expiresAt.toISOString(),
+      };
+      await this.setCounter(tx, payment.counter, (b) => ({ ...b, state: 'survey', survey, payment }), {
+        paymentId: payment.id,
+        surveyTokenId: claims.tid,
+        resetAfterMs: this.options.surveyScreenMs,
+      });
+    } else if (payment.status === 'cancelled') {
+      await this.setCounter(tx, payment.counter, (b) => ({ ...b, state: 'idle' }), {});
+    } else {
+      await this.setCounter(tx, payment.counter, (b) => ({ ...b, state: 'payment', payment, paymentSrc }), {
+        paymentId: payment.id,
+        ...(payment.status === 'expired' ? { resetAfterMs: this.options.expiredScreenMs } : {}),
+      });
+    }
+  }
+
+  /** Writes the counter's next state with the next version, and publishes it. */
+  private async setCounter(
+    tx: Queryable,
+    counter: string,
+    build: (base: { counter: string; counterName?: string; version: number }) => CounterState,
+    extra: { paymentId?: string; surveyTokenId?: string; resetAfterMs?: number },
+  ): Promise<CounterState> {
+    const [row] = await tx.query<{ version: number }>(
+      `INSERT INTO counter_states (counter, state, version) VALUES ($1, '{}'::jsonb, 1)
+       ON CONFLICT (counter) DO UPDATE SET version = counter_states.version + 1 RETURNING version`,
+      [counter],
+    );
+    const counterName = this.options.counters[counter];
+    const state = build({ counter, ...(counterName ? { counterName } : {}), version: Number(row!.version) });
+    await tx.query(
+      `UPDATE counter_states SET state = $2::jsonb, payment_id = $3, survey_token_id = $4,
+         reset_at = CASE WHEN $5::int8 IS NULL THEN NULL ELSE now() + make_interval(secs => $5::int8 / 1000.0) END
+       WHERE counter = $1`,
+      [counter, JSON.stringify(state), extra.paymentId ?? null, extra.surveyTokenId ?? null, extra.resetAfterMs ?? null],
+    );
+    await this.publish(tx, { type: 'counter', data: state });
+    return state;
+  }
+
+  async counterState(counter: string): Promise<CounterState> {
+    const [row] = await this.db.query<{ state: CounterState | string }>('SELECT state FROM counter_states WHERE counter = $1', [counter]);
+    if (row) return typeof row.state === 'string' ? (JSON.parse(row.state) as CounterState) : row.state;
+    const counterName = this.options.counters[counter];
+    return { state: 'idle', counter, ...(counterName ? { counterName } : {}), version: 0 };
+  }
+
+  /** `POST /api/counters/:counter/idle`. */
+  async resetCounter(counter: string): Promise<CounterState> {
+    return this.db.transaction(async (tx) => {
+      await tx.query('SELECT 1 FROM counter_states WHERE counter = $1 FOR UPDATE', [counter]);
+      return this.setCounter(tx, counter, (base) => ({ ...base, state: 'idle' }), {});
+    });
+  }
+
+  /** After a rating: the screen that showed this token's prompt goes back to idle. */
+  async surveyDone(tx: Queryable, counter: string, tokenId: string): Promise<void> {
+    const [row] = await tx.query<{ survey_token_id: string | null }>('SELECT survey_token_id FROM counter_states WHERE counter = $1 FOR UPDATE', [counter]);
+    if (row?.survey_token_id === tokenId) await this.setCounter(tx, counter, (base) => ({ ...base, state: 'idle' }), {});
+  }
+}

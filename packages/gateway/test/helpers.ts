@@ -1,0 +1,175 @@
+// Shared test helpers: a gateway on port 0 per test group, on PGlite (memory://) or on a throwaway
+// PostgreSQL database created from MOTCUA_TEST_PG_URL; an SSE reader; signed-notification builders.
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { startGateway, type GatewayConfig } from '../src/index.js';
+
+export const API_KEY = 'test-api-key-0123456789';
+export const SECRETS = { hmacSecret: 'generic-secret', sepayApiKey: 'sepay-key', cassoSecureToken: 'casso-token', payosChecksumKey: 'payos-checksum' };
+export const PG_ADMIN_URL = process.env.MOTCUA_TEST_PG_URL;
+export const NO_PG = !PG_ADMIN_URL && 'skipped: no PostgreSQL';
+
+export const baseConfig = (overrides: Partial<GatewayConfig> = {}): Partial<GatewayConfig> => ({
+  port: 0,
+  dataDir: 'memory://',
+  apiKeys: [API_KEY],
+  providers: SECRETS,
+  surveyTokenSecret: 'survey-secret',
+  corsOrigins: ['https://portal.example.vn'],
+  devBank: true,
+  logLevel: 'silent',
+  heartbeatMs: 60_000,
+  sweepIntervalMs: 200,
+  counters: { C1: 'Quầy 1' },
+  collectionAccount: { bin: '970415', account: '113366668888', accountName: 'UBND PHUONG HOAN KIEM' },
+  ...overrides,
+});
+
+/** Creates `motcua_test_<random>` on the PostgreSQL server; `drop()` removes it. */
+export async function throwawayDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `motcua_test_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(PG_ADMIN_URL!);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    async drop() {
+      const client = new pg.Client({ connectionString: PG_ADMIN_URL });
+      await client.connect();
+      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await client.end();
+    },
+  };
+}
+
+/** The storage back-ends every suite runs against. */
+export const BACKENDS = [
+  { name: 'PGlite', skip: false as const },
+  { name: 'PostgreSQL', skip: NO_PG },
+] as const;
+
+export type TestGateway = Awaited<ReturnType<typeof startGateway>> & {
+  api(path: string, init?: RequestInit & { json?: unknown; key?: string | null }): Promise<{ status: number; body: any; headers: Headers }>;
+};
+
+/** Starts a gateway on the back-end; `close()` also drops its PostgreSQL database. */
+export async function startTestGateway(backend: (typeof BACKENDS)[number]['name'], overrides: Partial<GatewayConfig> = {}): Promise<TestGateway> {
+  const database = backend === 'PostgreSQL' ? await throwawayDatabase() : undefined;
+  const gateway = await startGateway(baseConfig({ ...(database ? { databaseUrl: database.url } : {}), ...overrides }));
+  return withApi({
+    ...gateway,
+    async close() {
+      await gateway.close();
+      await database?.drop();
+    },
+  });
+}
+
+export function withApi<T extends { url: string }>(gateway: T): T & Pick<TestGateway, 'api'> {
+  return Object.assign(gateway, {
+    async api(path: string, init: RequestInit & { json?: unknown; key?: string | null } = {}) {
+      const headers = new Headers(init.headers);
+      if (init.key !== null) headers.set('authorization', `Bearer ${init.key ?? API_KEY}`);
+      if (init.json !== undefined) headers.set('content-type', 'application/json');
+      const response = await fetch(gateway.url + path, { ...init, headers, ...(init.json !== undefined ? { body: JSON.stringify(init.json), method: init.method ?? 'POST' } : {}) });
+      const text = await response.text();
+      let body: any = text;
+      try {
+        body = JSON.parse(text);
+      } catch {}
+      return { status: response.status, body, headers: response.headers };
+    },
+  });
+}
+
+let dossierSeq = 0;
+export const newDossier = () => `HS-${Date.now().toString(36)}-${++dossierSeq}-${randomBytes(3).toString('hex')}`;
+
+export async function createPayment(gateway: Pick<TestGateway, 'api'>, overrides: Record<string, unknown> = {}) {
+  const { status, body } = await gateway.api('/api/payments', { json: { dossier: newDossier(), amount: 50_000, purpose: 'Lệ phí cấp bản sao trích lục hộ tịch', counter: 'C1', procedure: 'Cấp bản sao trích lục', officer: 'CB01', ...overrides } });
+  if (status !== 201 && status !== 200) throw new Error(`create payment: ${status} ${JSON.stringify(body)}`);
+  return body as import('@motcua/core').PaymentResource;
+}
+
+export interface SseEvent { event: string; id?: string; data: string; retry?: number }
+
+/** Reads an SSE stream with fetch; `next(filter)` resolves with the next matching event. */
+export async function openSse(url: string, headers: Record<string, string> = {}) {
+  const controller = new AbortController();
+  const response = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: controller.signal });
+  const events: SseEvent[] = [];
+  const comments: string[] = [];
+  const waiters: Array<() => void> = [];
+  let retry: number | undefined;
+  let done = false;
+  (async () => {
+    const decoder = new TextDecoder();
+    let buffer = '';
+    try {
+      for await (const chunk of response.body as unknown as AsyncIterable<Uint8Array>) {
+        buffer += decoder.decode(chunk, { stream: true });
+        let end: number;
+        while ((end = buffer.indexOf('\n\n')) >= 0) {
+          const block = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          const event: SseEvent = { event: 'message', data: '' };
+          let hasData = false;
+          for (const line of block.split('\n')) {
+            if (line.startsWith(':')) comments.push(line);
+            else if (line.startsWith('retry: ')) retry = Number(line.slice(7));
+            else if (line.startsWith('event: ')) event.event = line.slice(7);
+            else if (line.startsWith('id: ')) event.id = line.slice(4);
+            else if (line.startsWith('data: ')) ((event.data += line.slice(6)), (hasData = true));
+          }
+          if (hasData) events.push(event);
+          waiters.splice(0).forEach((wake) => wake());
+        }
+      }
+    } catch {}
+    done = true;
+    waiters.splice(0).forEach((wake) => wake());
+  })();
+  let cursor = 0;
+  return {
+    response,
+    events,
+    comments,
+    get retry() {
+      return retry;
+    },
+    get ended() {
+      return done;
+    },
+    /** Next event (after the ones already consumed) matching `filter`. */
+    async next<T = any>(filter: (data: T, event: SseEvent) => boolean = () => true, timeoutMs = 5_000): Promise<T> {
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        while (cursor < events.length) {
+          const event = events[cursor++]!;
+          const data = JSON.parse(event.data) as T;
+          if (filter(data, event)) return data;
+        }
+        if (done) throw new Error('SSE stream ended');
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Error(`no matching SSE event within ${timeoutMs} ms (got ${events.length}: ${events.map((e) => e.data.slice(0, 80)).join(' | ')})`);
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, left);
+          waiters.push(() => (clearTimeout(timer), resolve()));
+        });
+      }
+    },
+    async waitFor(predicate: () => boolean, timeoutMs = 5_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!predicate()) {
+        if (done || Date.now() > deadline) throw new Error('condition not met');
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+    },
+    close: () => controller.abort(),
+  };
+}
+
+export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
