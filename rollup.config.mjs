@@ -7,7 +7,7 @@ import terser from '@rollup/plugin-terser';
 export const plugins = () => [
   nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
   commonjs(),
-  terser({ ecma: 2022, module: true, format: { comments: false } }),
+  terser({ ecma: 2022, module: true, compress: { passes: 3 }, format: { comments: false } }),
 ];
 
 /** @type {import('rollup').RollupOptions[]} */

@@ -8,43 +8,28 @@ for (let n = 0; n < 256; n++) {
 
 const step = (crc: number, byte: number): number => ((crc << 8) & 0xffff) ^ TABLE[((crc >>> 8) ^ byte) & 0xff]!;
 
+// Both runtimes (browsers, Node) have TextEncoder; core's lib has neither DOM nor Node types.
+declare const TextEncoder: new () => { encode(input: string): Uint8Array };
+let encoder: { encode(input: string): Uint8Array } | undefined;
+
 /**
- * CRC-16/CCITT-FALSE over the UTF-8 bytes of `data` (strings are encoded as UTF-8; lone surrogates
- * as U+FFFD, like TextEncoder).
+ * CRC-16/CCITT-FALSE over the UTF-8 bytes of `data`.
  *
  * @example
  * crc16('123456789') === 0x29b1;
  */
 export function crc16(data: string | Uint8Array): number {
   let crc = 0xffff;
-  if (typeof data !== 'string') {
-    for (let i = 0; i < data.length; i++) crc = step(crc, data[i]!);
+  if (typeof data === 'string') {
+    // Payloads are ASCII: one byte per character, no encoding step needed.
+    for (let i = 0; i < data.length; i++) {
+      const code = data.charCodeAt(i);
+      if (code > 0x7f) return crc16((encoder ??= new TextEncoder()).encode(data));
+      crc = step(crc, code);
+    }
     return crc;
   }
-  for (let i = 0; i < data.length; i++) {
-    let code = data.charCodeAt(i);
-    if (code < 0x80) {
-      crc = step(crc, code);
-      continue;
-    }
-    if (code >= 0xd800 && code <= 0xdfff) {
-      const next = data.charCodeAt(i + 1);
-      if (code <= 0xdbff && next >= 0xdc00 && next <= 0xdfff) {
-        code = 0x10000 + ((code - 0xd800) << 10) + (next - 0xdc00);
-        i++;
-      } else {
-        code = 0xfffd;
-      }
-    }
-    if (code < 0x800) {
-      crc = step(step(crc, 0xc0 | (code >> 6)), 0x80 | (code & 0x3f));
-    } else if (code < 0x10000) {
-      crc = step(step(step(crc, 0xe0 | (code >> 12)), 0x80 | ((code >> 6) & 0x3f)), 0x80 | (code & 0x3f));
-    } else {
-      crc = step(crc, 0xf0 | (code >> 18));
-      crc = step(step(step(crc, 0x80 | ((code >> 12) & 0x3f)), 0x80 | ((code >> 6) & 0x3f)), 0x80 | (code & 0x3f));
-    }
-  }
+  for (let i = 0; i < data.length; i++) crc = step(crc, data[i]!);
   return crc;
 }
 

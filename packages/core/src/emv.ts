@@ -1,7 +1,5 @@
 import { crc16Hex } from './crc16.js';
-import { VietQRError } from './errors.js';
-import { readTlv } from './tlv.js';
-import { NAPAS_GUID } from './vietqr.js';
+import { NAPAS_GUID, readTlv } from './tlv.js';
 
 /** One data object of an EMVCo merchant-presented QR, with its sub-objects when it is a template. */
 export interface EmvField {
@@ -42,32 +40,25 @@ const KNOWN_GUIDS: Record<string, string> = {
   [NAPAS_GUID]: 'NAPAS VietQR',
   A000000775: 'VNPAY-QR',
   A000000677010111: 'PromptPay',
-  A000000677010112: 'PromptPay (bill payment)',
   'SG.PAYNOW': 'PayNow',
-  'SG.COM.NETS': 'NETS',
-  'COM.GRAB': 'GrabPay',
-  'ID.CO.QRIS.WWW': 'QRIS',
-  A000000615: 'DuitNow',
 };
 
 const isTemplate = (id: number) => (id >= 26 && id <= 51) || id === 62 || id === 64 || id >= 80;
 
+/** Parses a template's value as TLV when it is one (two levels deep: VietQR's 38.01); keeps it raw otherwise. */
 function parseChildren(field: EmvField, depth: number): void {
   try {
     field.children = readTlv(field.value, field.id);
+    if (depth < 1) for (const child of field.children) parseChildren(child, depth + 1);
   } catch {
-    return; // Not TLV inside: keep the raw value (tolerant by design).
-  }
-  if (depth < 1) {
-    // Templates nest once more in practice (VietQR's 38.01 beneficiary).
-    for (const child of field.children) if (/^\d{4}/.test(child.value)) parseChildren(child, depth + 1);
+    delete field.children; // Not TLV inside (or not at the second level): tolerant by design.
   }
 }
 
 /**
  * Parses any EMVCo merchant-presented QR (VietQR, VNPAY-QR, MoMo's field 80, PromptPay, PayNow...)
  * into a TLV tree and says what it is. Tolerant: a bad CRC is reported (`crcValid: false`), not
- * thrown; templates that do not parse are kept as raw values. Throws {@link VietQRError}
+ * thrown; templates that do not parse are kept as raw values. Throws a VietQRError
  * (`MALFORMED_TLV`) only when the root itself is not a TLV sequence.
  *
  * @example
@@ -75,31 +66,23 @@ function parseChildren(field: EmvField, depth: number): void {
  * if (qr.kind === 'vnpayqr') showVnpayHint();
  */
 export function parseEmvQr(payload: string): EmvQr {
-  if (typeof payload !== 'string') throw new VietQRError('MALFORMED_TLV', 'The QR payload must be a string.', 'payload');
   const fields: EmvField[] = readTlv(payload, '');
-  const schemes: EmvScheme[] = [];
+  const result: EmvQr = { kind: 'other', crcValid: false, fields, schemes: [] };
   for (const field of fields) {
-    const id = Number(field.id);
-    if (!isTemplate(id)) continue;
-    parseChildren(field, 0);
+    const id = +field.id;
+    if (isTemplate(id)) parseChildren(field, 0);
     const guid = field.children?.find((child) => child.id === '00')?.value;
-    if (guid && ((id >= 26 && id <= 51) || id >= 80)) {
+    if (guid && id !== 62 && id !== 64) {
       const name = KNOWN_GUIDS[guid.toUpperCase()];
-      schemes.push(name ? { id: field.id, guid, name } : { id: field.id, guid });
+      result.schemes.push(name ? { id: field.id, guid, name } : { id: field.id, guid });
+      if (name === 'VNPAY-QR' && result.kind === 'other') result.kind = 'vnpayqr';
+      if (id === 38 && name === 'NAPAS VietQR') result.kind = 'vietqr';
+    }
+    if (id === 1 && (field.value === '11' || field.value === '12')) result.initiation = field.value === '12' ? 'dynamic' : 'static';
+    if (id === 63) {
+      result.crc = field.value;
+      result.crcValid = field === fields[fields.length - 1] && /^[0-9A-F]{4}$/i.test(field.value) && field.value.toUpperCase() === crc16Hex(payload.slice(0, -4));
     }
   }
-  const last = fields[fields.length - 1];
-  const crc = last?.id === '63' ? last.value : undefined;
-  const crcValid = crc !== undefined && /^[0-9A-Fa-f]{4}$/.test(crc) && crc.toUpperCase() === crc16Hex(payload.slice(0, -4));
-  const poi = fields.find((f) => f.id === '01')?.value;
-  const guids = schemes.map((s) => s.guid.toUpperCase());
-  const kind: EmvQrKind = schemes.some((s) => s.id === '38' && s.guid.toUpperCase() === NAPAS_GUID)
-    ? 'vietqr'
-    : guids.includes('A000000775')
-      ? 'vnpayqr'
-      : 'other';
-  const result: EmvQr = { kind, crcValid, fields, schemes };
-  if (crc !== undefined) result.crc = crc;
-  if (poi === '11' || poi === '12') result.initiation = poi === '12' ? 'dynamic' : 'static';
   return result;
 }

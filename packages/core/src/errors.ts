@@ -1,27 +1,27 @@
-/** Every reason encoding or decoding a VietQR can fail. */
-export const VietQRErrorCode = {
-  /** The CRC (field 63) does not match the payload. */
-  BadCrc: 'BAD_CRC',
-  /** The TLV structure is broken: bad ID or length, value running past the end, duplicates. */
-  MalformedTlv: 'MALFORMED_TLV',
-  /** A well-formed EMVCo QR that is not a NAPAS VietQR (e.g. VNPAY-QR). */
-  NotVietQR: 'NOT_VIETQR',
-  /** The acquirer BIN is not 6 digits. */
-  InvalidBin: 'INVALID_BIN',
-  /** The account or card number is empty, too long (> 19) or has characters other than letters and digits. */
-  InvalidAccount: 'INVALID_ACCOUNT',
-  /** The amount is not a positive whole number of VND with at most 13 digits. */
-  InvalidAmount: 'INVALID_AMOUNT',
-  /** A text field is longer than the spec allows (it is never truncated silently). */
-  FieldTooLong: 'FIELD_TOO_LONG',
-  /** A text field has characters outside printable ASCII (use toMemo to convert Vietnamese). */
-  NotAscii: 'NOT_ASCII',
-  /** A mandatory field is absent. */
-  MissingField: 'MISSING_FIELD',
-  /** A field has a value the spec does not allow (currency, country, service code, MCC...). */
-  InvalidField: 'INVALID_FIELD',
-} as const;
-export type VietQRErrorCode = (typeof VietQRErrorCode)[keyof typeof VietQRErrorCode];
+/**
+ * Every reason encoding or decoding a VietQR can fail:
+ * - `BAD_CRC` — field 63 does not match the payload;
+ * - `MALFORMED_TLV` — bad ID or length, a value running past the end, a repeated ID;
+ * - `NOT_VIETQR` — a well-formed EMVCo QR that is not a NAPAS VietQR (e.g. VNPAY-QR);
+ * - `INVALID_BIN` — the acquirer BIN is not 6 digits;
+ * - `INVALID_ACCOUNT` — the account or card number is not 1–19 letters/digits;
+ * - `INVALID_AMOUNT` — not a positive whole number of VND of at most 13 digits;
+ * - `FIELD_TOO_LONG` — a text field over its limit (never truncated silently);
+ * - `NOT_ASCII` — text outside printable ASCII (use toMemo for Vietnamese);
+ * - `MISSING_FIELD` — a mandatory field is absent;
+ * - `INVALID_FIELD` — a value the spec does not allow (currency, country, service code, MCC...).
+ */
+export type VietQRErrorCode =
+  | 'BAD_CRC'
+  | 'MALFORMED_TLV'
+  | 'NOT_VIETQR'
+  | 'INVALID_BIN'
+  | 'INVALID_ACCOUNT'
+  | 'INVALID_AMOUNT'
+  | 'FIELD_TOO_LONG'
+  | 'NOT_ASCII'
+  | 'MISSING_FIELD'
+  | 'INVALID_FIELD';
 
 /**
  * The only error encoding, decoding and parsing throw, whatever the input.

@@ -1,26 +1,25 @@
 /**
- * @motcua/core — isomorphic (no DOM) VietQR/EMVCo encoding, decoding and validation, CRC-16,
- * memo normalisation, the shared backoff, locale helpers and the wire-protocol types.
- * The bank directory is a separate entry point: `@motcua/core/banks`.
+ * @motcua/core — isomorphic (no DOM) VietQR/EMVCo encoding, decoding and validation, CRC-16 and memo
+ * normalisation, plus the wire-protocol types.
+ *
+ * Other entry points keep this one small:
+ * - `@motcua/core/banks` — the bank directory (72 BINs);
+ * - `@motcua/core/protocol` — the wire protocol at run time (statuses, `parsePaymentResource`);
+ * - `@motcua/core/runtime` — what the widgets share (backoff, locale, guarded `defineElement`).
  */
 export { crc16, crc16Hex } from './crc16.js';
-export { VietQRError, VietQRErrorCode } from './errors.js';
+export { VietQRError, type VietQRErrorCode } from './errors.js';
 export { encodeVietQR, decodeVietQR, normalizeAmount, NAPAS_GUID, SERVICE_CODES, type VietQRInput, type VietQRData } from './vietqr.js';
 export { parseEmvQr, type EmvQr, type EmvField, type EmvQrKind, type EmvScheme } from './emv.js';
 export { toMemo } from './memo.js';
-export { backoffDelay, type BackoffOptions } from './backoff.js';
-export { resolveLocale, formatVnd, type Locale } from './locale.js';
-export { defineElement, MOTCUA_VERSION_KEY } from './define.js';
-export {
+export type { Locale } from './locale.js';
+export type { BackoffOptions } from './backoff.js';
+export type {
   PaymentStatus,
-  FINAL_PAYMENT_STATUSES,
-  isFinalStatus,
-  parsePaymentResource,
-  ProtocolError,
-  type PaymentResource,
-  type PaymentBank,
-  type CounterState,
-  type SurveyPrompt,
-  type SurveySubmission,
-  type ApiErrorBody,
+  PaymentResource,
+  PaymentBank,
+  CounterState,
+  SurveyPrompt,
+  SurveySubmission,
+  ApiErrorBody,
 } from './protocol.js';

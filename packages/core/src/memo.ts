@@ -14,14 +14,15 @@ const DISALLOWED = /[^A-Za-z0-9 .,\-_/:()+]/g;
  * toMemo('MC7K2Q9XA Lệ phí đăng ký hộ tịch'); // 'MC7K2Q9XA Le phi dang ky'
  */
 export function toMemo(text: string, maxLength = 25): string {
-  if (typeof text !== 'string') throw new VietQRError('INVALID_FIELD', 'toMemo expects a string.', 'text');
+  if (typeof text !== 'string') throw new VietQRError('INVALID_FIELD', 'text must be a string', 'text');
   if (!Number.isInteger(maxLength) || maxLength < 1) {
-    throw new VietQRError('INVALID_FIELD', 'maxLength must be a positive integer.', 'maxLength');
+    throw new VietQRError('INVALID_FIELD', 'maxLength must be a positive integer', 'maxLength');
   }
   const ascii = text
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[đĐÐð]/g, (c) => (c === 'đ' || c === 'ð' ? 'd' : 'D'))
+    .replace(/[đð]/g, 'd')
+    .replace(/[ĐÐ]/g, 'D')
     .replace(/\s+/g, ' ')
     .replace(DISALLOWED, '')
     .replace(/ {2,}/g, ' ')

@@ -7,35 +7,25 @@ export interface TlvField {
   value: string;
 }
 
-const isDigit = (code: number) => code >= 48 && code <= 57;
+/** NAPAS's GUID for VietQR (field 38.00). */
+export const NAPAS_GUID = 'A000000727';
 
 /**
  * Reads a TLV sequence strictly: every ID and length is two digits, every value fits, nothing is left
  * over, no ID repeats. `path` names the template for error messages (`''` for the root, `'38'`...).
  */
 export function readTlv(text: string, path: string): TlvField[] {
+  if (typeof text !== 'string') throw new VietQRError('MALFORMED_TLV', 'payload must be a string', 'payload');
   const fields: TlvField[] = [];
   const seen = new Set<string>();
-  let offset = 0;
-  while (offset < text.length) {
-    const where = path ? `${path}.` : '';
-    if (offset + 4 > text.length) {
-      throw new VietQRError('MALFORMED_TLV', `Truncated data object at offset ${offset}${path ? ` of field ${path}` : ''}.`, path || undefined);
-    }
-    const a = text.charCodeAt(offset), b = text.charCodeAt(offset + 1), c = text.charCodeAt(offset + 2), d = text.charCodeAt(offset + 3);
-    if (!isDigit(a) || !isDigit(b)) {
-      throw new VietQRError('MALFORMED_TLV', `Expected a two-digit ID at offset ${offset}${path ? ` of field ${path}` : ''}.`, path || undefined);
-    }
+  for (let offset = 0; offset < text.length; ) {
     const id = text.slice(offset, offset + 2);
-    if (!isDigit(c) || !isDigit(d)) {
-      throw new VietQRError('MALFORMED_TLV', `Field ${where}${id} has a length that is not two digits.`, where + id);
+    const end = offset + 4 + +text.slice(offset + 2, offset + 4);
+    const valid = /^\d{4}$/.test(text.slice(offset, offset + 4));
+    if (!valid || end === offset + 4 || end > text.length || seen.has(id)) {
+      // A truncated object, a non-digit ID or length, an empty or overlong value, or a repeated ID.
+      throw new VietQRError('MALFORMED_TLV', `bad TLV data object at ${path || 'root'} offset ${offset}`, /^\d\d$/.test(id) ? (path ? `${path}.${id}` : id) : path || undefined);
     }
-    const length = (c - 48) * 10 + (d - 48);
-    const end = offset + 4 + length;
-    if (length === 0 || end > text.length) {
-      throw new VietQRError('MALFORMED_TLV', `Field ${where}${id} declares length ${length}, which ${length === 0 ? 'is empty' : 'runs past the end of the data'}.`, where + id);
-    }
-    if (seen.has(id)) throw new VietQRError('MALFORMED_TLV', `Field ${where}${id} appears twice.`, where + id);
     seen.add(id);
     fields.push({ id, value: text.slice(offset + 4, end) });
     offset = end;

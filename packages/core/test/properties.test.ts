@@ -108,7 +108,7 @@ describe('properties', () => {
       fc.property(anyInput, fc.anything(), fc.anything(), (input, text, max) => {
         onlyVietQRError(() => encodeVietQR(input as VietQRInput));
         onlyVietQRError(() => toMemo(text as string, max as number));
-        onlyVietQRError(() => toMemo(String(text)));
+        if (typeof text === 'string') assert.ok(toMemo(text).length <= 25);
       }),
       { numRuns: 1000 },
     );

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import {
-  backoffDelay, defineElement, formatVnd, isFinalStatus, parsePaymentResource, ProtocolError, resolveLocale, type PaymentResource,
-} from '../src/index.js';
+import type { PaymentResource } from '../src/index.js';
+import { isFinalStatus, parsePaymentResource, ProtocolError } from '../src/protocol.js';
+import { backoffDelay, defineElement, formatVnd, resolveLocale } from '../src/runtime.js';
 
 describe('backoffDelay', () => {
   it('should grow exponentially from the base and stop at the cap', () => {
