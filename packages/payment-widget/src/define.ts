@@ -1,4 +1,4 @@
-import { defineElement } from '@motcua/core';
+import { defineElement } from '@motcua/core/runtime';
 import { QrPayment, type QrPaymentDetail, type QrPaymentErrorDetail, type QrPaymentStatusDetail } from './qr-payment.js';
 
 /** The version of this package, stamped on the registered class (two copies on one page warn, never crash). */

@@ -1,4 +1,5 @@
-import type { Locale, PaymentStatus } from '@motcua/core';
+import type { PaymentStatus } from '@motcua/core/protocol';
+import type { Locale } from '@motcua/core/runtime';
 
 /** Every string <qr-payment> shows or announces. */
 export interface Messages {

@@ -1,18 +1,8 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import {
-  decodeVietQR,
-  encodeVietQR,
-  formatVnd,
-  isFinalStatus,
-  parsePaymentResource,
-  resolveLocale,
-  toMemo,
-  VietQRError,
-  type Locale,
-  type PaymentResource,
-  type PaymentStatus,
-} from '@motcua/core';
+import { decodeVietQR, encodeVietQR, toMemo, VietQRError, type PaymentResource } from '@motcua/core';
+import { isFinalStatus, parsePaymentResource, type PaymentStatus } from '@motcua/core/protocol';
+import { formatVnd, resolveLocale, type Locale } from '@motcua/core/runtime';
 import { findBank } from '@motcua/core/banks';
 import { MESSAGES, type Messages } from './messages.js';
 import { holdPrintIsolation, releasePrintIsolation } from './print-isolation.js';

@@ -1,4 +1,6 @@
-import { backoffDelay, isFinalStatus, parsePaymentResource, ProtocolError, type PaymentResource } from '@motcua/core';
+import type { PaymentResource } from '@motcua/core';
+import { isFinalStatus, parsePaymentResource, ProtocolError } from '@motcua/core/protocol';
+import { backoffDelay } from '@motcua/core/runtime';
 
 /** Why a status check failed. */
 export const WatchErrorCode = {
@@ -252,8 +254,9 @@ export function watchPayment(src: string, options: WatchPaymentOptions): Payment
     events = source;
     clearTimeout(pollTimer);
     setTransport('sse');
+    let openedAt: number | undefined;
     source.addEventListener('open', () => {
-      sseFailures = 0;
+      openedAt = Date.now();
     });
     const handleMessage = (message: MessageEvent<string>) => {
       if (stopped) return;
@@ -269,7 +272,11 @@ export function watchPayment(src: string, options: WatchPaymentOptions): Payment
     source.addEventListener('message', handleMessage);
     source.addEventListener('error', () => {
       if (stopped || events !== source) return;
-      sseFailures++;
+      // A stream that lived a while and then dropped (a proxy's idle cut) is normal; one that never
+      // opened or keeps dropping at once is failing.
+      const longLived = openedAt !== undefined && Date.now() - openedAt > 5000;
+      sseFailures = longLived ? 1 : sseFailures + 1;
+      openedAt = undefined;
       // CLOSED: the browser gave up (HTTP error, wrong content type). Otherwise it reconnects by
       // itself, sending Last-Event-ID; we only give up after several failures in a row.
       if (source.readyState === EventSource.CLOSED || sseFailures >= sseMaxFailures) fallBackToPolling();
