@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { decodeVietQR, parsePaymentResource } from '@motcua/core';
+import { decodeVietQR } from '@motcua/core';
+import { parsePaymentResource } from '@motcua/core/protocol';
 import { BACKENDS, createPayment, newDossier, startTestGateway, type TestGateway } from './helpers.js';
 
 for (const backend of BACKENDS) {
