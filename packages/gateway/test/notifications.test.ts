@@ -189,7 +189,7 @@ for (const backend of BACKENDS) {
       const payment = await createPayment(gateway, { expiresIn: 1, counter: 'EXP1' });
       const stream = await openSse(`${gateway.url}/api/payments/${payment.id}/events`);
       await stream.next((p: { status: string }) => p.status === 'pending');
-      const expired = await stream.next((p: { status: string }) => p.status === 'expired', 4_000);
+      const expired = await stream.next<{ status: string; version: number }>((p) => p.status === 'expired', 4_000);
       assert.equal(expired.version, payment.version + 1);
       stream.close();
     });
