@@ -17,20 +17,26 @@ export const NAPAS_GUID = 'A000000727';
 export function readTlv(text: string, path: string): TlvField[] {
   if (typeof text !== 'string') throw new VietQRError('MALFORMED_TLV', 'payload must be a string', 'payload');
   const fields: TlvField[] = [];
-  const seen = new Set<string>();
+  const seen: boolean[] = [];
   for (let offset = 0; offset < text.length; ) {
-    const id = text.slice(offset, offset + 2);
-    const end = offset + 4 + +text.slice(offset + 2, offset + 4);
-    const valid = /^\d{4}$/.test(text.slice(offset, offset + 4));
-    if (!valid || end === offset + 4 || end > text.length || seen.has(id)) {
-      // A truncated object, a non-digit ID or length, an empty or overlong value, or a repeated ID.
-      throw new VietQRError('MALFORMED_TLV', `bad TLV data object at ${path || 'root'} offset ${offset}`, /^\d\d$/.test(id) ? (path ? `${path}.${id}` : id) : path || undefined);
+    const id = digit(text, offset) * 10 + digit(text, offset + 1);
+    const end = offset + 4 + digit(text, offset + 2) * 10 + digit(text, offset + 3);
+    // NaN (a non-digit or a truncated object), an empty or overlong value, or a repeated ID.
+    if (!(end > offset + 4 && end <= text.length && id >= 0) || seen[id]) {
+      const two = text.slice(offset, offset + 2);
+      throw new VietQRError('MALFORMED_TLV', `bad TLV data object at ${path || 'root'} offset ${offset}`, /^\d\d$/.test(two) ? (path ? `${path}.${two}` : two) : path || undefined);
     }
-    seen.add(id);
-    fields.push({ id, value: text.slice(offset + 4, end) });
+    seen[id] = true;
+    fields.push({ id: text.slice(offset, offset + 2), value: text.slice(offset + 4, end) });
     offset = end;
   }
   return fields;
+}
+
+/** The digit at `index`, or NaN (which fails every comparison) when it is not one. */
+function digit(text: string, index: number): number {
+  const code = text.charCodeAt(index) - 48;
+  return code >= 0 && code <= 9 ? code : NaN;
 }
 
 /** Writes one data object; the caller has checked that `value` is 1–99 characters. */

@@ -74,9 +74,7 @@ const TEXT_FIELDS = [
   ['merchantCity', '60', 15],
 ] as const;
 
-const ROOT_IDS = ['00', '01', '38', '52', '53', '54', '58', '59', '60', '62', '63'];
-
-const toMap = (fields: TlvField[]) => new Map(fields.map((f) => [f.id, f.value]));
+const ADDITIONAL_BY_ID: Record<string, (typeof TEXT_FIELDS)[number][0]> = { '01': 'billNumber', '03': 'storeLabel', '05': 'referenceLabel', '07': 'terminalLabel', '08': 'purpose' };
 
 const fail = (code: VietQRError['code'], field: string, message: string): never => {
   throw new VietQRError(code, message, field);
@@ -171,42 +169,84 @@ function readFrame(payload: unknown): { fields: TlvField[]; crc: string } {
  */
 export function decodeVietQR(payload: string): VietQRData {
   const { fields, crc } = readFrame(payload);
-  const root = toMap(fields);
   const unknownFields: Record<string, string> = {};
-  const need = (map: Map<string, string>, id: string, path = id) => map.get(id) ?? fail('MISSING_FIELD', path, `field ${path} is missing`);
-  const keepOthers = (map: Map<string, string>, known: string[], prefix: string) => {
-    for (const [id, value] of map) if (!known.includes(id)) unknownFields[prefix + id] = value;
-  };
-
-  if (root.get('00') !== '01') fail('INVALID_FIELD', '00', 'field 00 must be 01');
-  if (!root.has('38')) fail('NOT_VIETQR', '38', parseEmvQr(payload).kind === 'vnpayqr' ? 'a VNPAY-QR, not a VietQR' : 'no VietQR beneficiary (field 38)');
-  const merchant = toMap(readTlv(root.get('38')!, '38'));
-  if (merchant.get('00') !== NAPAS_GUID) fail('NOT_VIETQR', '38.00', 'field 38 is not NAPAS VietQR');
-  const beneficiary = toMap(readTlv(need(merchant, '01', '38.01'), '38.01'));
-  const serviceCode = need(merchant, '02', '38.02');
-  const pointOfInitiation = root.get('01') ?? '11';
-  if (pointOfInitiation !== '11' && pointOfInitiation !== '12') fail('INVALID_FIELD', '01', 'field 01 must be 11 or 12');
-  const currency = need(root, '53');
+  const input: VietQRInput = { bin: '', account: '' };
+  let merchant: string | undefined;
+  let currency: string | undefined;
+  let country: string | undefined;
+  let pointOfInitiation = '11';
+  for (const { id, value } of fields) {
+    switch (id) {
+      case '00':
+        if (value !== '01') fail('INVALID_FIELD', '00', 'field 00 must be 01');
+        break;
+      case '01':
+        if (value !== '11' && value !== '12') fail('INVALID_FIELD', '01', 'field 01 must be 11 or 12');
+        pointOfInitiation = value;
+        break;
+      case '38':
+        merchant = value;
+        break;
+      case '52':
+        input.mcc = value;
+        break;
+      case '53':
+        currency = value;
+        break;
+      case '54':
+        // The spec allows "50000." (a point with no decimals); VND has no minor unit.
+        input.amount = value.replace(/^(\d{1,12})\.$/, '$1');
+        break;
+      case '58':
+        country = value;
+        break;
+      case '59':
+        input.merchantName = value;
+        break;
+      case '60':
+        input.merchantCity = value;
+        break;
+      case '62':
+        for (const sub of readTlv(value, '62')) {
+          const name = ADDITIONAL_BY_ID[sub.id];
+          if (name) input[name] = sub.value;
+          else unknownFields[`62.${sub.id}`] = sub.value;
+        }
+        break;
+      case '63':
+        break;
+      default:
+        unknownFields[id] = value;
+    }
+  }
+  if (merchant === undefined) fail('NOT_VIETQR', '38', parseEmvQr(payload).kind === 'vnpayqr' ? 'a VNPAY-QR, not a VietQR' : 'no VietQR beneficiary (field 38)');
+  let guid: string | undefined;
+  let beneficiary: string | undefined;
+  let serviceCode: string | undefined;
+  for (const { id, value } of readTlv(merchant!, '38')) {
+    if (id === '00') guid = value;
+    else if (id === '01') beneficiary = value;
+    else if (id === '02') serviceCode = value;
+    else unknownFields[`38.${id}`] = value;
+  }
+  if (guid !== NAPAS_GUID) fail('NOT_VIETQR', '38.00', 'field 38 is not NAPAS VietQR');
+  if (beneficiary === undefined) fail('MISSING_FIELD', '38.01', 'field 38.01 is missing');
+  for (const { id, value } of readTlv(beneficiary!, '38.01')) {
+    if (id === '00') input.bin = value;
+    else if (id === '01') input.account = value;
+    else unknownFields[`38.01.${id}`] = value;
+  }
+  if (serviceCode === undefined) fail('MISSING_FIELD', '38.02', 'field 38.02 is missing');
+  input.service = serviceCode === SERVICE_CODES.account ? 'account' : serviceCode === SERVICE_CODES.card ? 'card' : fail('INVALID_FIELD', '38.02', `unknown service code ${serviceCode}`);
+  if (currency === undefined) fail('MISSING_FIELD', '53', 'field 53 is missing');
   if (currency !== '704') fail('INVALID_FIELD', '53', `currency ${currency} is not VND (704)`);
-  const country = need(root, '58');
+  if (country === undefined) fail('MISSING_FIELD', '58', 'field 58 is missing');
   if (country !== 'VN') fail('INVALID_FIELD', '58', `country ${country} is not VN`);
-  // The spec allows "50000." (a point with no decimals); VND has no minor unit.
-  const amount = root.get('54')?.replace(/^(\d{1,12})\.$/, '$1');
-
-  const input: Record<string, unknown> = {
-    bin: beneficiary.get('00'),
-    account: beneficiary.get('01'),
-    service: serviceCode === SERVICE_CODES.account ? 'account' : serviceCode === SERVICE_CODES.card ? 'card' : fail('INVALID_FIELD', '38.02', `unknown service code ${serviceCode}`),
-    amount,
-    mcc: root.get('52') ?? '',
-    initiation: pointOfInitiation === '12' ? 'dynamic' : 'static',
-  };
-  const additional = toMap(root.has('62') ? readTlv(root.get('62')!, '62') : []);
-  for (const [name, id] of TEXT_FIELDS) input[name] = (+id < 10 ? additional : root).get(id);
-
-  keepOthers(beneficiary, ['00', '01'], '38.01.');
-  keepOthers(merchant, ['00', '01', '02'], '38.');
-  keepOthers(additional, ['01', '03', '05', '07', '08'], '62.');
-  keepOthers(root, ROOT_IDS, '');
-  return { ...validate(input as unknown as VietQRInput), currency, country, crc, unknownFields };
+  input.initiation = pointOfInitiation === '12' ? 'dynamic' : 'static';
+  const data = validate(input) as VietQRData;
+  data.currency = currency!;
+  data.country = country!;
+  data.crc = crc;
+  data.unknownFields = unknownFields;
+  return data;
 }

@@ -1,0 +1,54 @@
+// Core benchmark: encode, decode and CRC operations per second, @motcua/core against vietnam-qr-pay
+// (the most used VietQR library on npm), measured side by side in one process, printed as ratios.
+// Also prints the size of core's main entry (minified + gzip). Run `npm run bench -- core`.
+import { gzipSync } from 'node:zlib';
+import { readFileSync } from 'node:fs';
+import { QRPay } from 'vietnam-qr-pay';
+import { crc16Hex, decodeVietQR, encodeVietQR } from '../../packages/core/dist/index.js';
+
+const ROUNDS = 7;
+const MIN_ROUND_MS = 200;
+
+/** Median operations per second over ROUNDS rounds of at least MIN_ROUND_MS each. */
+function opsPerSecond(fn) {
+  for (let i = 0; i < 2000; i++) fn(i); // warm up the JIT
+  const rates = [];
+  for (let round = 0; round < ROUNDS; round++) {
+    let n = 0;
+    const start = performance.now();
+    let elapsed = 0;
+    while (elapsed < MIN_ROUND_MS) {
+      for (let i = 0; i < 500; i++) fn(n++);
+      elapsed = performance.now() - start;
+    }
+    rates.push((n / elapsed) * 1000);
+  }
+  return rates.sort((a, b) => a - b)[Math.floor(ROUNDS / 2)];
+}
+
+const input = { bin: '970415', account: '113366668888', amount: 50000, purpose: 'MC7K2Q9XA LE PHI HO TICH' };
+const payload = encodeVietQR(input);
+
+// Sanity: both libraries produce and read the same thing before they are timed.
+const peerPayload = QRPay.initVietQR({ bankBin: input.bin, bankNumber: input.account, amount: String(input.amount), purpose: input.purpose }).build();
+if (peerPayload !== payload) throw new Error(`Payloads differ:\n motcua ${payload}\n peer   ${peerPayload}`);
+const peer = new QRPay(payload);
+if (!peer.isValid || peer.amount !== '50000' || peer.consumer.bankNumber !== input.account) throw new Error('peer decode differs');
+if (decodeVietQR(payload).amount !== '50000') throw new Error('decode differs');
+
+const cases = [
+  ['encode', () => encodeVietQR(input), () => QRPay.initVietQR({ bankBin: input.bin, bankNumber: input.account, amount: '50000', purpose: input.purpose }).build()],
+  ['decode (validating)', () => decodeVietQR(payload), () => new QRPay(payload)],
+  ['crc16 of a payload', () => crc16Hex(payload.slice(0, -4)), () => QRPay.genCRCCode(payload.slice(0, -4))],
+];
+
+console.log(`@motcua/core vs vietnam-qr-pay@${JSON.parse(readFileSync(new URL('../../node_modules/vietnam-qr-pay/package.json', import.meta.url))).version} — Node ${process.version}, median of ${ROUNDS} rounds`);
+console.log('operation               motcua ops/s     peer ops/s   ratio');
+for (const [name, ours, theirs] of cases) {
+  const a = opsPerSecond(ours);
+  const b = opsPerSecond(theirs);
+  console.log(`${name.padEnd(22)} ${Math.round(a).toLocaleString('en-US').padStart(13)} ${Math.round(b).toLocaleString('en-US').padStart(14)}   ${(a / b).toFixed(1)}×`);
+}
+
+const cdn = readFileSync(new URL('../../packages/core/dist/cdn/motcua-core.js', import.meta.url));
+console.log(`\ncore main entry (rollup + terser): ${cdn.length} B minified, ${gzipSync(cdn, { level: 9 }).length} B gzip (budget 3072 B); bank directory excluded`);
