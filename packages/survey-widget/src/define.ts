@@ -1,4 +1,4 @@
-import { defineElement } from '@motcua/core';
+import { defineElement } from '@motcua/core/runtime';
 import { QrSurvey, type QrSurveyEventMap } from './qr-survey.js';
 
 /** The version this copy registers with, so two copies on one page can say which one won. */

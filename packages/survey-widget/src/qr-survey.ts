@@ -1,6 +1,7 @@
 import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { resolveLocale, type Locale, type SurveySubmission } from '@motcua/core';
+import type { SurveySubmission } from '@motcua/core';
+import { resolveLocale, type Locale } from '@motcua/core/runtime';
 import {
   PRESETS,
   Satisfaction,

@@ -1,7 +1,7 @@
 // The question-set schema (plain JSON, so a district can ship its own) and the shipped presets.
 // Wording condensed from the official one-stop evaluation criteria (Thông tư 01/2018/TT-VPCP,
 // kept by Nghị định 118/2025/NĐ-CP); see shared/reference/satisfaction-criteria.md.
-import type { Locale } from '@motcua/core';
+import type { Locale } from '@motcua/core/runtime';
 
 /** Text in every language the widget speaks; `vi` is required, `en` falls back to `vi`. */
 export interface LocalizedText {

@@ -1,5 +1,5 @@
 // The widget's own words, Vietnamese first. Question wording lives in the question sets.
-import type { Locale } from '@motcua/core';
+import type { Locale } from '@motcua/core/runtime';
 
 const vi = {
   officer: 'Công chức',

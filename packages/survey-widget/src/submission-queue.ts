@@ -1,6 +1,7 @@
 // The persistent queue that makes a rating survive an offline counter, a 5xx, a reload or a browser
 // restart, and never count twice: every rating carries the Idempotency-Key minted when it was made.
-import { backoffDelay, type SurveySubmission } from '@motcua/core';
+import type { SurveySubmission } from '@motcua/core';
+import { backoffDelay } from '@motcua/core/runtime';
 
 /** A rating waiting in (or passing through) the queue, as stored. */
 export interface QueuedSubmission {

@@ -1,0 +1,422 @@
+import { afterEach, beforeEach, describe, it } from 'node:test';
+import { elementUpdated, expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import '../src/define.js';
+import type { QrSurvey } from '../src/qr-survey.js';
+import { COUNTER_PRESET, PHONE_PRESET, type QuestionSet } from '../src/question-sets.js';
+import { clearRatedDossiers } from '../src/rated-dossiers.js';
+import { SubmissionQueue } from '../src/submission-queue.js';
+import { control, deleteDatabase, newEndpoint, stats, uniqueName, until } from './helpers.js';
+
+/** jsQR is a UMD bundle: load it as a classic script. */
+async function loadJsQR(): Promise<typeof import('jsqr').default> {
+  const global = window as unknown as { jsQR?: typeof import('jsqr').default };
+  if (!global.jsQR) {
+    const script = document.createElement('script');
+    script.src = '/node_modules/jsqr/dist/jsQR.js';
+    document.head.append(script);
+    await new Promise((resolve, reject) => {
+      script.onload = resolve;
+      script.onerror = reject;
+    });
+  }
+  return global.jsQR!;
+}
+
+const HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>';
+
+describe('<qr-survey>', () => {
+  let queue: SubmissionQueue;
+  let endpoint: ReturnType<typeof newEndpoint>;
+  beforeEach(() => {
+    clearRatedDossiers();
+    queue = new SubmissionQueue({ name: uniqueName('el'), baseMs: 60_000, maxMs: 60_000 });
+    endpoint = newEndpoint();
+  });
+  afterEach(async () => {
+    queue.stop();
+    await deleteDatabase(queue.name);
+  });
+
+  const options = (el: QrSurvey, question = 0) =>
+    [...el.shadowRoot!.querySelectorAll('[part~="question"]')[question]!.querySelectorAll<HTMLElement>('[role="radio"]')];
+  const part = (el: QrSurvey, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
+  const text = (el: QrSurvey) => el.shadowRoot!.textContent!.replace(/\s+/g, ' ');
+
+  async function kiosk(attrs: { dossier?: string; resetDelay?: number; lockout?: number; lang?: string } = {}): Promise<QrSurvey> {
+    return fixture<QrSurvey>(html`<qr-survey
+      .queue=${queue}
+      endpoint=${endpoint.url}
+      counter="C1"
+      counter-name="Quầy 1"
+      officer="cb-07"
+      officer-name="Nguyễn Thị Lan"
+      dossier=${attrs.dossier ?? ''}
+      reset-delay=${attrs.resetDelay ?? 60_000}
+      lockout=${attrs.lockout ?? 0}
+      lang=${attrs.lang ?? ''}
+    ></qr-survey>`);
+  }
+
+  it('should show the counter preset: the official question, three levels, the officer and counter, nothing pre-selected', async () => {
+    const el = await kiosk();
+    expect(part(el, 'question-text')!.textContent).to.equal(COUNTER_PRESET.questions[0]!.text.vi);
+    expect(options(el).map((o) => o.textContent!.trim())).to.deep.equal(['Rất hài lòng', 'Hài lòng', 'Không hài lòng']);
+    expect(options(el).map((o) => o.getAttribute('aria-checked'))).to.deep.equal(['false', 'false', 'false']);
+    expect(part(el, 'officer')!.textContent).to.equal('Công chức: Nguyễn Thị Lan · Quầy: Quầy 1');
+    expect(part(el, 'submit')).to.equal(null);
+    await expect(el).to.be.accessible();
+  });
+
+  it('should use the configurable negative label and the five-level scale', async () => {
+    const el = await kiosk();
+    el.dissatisfiedLabel = 'Chưa hài lòng';
+    await elementUpdated(el);
+    expect(options(el).map((o) => o.textContent!.trim())).to.deep.equal(['Rất hài lòng', 'Hài lòng', 'Chưa hài lòng']);
+    expect(options(el)[2]!.dataset.value).to.equal('dissatisfied');
+    el.dissatisfiedLabel = '';
+    el.levels = 5;
+    await elementUpdated(el);
+    expect(options(el).map((o) => o.textContent!.trim())).to.deep.equal([
+      'Rất hài lòng',
+      'Hài lòng',
+      'Bình thường',
+      'Không hài lòng',
+      'Rất không hài lòng',
+    ]);
+  });
+
+  it('should rate in one tap, POST the submission with an Idempotency-Key, thank, and reset by itself', async () => {
+    const el = await kiosk({ dossier: 'HS-001', resetDelay: 300 });
+    const submitted = oneEvent(el, 'qr-survey-submit');
+    options(el)[0]!.click();
+    await elementUpdated(el);
+    expect(part(el, 'thanks')!.textContent).to.equal('Cảm ơn Ông/Bà đã đánh giá!');
+    const { detail } = await submitted;
+    expect(detail.status).to.equal(201);
+    expect(detail.submission).to.deep.include({
+      surveyId: 'counter',
+      counter: 'C1',
+      officer: 'cb-07',
+      dossier: 'HS-001',
+      answers: { attitude: 'very_satisfied' },
+      locale: 'vi',
+    });
+    expect(detail.submission).to.not.have.any.keys('comment', 'contact', 'token');
+    const server = await stats(endpoint.name);
+    expect(server.keys).to.deep.equal([detail.key]);
+    expect(server.bodies[0]).to.deep.equal(detail.submission);
+    const reset = await oneEvent(el, 'qr-survey-reset');
+    expect(reset.detail.reason).to.equal('timeout');
+    await elementUpdated(el);
+    // One rating per dossier: after the reset the same dossier is refused.
+    expect(part(el, 'thanks')!.textContent).to.equal('Hồ sơ đã được đánh giá.');
+    expect(el.shadowRoot!.querySelector('[role="radio"]')).to.equal(null);
+    // The next dossier may be rated.
+    el.dossier = 'HS-002';
+    await elementUpdated(el);
+    expect(options(el)).to.have.length(3);
+  });
+
+  it('should refuse a second rating of the same dossier even from a new element (after a reload)', async () => {
+    const first = await kiosk({ dossier: 'HS-9' });
+    options(first)[1]!.click();
+    await oneEvent(first, 'qr-survey-submit');
+    const second = await kiosk({ dossier: 'HS-9' });
+    expect(text(second)).to.contain('Hồ sơ đã được đánh giá.');
+    expect(second.shadowRoot!.querySelector('[role="radio"]')).to.equal(null);
+    expect((await stats(endpoint.name)).stored).to.equal(1);
+  });
+
+  it('should ignore repeated taps during the lock-out, then accept a new rating', async () => {
+    const el = await kiosk({ resetDelay: 50, lockout: 600 });
+    options(el)[0]!.click();
+    options(el)[1]?.click(); // the same burst of taps
+    await oneEvent(el, 'qr-survey-reset');
+    await elementUpdated(el);
+    expect(options(el)[0]!.getAttribute('aria-disabled')).to.equal('true');
+    options(el)[2]!.click();
+    await elementUpdated(el);
+    expect(part(el, 'thanks')).to.equal(null);
+    await until(() => options(el)[0]!.getAttribute('aria-disabled') === null, 3000, 'the lock-out to end');
+    const submitted = oneEvent(el, 'qr-survey-submit');
+    options(el)[2]!.click();
+    await elementUpdated(el);
+    expect(part(el, 'comment')).to.not.equal(null); // a low score offers the comment first
+    part(el, 'skip')!.click();
+    await submitted;
+    const server = await stats(endpoint.name);
+    expect(server.stored).to.equal(2);
+    expect(server.bodies.map((body) => (body.answers as Record<string, string>).attitude)).to.deep.equal(['very_satisfied', 'dissatisfied']);
+  });
+
+  it('should offer the comment after a low score, with a limit, a privacy notice and an unticked contact opt-in', async () => {
+    const el = await fixture<QrSurvey>(html`<qr-survey .queue=${queue} endpoint=${endpoint.url} counter="C2"></qr-survey>`);
+    el.questionSet = { ...COUNTER_PRESET, contactOptIn: true, commentMaxLength: 20 };
+    await elementUpdated(el);
+    options(el)[2]!.click();
+    await elementUpdated(el);
+    const textarea = el.shadowRoot!.querySelector('textarea')!;
+    expect(textarea.maxLength).to.equal(20);
+    expect(part(el, 'notice')!.textContent).to.contain('Xin không ghi thông tin cá nhân');
+    const optIn = part(el, 'opt-in')!.querySelector('input')!;
+    expect(optIn.checked).to.equal(false);
+    expect(part(el, 'contact')).to.equal(null);
+    await expect(el).to.be.accessible();
+    textarea.value = `  ${HOSTILE}  `;
+    textarea.dispatchEvent(new Event('input'));
+    optIn.click();
+    await elementUpdated(el);
+    const contact = part(el, 'contact')!.querySelector('input')!;
+    contact.value = 'lan@example.vn';
+    contact.dispatchEvent(new Event('input'));
+    const submitted = oneEvent(el, 'qr-survey-submit');
+    part(el, 'submit')!.click();
+    const { detail } = await submitted;
+    expect(detail.submission.answers).to.deep.equal({ attitude: 'dissatisfied' });
+    expect(detail.submission.comment).to.equal(HOSTILE.trim().slice(0, 20));
+    expect(detail.submission.contact).to.equal('lan@example.vn');
+  });
+
+  it('should send no comment and no contact after a positive one-tap score', async () => {
+    const el = await kiosk();
+    const submitted = oneEvent(el, 'qr-survey-submit');
+    options(el)[1]!.click();
+    const { detail } = await submitted;
+    expect(detail.submission).to.not.have.any.keys('comment', 'contact');
+    expect(detail.submission.answers).to.deep.equal({ attitude: 'satisfied' });
+  });
+
+  it('should follow the radio-group keyboard pattern: roving tabindex, arrows move and select, Space rates', async () => {
+    const el = await kiosk();
+    const radios = () => options(el);
+    expect(radios().map((r) => r.tabIndex)).to.deep.equal([0, -1, -1]);
+    expect(el.shadowRoot!.querySelector('[role="radiogroup"]')!.getAttribute('aria-labelledby')).to.equal(
+      part(el, 'question-text')!.id,
+    );
+    radios()[0]!.focus();
+    await sendKeys({ press: 'ArrowRight' });
+    await elementUpdated(el);
+    expect(radios().map((r) => r.getAttribute('aria-checked'))).to.deep.equal(['false', 'true', 'false']);
+    expect(radios().map((r) => r.tabIndex)).to.deep.equal([-1, 0, -1]);
+    expect(el.shadowRoot!.activeElement).to.equal(radios()[1]);
+    await sendKeys({ press: 'ArrowLeft' });
+    await sendKeys({ press: 'ArrowLeft' });
+    await elementUpdated(el);
+    expect(radios().map((r) => r.getAttribute('aria-checked'))).to.deep.equal(['false', 'false', 'true']);
+    expect(el.shadowRoot!.activeElement).to.equal(radios()[2]);
+    await sendKeys({ press: 'Home' });
+    await elementUpdated(el);
+    expect(el.shadowRoot!.activeElement).to.equal(radios()[0]);
+    // Arrows alone never send anything.
+    expect((await stats(endpoint.name)).requests).to.equal(0);
+    const submitted = oneEvent(el, 'qr-survey-submit');
+    await sendKeys({ press: 'Space' });
+    expect((await submitted).detail.submission.answers).to.deep.equal({ attitude: 'very_satisfied' });
+  });
+
+  it('should render every question of the phone preset and send only what was answered', async () => {
+    const el = await fixture<QrSurvey>(
+      html`<qr-survey .queue=${queue} endpoint=${endpoint.url} counter="C3" survey="phone" mode="phone" token="tok-77"></qr-survey>`,
+    );
+    const questions = [...el.shadowRoot!.querySelectorAll('[part~="question-text"]')].map((q) => q.textContent);
+    expect(questions).to.deep.equal(PHONE_PRESET.questions.map((q) => q.text.vi));
+    expect(el.shadowRoot!.querySelectorAll('[role="radiogroup"]')).to.have.length(6);
+    expect(el.shadowRoot!.querySelectorAll('[aria-checked="true"]')).to.have.length(0);
+    await expect(el).to.be.accessible();
+    // Nothing answered: nothing sent.
+    part(el, 'submit')!.click();
+    await elementUpdated(el);
+    expect(part(el, 'error')!.textContent).to.equal('Vui lòng chọn ít nhất một câu trả lời.');
+    options(el, 0)[1]!.click();
+    options(el, 3)[0]!.click();
+    options(el, 5)[2]!.click();
+    await elementUpdated(el);
+    // The phone preset always offers the comment.
+    expect(el.shadowRoot!.querySelector('textarea')).to.not.equal(null);
+    const submitted = oneEvent(el, 'qr-survey-submit');
+    part(el, 'submit')!.click();
+    const { detail } = await submitted;
+    expect(detail.submission).to.deep.include({ surveyId: 'phone', token: 'tok-77' });
+    expect(detail.submission.answers).to.deep.equal({ contacts: 'once', attitude: 'helpful', overall: 'dissatisfied' });
+    await elementUpdated(el);
+    expect(part(el, 'thanks')).to.not.equal(null);
+  });
+
+  it('should show a follow-up question only when its condition holds, and drop its answer otherwise', async () => {
+    const set: QuestionSet = {
+      id: 'follow',
+      questions: [
+        { id: 'overall', text: { vi: 'Tổng thể' }, options: COUNTER_PRESET.questions[0]!.options },
+        {
+          id: 'why',
+          text: { vi: 'Vì sao?' },
+          showIf: { question: 'overall', values: ['dissatisfied'] },
+          options: [
+            { value: 'slow', label: { vi: 'Chậm' } },
+            { value: 'rude', label: { vi: 'Thái độ' } },
+          ],
+        },
+      ],
+      comment: 'never',
+    };
+    const el = await fixture<QrSurvey>(html`<qr-survey .queue=${queue} .questionSet=${set} endpoint=${endpoint.url} mode="phone"></qr-survey>`);
+    expect(el.shadowRoot!.querySelectorAll('[part~="question"]')).to.have.length(1);
+    options(el, 0)[2]!.click();
+    await elementUpdated(el);
+    expect(el.shadowRoot!.querySelectorAll('[part~="question"]')).to.have.length(2);
+    options(el, 1)[0]!.click();
+    options(el, 0)[0]!.click();
+    await elementUpdated(el);
+    expect(el.shadowRoot!.querySelectorAll('[part~="question"]')).to.have.length(1);
+    const submitted = oneEvent(el, 'qr-survey-submit');
+    part(el, 'submit')!.click();
+    expect((await submitted).detail.submission.answers).to.deep.equal({ overall: 'very_satisfied' });
+  });
+
+  it('should render hostile labels and comments as text', async () => {
+    const set: QuestionSet = {
+      id: HOSTILE,
+      title: { vi: HOSTILE },
+      questions: [{ id: 'q', text: { vi: HOSTILE }, options: [{ value: 'a', label: { vi: HOSTILE }, tone: 'negative' }, { value: 'b', label: { vi: 'ok' } }] }],
+    };
+    const el = await fixture<QrSurvey>(
+      html`<qr-survey .queue=${queue} .questionSet=${set} endpoint=${endpoint.url} officer-name=${HOSTILE}></qr-survey>`,
+    );
+    options(el)[0]!.click();
+    await elementUpdated(el);
+    const textarea = el.shadowRoot!.querySelector('textarea')!;
+    textarea.value = HOSTILE;
+    textarea.dispatchEvent(new Event('input'));
+    await elementUpdated(el);
+    expect(el.shadowRoot!.querySelectorAll('img, script:not([type])')).to.have.length(0);
+    expect(part(el, 'title')!.textContent).to.equal(HOSTILE);
+    expect(part(el, 'officer')!.textContent).to.contain(HOSTILE);
+    expect((window as { __pwned?: number }).__pwned).to.equal(undefined);
+    expect(textarea.value).to.equal(HOSTILE);
+  });
+
+  it('should speak English with lang="en"', async () => {
+    const el = await kiosk({ lang: 'en' });
+    expect(part(el, 'question-text')!.textContent).to.equal(COUNTER_PRESET.questions[0]!.text.en);
+    expect(options(el).map((o) => o.textContent!.trim())).to.deep.equal(['Very satisfied', 'Satisfied', 'Dissatisfied']);
+    expect(part(el, 'base')!.lang).to.equal('en');
+    await expect(el).to.be.accessible();
+    const submitted = oneEvent(el, 'qr-survey-submit');
+    options(el)[0]!.click();
+    expect((await submitted).detail.submission.locale).to.equal('en');
+    expect(part(el, 'thanks')!.textContent).to.equal('Thank you for your rating!');
+  });
+
+  it('should follow the page language when it has none of its own', async () => {
+    // Not fixture(): for a plain element it waits for an animation frame, which a background tab never gets.
+    const wrapper = document.createElement('div');
+    wrapper.lang = 'en-GB';
+    document.body.append(wrapper);
+    const el = document.createElement('qr-survey');
+    el.queue = queue;
+    el.endpoint = endpoint.url;
+    wrapper.append(el);
+    await elementUpdated(el);
+    expect(part(el, 'title')!.textContent).to.equal('Rate our service');
+    wrapper.remove();
+  });
+
+  it('should say the rating is saved when the endpoint is down, and deliver it later', async () => {
+    await control(endpoint.name, { mode: 'down' });
+    const el = await kiosk();
+    const queued = oneEvent(el, 'qr-survey-queued');
+    options(el)[0]!.click();
+    const { detail } = await queued;
+    expect(detail.reason).to.equal('network');
+    await elementUpdated(el);
+    expect(text(el)).to.contain('Đánh giá đã được lưu và sẽ tự gửi khi có kết nối.');
+    await control(endpoint.name, { mode: 'up' });
+    const submitted = oneEvent(el, 'qr-survey-submit');
+    await queue.flush();
+    expect((await submitted).detail.key).to.equal(detail.key);
+  });
+
+  it('should show "already rated" when the server says the token was used (409)', async () => {
+    const other = new SubmissionQueue({ name: uniqueName('other') });
+    await other.submit(endpoint.url, { surveyId: 'counter', counter: 'C1', token: 'tok-1', answers: { attitude: 'satisfied' }, locale: 'vi', submittedAt: new Date().toISOString() });
+    other.stop();
+    await deleteDatabase(other.name);
+    const el = await fixture<QrSurvey>(html`<qr-survey .queue=${queue} endpoint=${endpoint.url} counter="C1" token="tok-1"></qr-survey>`);
+    const error = oneEvent(el, 'qr-survey-error');
+    options(el)[0]!.click();
+    const { detail } = await error;
+    expect(detail).to.include({ reason: 'already-rated', status: 409, code: 'TOKEN_USED' });
+    await elementUpdated(el);
+    expect(text(el)).to.contain('Hồ sơ đã được đánh giá.');
+  });
+
+  it('should report a 4xx rejection visibly', async () => {
+    await control(endpoint.name, { mode: 'status', status: 400 });
+    const el = await kiosk();
+    const error = oneEvent(el, 'qr-survey-error');
+    options(el)[0]!.click();
+    expect((await error).detail).to.include({ reason: 'rejected', status: 400 });
+    await elementUpdated(el);
+    expect(part(el, 'error')!.textContent).to.contain('Đánh giá không được chấp nhận');
+  });
+
+  it('should abandon a half-made multi-question rating after the idle timeout', async () => {
+    const el = await fixture<QrSurvey>(html`<qr-survey .queue=${queue} endpoint=${endpoint.url} survey="phone" idle-timeout="100"></qr-survey>`);
+    options(el, 0)[0]!.click();
+    await elementUpdated(el);
+    const reset = await oneEvent(el, 'qr-survey-reset');
+    expect(reset.detail.reason).to.equal('idle');
+    await elementUpdated(el);
+    expect(el.shadowRoot!.querySelectorAll('[aria-checked="true"]')).to.have.length(0);
+    expect((await stats(endpoint.name)).requests).to.equal(0);
+  });
+
+  it('should still send a chosen low score when the citizen walks away from the comment', async () => {
+    const el = await fixture<QrSurvey>(html`<qr-survey .queue=${queue} endpoint=${endpoint.url} idle-timeout="100"></qr-survey>`);
+    const submitted = oneEvent(el, 'qr-survey-submit');
+    options(el)[2]!.click();
+    const { detail } = await submitted;
+    expect(detail.submission.answers).to.deep.equal({ attitude: 'dissatisfied' });
+    expect(detail.submission).to.not.have.any.keys('comment');
+  });
+
+  it('should report a missing endpoint and an invalid question set visibly', async () => {
+    const el = await fixture<QrSurvey>(html`<qr-survey .queue=${queue}></qr-survey>`);
+    expect(part(el, 'error')!.textContent).to.contain('endpoint');
+    const error = oneEvent(el, 'qr-survey-error');
+    el.questionSet = { id: 'x', questions: [] } as QuestionSet;
+    expect((await error).detail.reason).to.equal('invalid-question-set');
+    await elementUpdated(el);
+    expect(part(el, 'error')!.textContent).to.contain('questions');
+  });
+
+  it('should show a locally drawn, scannable QR for the phone survey in mode="qr"', async () => {
+    const el = await fixture<QrSurvey>(
+      html`<qr-survey .queue=${queue} mode="qr" counter="C1" token="tok 1&x" phone-url="/phone/survey?counter=C1"></qr-survey>`,
+    );
+    await until(() => Boolean(part(el, 'qr')), 5000, 'the QR');
+    const svgEl = part(el, 'qr') as unknown as SVGSVGElement;
+    expect(el.shadowRoot!.querySelector('img')).to.equal(null);
+    expect(el.shadowRoot!.querySelector('[role="radio"]')).to.equal(null);
+    expect(svgEl.getBoundingClientRect().width).to.be.at.least(200);
+    const size = svgEl.viewBox.baseVal.width;
+    // Rasterise the SVG and decode it with jsQR.
+    const jsQR = await loadJsQR();
+    const scale = 6;
+    const canvas = document.createElement('canvas');
+    canvas.width = canvas.height = size * scale;
+    const context = canvas.getContext('2d')!;
+    const image = new Image();
+    image.src = `data:image/svg+xml,${encodeURIComponent(new XMLSerializer().serializeToString(svgEl).replace('class="qr-light"', 'fill="#fff"').replace('class="qr-dark"', 'fill="#000"'))}`;
+    await image.decode();
+    context.drawImage(image, 0, 0, canvas.width, canvas.height);
+    const pixels = context.getImageData(0, 0, canvas.width, canvas.height);
+    const decoded = jsQR(pixels.data, pixels.width, pixels.height);
+    const url = new URL(decoded!.data);
+    expect(url.pathname).to.equal('/phone/survey');
+    expect(url.searchParams.get('counter')).to.equal('C1');
+    expect(url.searchParams.get('token')).to.equal('tok 1&x');
+    await expect(el).to.be.accessible();
+  });
+});
