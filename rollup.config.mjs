@@ -1,20 +1,34 @@
-// CDN builds (one self-contained, minified ES module per widget and an all-in-one) from tsc's output.
-// Packages add their entries here as they arrive; the npm builds are tsc's own output in dist/.
+// CDN builds: one self-contained, minified ES module per widget and an all-in-one, bundled from
+// tsc's output (TypeScript 7 has no JS API, so no TypeScript plugin here: `tsc -b` runs first).
+// The npm builds are tsc's own output in each package's dist/.
+import { existsSync } from 'node:fs';
 import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 
-export const plugins = () => [
+const plugins = () => [
   nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
   commonjs(),
   terser({ ecma: 2022, module: true, compress: { passes: 3 }, format: { comments: false } }),
 ];
 
-/** @type {import('rollup').RollupOptions[]} */
-export default [
-  {
-    input: 'packages/core/dist/index.js',
-    output: { file: 'packages/core/dist/cdn/motcua-core.js', format: 'es' },
-    plugins: plugins(),
-  },
+/** [input (tsc output), CDN file] — entries whose package is not built yet are skipped. */
+export const CDN_BUILDS = [
+  ['packages/core/dist/index.js', 'packages/core/dist/cdn/motcua-core.js'],
+  ['packages/payment-widget/dist/index.js', 'packages/payment-widget/dist/cdn/qr-payment.js'],
+  ['packages/survey-widget/dist/index.js', 'packages/survey-widget/dist/cdn/qr-survey.js'],
+  ['packages/counter-screen/dist/index.js', 'packages/counter-screen/dist/cdn/qr-counter-screen.js'],
+  ['packages/counter-screen/dist/all.js', 'dist/cdn/motcua.js'],
 ];
+
+/** @type {import('rollup').RollupOptions[]} */
+export default CDN_BUILDS.filter(([input]) => existsSync(input)).map(([input, file]) => ({
+  input,
+  output: { file, format: 'es', inlineDynamicImports: true },
+  plugins: plugins(),
+  onwarn(warning, warn) {
+    // qrcode's CommonJS has `this` at top level; harmless once bundled.
+    if (warning.code === 'THIS_IS_UNDEFINED') return;
+    warn(warning);
+  },
+}));

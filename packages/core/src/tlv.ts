@@ -24,7 +24,7 @@ export function readTlv(text: string, path: string): TlvField[] {
     // NaN (a non-digit or a truncated object), an empty or overlong value, or a repeated ID.
     if (!(end > offset + 4 && end <= text.length && id >= 0) || seen[id]) {
       const two = text.slice(offset, offset + 2);
-      throw new VietQRError('MALFORMED_TLV', `bad TLV data object at ${path || 'root'} offset ${offset}`, /^\d\d$/.test(two) ? (path ? `${path}.${two}` : two) : path || undefined);
+      throw new VietQRError('MALFORMED_TLV', `bad TLV at ${path || 'root'} offset ${offset}`, /^\d\d$/.test(two) ? (path ? `${path}.${two}` : two) : path || undefined);
     }
     seen[id] = true;
     fields.push({ id: text.slice(offset, offset + 2), value: text.slice(offset + 4, end) });

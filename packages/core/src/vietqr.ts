@@ -79,6 +79,7 @@ const ADDITIONAL_BY_ID: Record<string, (typeof TEXT_FIELDS)[number][0]> = { '01'
 const fail = (code: VietQRError['code'], field: string, message: string): never => {
   throw new VietQRError(code, message, field);
 };
+const missing = (path: string) => fail('MISSING_FIELD', path, `field ${path} is missing`);
 
 /** A positive whole number of VND as canonical digits (no sign, no leading zeros). */
 export function normalizeAmount(amount: unknown): string {
@@ -112,7 +113,7 @@ function validate(input: VietQRInput): Validated {
     if (value == null || value === '') continue;
     if (typeof value !== 'string') fail('INVALID_FIELD', name, `${name} must be a string`);
     if (!/^[\x20-\x7e]*$/.test(value as string)) fail('NOT_ASCII', name, `${name} must be printable ASCII (see toMemo)`);
-    if ((value as string).length > max) fail('FIELD_TOO_LONG', name, `${name} is over ${max} characters (see toMemo)`);
+    if ((value as string).length > max) fail('FIELD_TOO_LONG', name, `${name} is over ${max} characters`);
     data[name] = value as string;
   }
   return data;
@@ -154,7 +155,7 @@ function readFrame(payload: unknown): { fields: TlvField[]; crc: string } {
   const fields = readTlv(payload as string, '');
   const crc = fields[fields.length - 1]?.value.toUpperCase() ?? '';
   if (fields[0]?.id !== '00') fail('MALFORMED_TLV', '00', 'must start with field 00');
-  if (fields[fields.length - 1]!.id !== '63' || !/^[0-9A-F]{4}$/.test(crc)) fail('MALFORMED_TLV', '63', 'must end with field 63, a 4-hex-digit CRC');
+  if (fields[fields.length - 1]!.id !== '63' || !/^[0-9A-F]{4}$/.test(crc)) fail('MALFORMED_TLV', '63', 'must end with a CRC (field 63)');
   const expected = crc16Hex((payload as string).slice(0, -4));
   if (crc !== expected) fail('BAD_CRC', '63', `CRC is ${crc}, expected ${expected}`);
   return { fields, crc };
@@ -230,17 +231,17 @@ export function decodeVietQR(payload: string): VietQRData {
     else unknownFields[`38.${id}`] = value;
   }
   if (guid !== NAPAS_GUID) fail('NOT_VIETQR', '38.00', 'field 38 is not NAPAS VietQR');
-  if (beneficiary === undefined) fail('MISSING_FIELD', '38.01', 'field 38.01 is missing');
+  if (beneficiary === undefined) missing('38.01');
   for (const { id, value } of readTlv(beneficiary!, '38.01')) {
     if (id === '00') input.bin = value;
     else if (id === '01') input.account = value;
     else unknownFields[`38.01.${id}`] = value;
   }
-  if (serviceCode === undefined) fail('MISSING_FIELD', '38.02', 'field 38.02 is missing');
+  if (serviceCode === undefined) missing('38.02');
   input.service = serviceCode === SERVICE_CODES.account ? 'account' : serviceCode === SERVICE_CODES.card ? 'card' : fail('INVALID_FIELD', '38.02', `unknown service code ${serviceCode}`);
-  if (currency === undefined) fail('MISSING_FIELD', '53', 'field 53 is missing');
+  if (currency === undefined) missing('53');
   if (currency !== '704') fail('INVALID_FIELD', '53', `currency ${currency} is not VND (704)`);
-  if (country === undefined) fail('MISSING_FIELD', '58', 'field 58 is missing');
+  if (country === undefined) missing('58');
   if (country !== 'VN') fail('INVALID_FIELD', '58', `country ${country} is not VN`);
   input.initiation = pointOfInitiation === '12' ? 'dynamic' : 'static';
   const data = validate(input) as VietQRData;

@@ -1,0 +1,34 @@
+// `npm run size`: builds the CDN files and prints each one's size against its budget (gzip -9);
+// exits 1 when any is over budget or missing.
+import { execFileSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+
+const BUDGETS = [
+  ['@motcua/core main entry (bank directory excluded)', 'packages/core/dist/cdn/motcua-core.js', 3 * 1024],
+  ['<qr-payment> CDN (Lit + qrcode + core + widget)', 'packages/payment-widget/dist/cdn/qr-payment.js', 22 * 1024],
+  ['<qr-survey> CDN', 'packages/survey-widget/dist/cdn/qr-survey.js', 12 * 1024],
+  ['all-in-one motcua.js', 'dist/cdn/motcua.js', 28 * 1024],
+];
+
+if (!process.argv.includes('--no-build')) {
+  execFileSync('npx', ['tsc', '-b'], { stdio: 'inherit' });
+  execFileSync('npx', ['rollup', '-c', '--silent'], { stdio: 'inherit' });
+}
+
+const kb = (bytes) => (bytes < 4096 ? `${bytes} B` : `${(bytes / 1024).toFixed(1)} KB`);
+let failed = false;
+console.log('bundle'.padEnd(52), 'minified'.padStart(10), 'gzip'.padStart(9), 'budget'.padStart(9));
+for (const [name, file, budget] of BUDGETS) {
+  if (!existsSync(file)) {
+    console.log(`${name.padEnd(52)} ${'missing'.padStart(10)}  (${file} was not built)`);
+    failed = true;
+    continue;
+  }
+  const bytes = readFileSync(file);
+  const gzip = gzipSync(bytes, { level: 9 }).length;
+  const over = gzip > budget;
+  failed ||= over;
+  console.log(`${name.padEnd(52)} ${kb(bytes.length).padStart(10)} ${kb(gzip).padStart(9)} ${kb(budget).padStart(9)}  ${over ? 'OVER BUDGET' : 'ok'}`);
+}
+process.exit(failed ? 1 : 0);
