@@ -17,27 +17,20 @@ export const NAPAS_GUID = 'A000000727';
 export function readTlv(text: string, path: string): TlvField[] {
   if (typeof text !== 'string') throw new VietQRError('MALFORMED_TLV', 'payload must be a string', 'payload');
   const fields: TlvField[] = [];
+  const seen: boolean[] = [];
   for (let offset = 0; offset < text.length; ) {
     const id = digit(text, offset) * 10 + digit(text, offset + 1);
     const end = offset + 4 + digit(text, offset + 2) * 10 + digit(text, offset + 3);
     // NaN (a non-digit or a truncated object), an empty or overlong value, or a repeated ID.
-    if (!(end > offset + 4 && end <= text.length && id >= 0) || repeats(fields, text, offset)) {
+    if (!(end > offset + 4 && end <= text.length && id >= 0) || seen[id]) {
       const two = text.slice(offset, offset + 2);
       throw new VietQRError('MALFORMED_TLV', `bad TLV at ${path || 'root'} offset ${offset}`, /^\d\d$/.test(two) ? (path ? `${path}.${two}` : two) : path || undefined);
     }
+    seen[id] = true;
     fields.push({ id: text.slice(offset, offset + 2), value: text.slice(offset + 4, end) });
     offset = end;
   }
   return fields;
-}
-
-/** Whether the two-digit ID at `offset` was already read (a handful of fields: a scan beats a Set). */
-function repeats(fields: TlvField[], text: string, offset: number): boolean {
-  for (let i = 0; i < fields.length; i++) {
-    const id = fields[i]!.id;
-    if (id.charCodeAt(0) === text.charCodeAt(offset) && id.charCodeAt(1) === text.charCodeAt(offset + 1)) return true;
-  }
-  return false;
 }
 
 /** The digit at `index`, or NaN (which fails every comparison) when it is not one. */

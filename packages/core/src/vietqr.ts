@@ -108,8 +108,7 @@ function validate(input: VietQRInput): Validated {
   const data: Validated = { initiation, bin, account, service };
   if (amount) data.amount = amount;
   if (mcc != null && mcc !== '') data.mcc = typeof mcc === 'string' && /^\d{4}$/.test(mcc) ? mcc : fail('INVALID_FIELD', 'mcc', 'mcc must be 4 digits');
-  for (let i = 0; i < TEXT_FIELDS.length; i++) {
-    const [name, , max] = TEXT_FIELDS[i]!;
+  for (const [name, , max] of TEXT_FIELDS) {
     const value: unknown = input[name];
     if (value == null || value === '') continue;
     if (typeof value !== 'string') fail('INVALID_FIELD', name, `${name} must be a string`);
@@ -130,10 +129,7 @@ function validate(input: VietQRInput): Validated {
 export function encodeVietQR(input: VietQRInput): string {
   const data = validate(input);
   let additional = '';
-  for (let i = 0; i < 5; i++) {
-    const [name, id] = TEXT_FIELDS[i]!;
-    if (data[name]) additional += tlv(id, data[name]);
-  }
+  for (const [name, id] of TEXT_FIELDS.slice(0, 5)) if (data[name]) additional += tlv(id, data[name]);
   if (additional.length > 99) fail('FIELD_TOO_LONG', 'additionalData', `field 62 is ${additional.length} characters, over 99`);
   const optional = (id: string, value: string | undefined) => (value ? tlv(id, value) : '');
   const payload =
