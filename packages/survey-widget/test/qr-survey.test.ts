@@ -419,4 +419,39 @@ describe('<qr-survey>', () => {
     expect(url.searchParams.get('token')).to.equal('tok 1&x');
     await expect(el).to.be.accessible();
   });
+
+  it('should render, rate and reset without Lit dev-mode warnings', async () => {
+    const warnings: unknown[][] = [];
+    const original = console.warn;
+    console.warn = (...args: unknown[]) => warnings.push(args);
+    try {
+      const el = await kiosk({ resetDelay: 10, lang: 'en' });
+      options(el)[2]!.click();
+      await elementUpdated(el);
+      part(el, 'skip')!.click();
+      await oneEvent(el, 'qr-survey-reset');
+      await elementUpdated(el);
+      el.mode = 'qr';
+      el.phoneUrl = '/phone';
+      await until(() => Boolean(part(el, 'qr')), 5000, 'the QR');
+    } finally {
+      console.warn = original;
+    }
+    expect(warnings.filter((args) => !String(args[0]).includes('Lit is in dev mode'))).to.deep.equal([]);
+  });
+
+  it('should survive a second registration of the tag (two copies on one page)', async () => {
+    const { defineElement } = await import('@motcua/core/runtime');
+    const warnings: unknown[][] = [];
+    const original = console.warn;
+    console.warn = (...args: unknown[]) => warnings.push(args);
+    try {
+      expect(defineElement('qr-survey', class extends HTMLElement {}, '9.9.9')).to.equal(false);
+    } finally {
+      console.warn = original;
+    }
+    expect(String(warnings[0]?.[0])).to.contain('<qr-survey> is already defined');
+    const el = await kiosk();
+    expect(options(el)).to.have.length(3);
+  });
 });
