@@ -167,21 +167,29 @@ export const styles = css`
     width: 100%;
     margin: 0;
     display: grid;
-    grid-template-columns: auto 1fr auto;
-    gap: 0.25rem 0.75rem;
-    align-items: center;
+    gap: 0.25rem;
     text-align: start;
+  }
+  .row {
+    display: grid;
+    grid-template-columns: minmax(7rem, auto) 1fr;
+    gap: 0.75rem;
+    align-items: center;
   }
   dt {
     color: var(--_muted);
   }
   dd {
     margin: 0;
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.5rem;
+    align-items: center;
+    justify-content: space-between;
+  }
+  .value {
     overflow-wrap: anywhere;
     font-weight: 600;
-  }
-  dd.full {
-    grid-column: span 2;
   }
   .actions {
     display: flex;

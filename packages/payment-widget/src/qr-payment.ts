@@ -611,31 +611,23 @@ export class QrPayment extends LitElement {
   private _renderDetails(messages: Messages, withCopy: boolean): TemplateResult {
     const details = this._details;
     const loading = !details;
-    const value = (text: string | undefined) => (loading ? html`<span class="line"></span>` : (text ?? '—'));
-    const copyButton = (kind: CopyKind, present: boolean) =>
-      withCopy && present
-        ? html`<button part="button copy-button" class="copy" data-copy=${kind} @click=${() => void this._handleCopy(kind)}>
-            ${messages.copy[kind]}
-          </button>`
-        : html`<span></span>`;
+    // dt/dd pairs grouped in <div>s (allowed in a <dl>); the copy button sits inside the <dd>.
+    const row = (label: string, value: string | undefined, copy?: CopyKind) => html`<div class="row">
+      <dt>${label}</dt>
+      <dd>
+        <span class="value">${loading ? html`<span class="line"></span>` : (value ?? '—')}</span>
+        ${withCopy && copy && value
+          ? html`<button part="button copy-button" class="copy" data-copy=${copy} @click=${() => void this._handleCopy(copy)}>
+              ${messages.copy[copy]}
+            </button>`
+          : nothing}
+      </dd>
+    </div>`;
     return html`<dl part="details">
-      <dt>${messages.bank}</dt>
-      <dd class="full">${value(details?.bankName)}</dd>
-      <dt>${messages.account}</dt>
-      <dd>${value(details?.account)}</dd>
-      ${copyButton('account', !loading)}
-      ${details?.accountName || loading
-        ? html`<dt>${messages.accountName}</dt>
-            <dd class="full">${value(details?.accountName)}</dd>`
-        : nothing}
-      ${this.view !== 'customer'
-        ? html`<dt>${messages.amount}</dt>
-            <dd>${value(details?.amount ? formatVnd(details.amount, this._locale) : undefined)}</dd>
-            ${copyButton('amount', Boolean(details?.amount))}`
-        : nothing}
-      <dt>${messages.memo}</dt>
-      <dd>${value(details?.memo)}</dd>
-      ${copyButton('memo', Boolean(details?.memo))}
+      ${row(messages.bank, details?.bankName)} ${row(messages.account, details?.account, 'account')}
+      ${details?.accountName || loading ? row(messages.accountName, details?.accountName) : nothing}
+      ${this.view !== 'customer' ? row(messages.amount, details?.amount ? formatVnd(details.amount, this._locale) : undefined, 'amount') : nothing}
+      ${row(messages.memo, details?.memo, 'memo')}
     </dl>`;
   }
 

@@ -50,14 +50,18 @@ export async function waitFor(predicate: () => boolean | Promise<boolean>, what:
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** Pretends the page is hidden or visible, and tells listeners. */
+/**
+ * Pretends the page is hidden or visible, and tells listeners. Tests that poll pin it to visible:
+ * with two test files running at once, the runner's background tab really is hidden.
+ */
 export function setPageHidden(hidden: boolean): void {
-  if (hidden) {
-    Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => 'hidden' });
-    Object.defineProperty(document, 'hidden', { configurable: true, get: () => true });
-  } else {
-    delete (document as { visibilityState?: unknown }).visibilityState;
-    delete (document as { hidden?: unknown }).hidden;
-  }
+  Object.defineProperty(document, 'visibilityState', { configurable: true, get: () => (hidden ? 'hidden' : 'visible') });
+  Object.defineProperty(document, 'hidden', { configurable: true, get: () => hidden });
   document.dispatchEvent(new Event('visibilitychange'));
+}
+
+/** Undoes {@link setPageHidden}. */
+export function restorePageVisibility(): void {
+  delete (document as { visibilityState?: unknown }).visibilityState;
+  delete (document as { hidden?: unknown }).hidden;
 }

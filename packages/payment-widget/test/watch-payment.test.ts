@@ -1,8 +1,8 @@
-import { afterEach, describe, it } from 'node:test';
+import { afterEach, beforeEach, describe, it } from 'node:test';
 import { expect } from '@open-wc/testing';
 import type { PaymentResource } from '@motcua/core';
 import { isNewerPayment, watchPayment, type PaymentWatchError, type WatchPaymentOptions } from '../src/watch-payment.js';
-import { control, newPayment, serverLog, setPageHidden, sleep, waitFor, type ControlBody } from './helpers.js';
+import { control, newPayment, restorePageVisibility, serverLog, setPageHidden, sleep, waitFor, type ControlBody } from './helpers.js';
 
 interface Recorder {
   updates: PaymentResource[];
@@ -37,9 +37,10 @@ describe('watchPayment', () => {
     recorders.push(recorder);
     return recorder;
   };
+  beforeEach(() => setPageHidden(false));
   afterEach(() => {
     for (const recorder of recorders.splice(0)) recorder.controller.abort();
-    setPageHidden(false);
+    restorePageVisibility();
   });
 
   async function paymentOn(body: ControlBody = {}) {
