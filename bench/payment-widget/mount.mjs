@@ -1,0 +1,110 @@
+// <qr-payment> mount budget: element connected → QR <svg> in its shadow DOM, median over 50 mounts in
+// headless Chromium (budget ≤ 16 ms), with a typical dynamic VietQR payload. Peer, measured in the
+// same page and run: qrcode's own `toString(payload, { type: 'svg' })` parsed into a plain <div>
+// (what a portal would do without the widget). Prints both medians and the ratio.
+// Usage: node bench/payment-widget/mount.mjs   (after `npx tsc -b`; CHROME_PATH overrides the browser)
+import { existsSync, readFileSync } from 'node:fs';
+import { createServer } from 'node:http';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import * as esbuild from 'esbuild';
+import { chromium } from 'playwright-core';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+const MOUNTS = 50;
+const WARMUP = 5;
+const BUDGET_MS = 16;
+
+async function widgetBundle() {
+  const cdn = path.join(root, 'packages/payment-widget/dist/cdn/qr-payment.js');
+  if (existsSync(cdn)) return { source: 'dist/cdn/qr-payment.js', code: readFileSync(cdn, 'utf8') };
+  const result = await esbuild.build({
+    entryPoints: [path.join(root, 'packages/payment-widget/dist/index.js')],
+    bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true, write: false, logLevel: 'silent',
+  });
+  return { source: 'esbuild bundle of dist/index.js', code: result.outputFiles[0].text };
+}
+
+async function peerBundle() {
+  const result = await esbuild.build({
+    stdin: { contents: "import QRCode from 'qrcode'; window.QRCode = QRCode;", resolveDir: root },
+    bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true, write: false, logLevel: 'silent',
+  });
+  return result.outputFiles[0].text;
+}
+
+const { encodeVietQR } = await import(path.join(root, 'packages/core/dist/index.js'));
+const payload = encodeVietQR({
+  bin: '970415', account: '113366668888', amount: 50000, purpose: 'MC7K2Q9XA LE PHI HO TICH', initiation: 'dynamic',
+});
+
+const widget = await widgetBundle();
+const files = {
+  '/': { type: 'text/html', body: '<!doctype html><html lang="vi"><head><meta charset="utf-8"></head><body></body></html>' },
+  '/widget.js': { type: 'text/javascript', body: widget.code },
+  '/peer.js': { type: 'text/javascript', body: await peerBundle() },
+};
+const server = createServer((req, res) => {
+  const file = files[new URL(req.url, 'http://x').pathname];
+  res.writeHead(file ? 200 : 404, { 'content-type': file?.type ?? 'text/plain' });
+  res.end(file?.body ?? 'not found');
+});
+await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+const origin = `http://127.0.0.1:${server.address().port}`;
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+  args: ['--no-sandbox', '--headless=new', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking',
+    '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+try {
+  const page = await browser.newPage();
+  await page.goto(origin);
+  await page.addScriptTag({ url: '/widget.js', type: 'module' });
+  await page.addScriptTag({ url: '/peer.js', type: 'module' });
+  await page.waitForFunction(() => customElements.get('qr-payment') && window.QRCode);
+  const result = await page.evaluate(async ({ payload, mounts, warmup }) => {
+    const median = (values) => {
+      const sorted = [...values].sort((a, b) => a - b);
+      const middle = sorted.length >> 1;
+      return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+    };
+    const widgetTimes = [];
+    const peerTimes = [];
+    for (let i = 0; i < warmup + mounts; i++) {
+      // The widget: connected → its QR path is in the shadow DOM.
+      const el = document.createElement('qr-payment');
+      el.setAttribute('payload', payload);
+      let start = performance.now();
+      document.body.append(el);
+      await el.updateComplete;
+      const svg = el.shadowRoot.querySelector('[part~="qr"] path');
+      let elapsed = performance.now() - start;
+      if (!svg) throw new Error('no QR after update');
+      if (i >= warmup) widgetTimes.push(elapsed);
+      el.remove();
+
+      // The peer: qrcode's SVG string, parsed into a plain element.
+      const div = document.createElement('div');
+      start = performance.now();
+      document.body.append(div);
+      const markup = await window.QRCode.toString(payload, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 });
+      div.innerHTML = markup;
+      if (!div.querySelector('svg path')) throw new Error('no peer QR');
+      elapsed = performance.now() - start;
+      if (i >= warmup) peerTimes.push(elapsed);
+      div.remove();
+      await new Promise((resolve) => setTimeout(resolve, 0));
+    }
+    return { widget: median(widgetTimes), peer: median(peerTimes), max: Math.max(...widgetTimes) };
+  }, { payload, mounts: MOUNTS, warmup: WARMUP });
+
+  const ok = result.widget <= BUDGET_MS;
+  console.log(`<qr-payment> mount → QR in DOM (${widget.source}, payload ${payload.length} chars, ${MOUNTS} mounts after ${WARMUP} warm-up)`);
+  console.log(`  widget median ${result.widget.toFixed(2)} ms (max ${result.max.toFixed(2)} ms), budget ${BUDGET_MS} ms: ${ok ? 'OK' : 'OVER BUDGET'}`);
+  console.log(`  peer (qrcode.toString svg → div) median ${result.peer.toFixed(2)} ms; widget/peer ratio ${(result.widget / result.peer).toFixed(2)}`);
+  process.exitCode = ok ? 0 : 1;
+} finally {
+  await browser.close();
+  server.close();
+}
