@@ -2,7 +2,7 @@
 // headless Chromium (budget ≤ 16 ms), with a typical dynamic VietQR payload. Peer, measured in the
 // same page and run: qrcode's own `toString(payload, { type: 'svg' })` parsed into a plain <div>
 // (what a portal would do without the widget). Prints both medians and the ratio.
-// Usage: node bench/payment-widget/mount.mjs   (after `npx tsc -b`; CHROME_PATH overrides the browser)
+// Usage: node bench/payment-widget/run.mjs (or npm run bench -- payment-widget)   (after `npx tsc -b`; CHROME_PATH overrides the browser)
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import path from 'node:path';
