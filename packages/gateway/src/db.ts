@@ -29,7 +29,9 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
 async function openPglite(dataDir: string): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
   if (!dataDir.includes('://')) mkdirSync(dataDir, { recursive: true });
-  const db = await PGlite.create(dataDir);
+  // PostgreSQL's default 128 MB of shared buffers lives inside the WASM heap; a counter's gateway
+  // needs far less, and the RSS budget (10,000 SSE clients in 300 MB) cannot afford it.
+  const db = await PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] });
   const unlisteners: Array<() => Promise<void>> = [];
   return {
     kind: 'pglite',

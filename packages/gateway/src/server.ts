@@ -162,7 +162,7 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
       if (method !== 'GET') throw methodNotAllowed();
       limit(req, 'public', config.rateLimitPerMinute);
       const id = match[1]!;
-      if (!(await store.getPayment(id))) throw notFound('No such payment.');
+      if (!hub.watching(`payment:${id}`) && !(await store.getPayment(id))) throw notFound('No such payment.');
       return hub.open(`payment:${id}`, res, lastEventId(req, url), 'payment', async () => (await store.getPayment(id))!, cors);
     }
     if ((match = ROUTES.paymentCancel.exec(pathname))) {

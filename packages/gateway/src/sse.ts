@@ -17,6 +17,9 @@ const MAX_BUFFERED_BYTES = 1 << 20;
  */
 export class EventHub {
   private readonly channels = new Map<string, Set<Subscriber>>();
+  /** The latest event of every channel that has subscribers: kept current by dispatch, so a new
+   * subscriber to a watched channel needs no database read (10,000 screens on one payment). */
+  private readonly latest = new Map<string, { version: number; frame: Buffer }>();
   private readonly heartbeat: NodeJS.Timeout;
   private count = 0;
 
@@ -32,6 +35,11 @@ export class EventHub {
     return this.count;
   }
 
+  /** Whether the channel is being watched (its latest state is then known without the database). */
+  watching(channel: string): boolean {
+    return this.latest.has(channel);
+  }
+
   /** Handles one NOTIFY payload. */
   dispatch(payload: string): void {
     let event: GatewayEvent;
@@ -42,9 +50,19 @@ export class EventHub {
     }
     const key = event.type === 'payment' ? `payment:${event.data.id}` : `counter:${event.data.counter}`;
     const subscribers = this.channels.get(key);
-    if (!subscribers) return;
-    const frame = `event: ${event.type}\nid: ${event.data.version}\ndata: ${JSON.stringify(event.data)}\n\n`;
+    const known = this.latest.get(key);
+    if (!subscribers || (known && known.version >= event.data.version)) return;
+    const frame = this.remember(key, event.type, event.data);
     for (const subscriber of subscribers) this.send(subscriber, event.data.version, frame);
+  }
+
+  /** Serialises an event once (as bytes: one encoding for every subscriber) and keeps it as the channel's latest. */
+  private remember(channel: string, eventName: string, data: { version: number }): Buffer {
+    const known = this.latest.get(channel);
+    if (known && known.version >= data.version) return known.frame;
+    const frame = Buffer.from(`event: ${eventName}\nid: ${data.version}\ndata: ${JSON.stringify(data)}\n\n`);
+    this.latest.set(channel, { version: data.version, frame });
+    return frame;
   }
 
   /**
@@ -75,13 +93,23 @@ export class EventHub {
     res.on('close', () => {
       const subscribers = this.channels.get(channel);
       if (subscribers?.delete(subscriber)) this.count--;
-      if (subscribers && !subscribers.size) this.channels.delete(channel);
+      if (subscribers && !subscribers.size) {
+        this.channels.delete(channel);
+        this.latest.delete(channel);
+      }
     });
+    const known = this.latest.get(channel);
+    if (known) {
+      this.send(subscriber, known.version, known.frame);
+      return;
+    }
+    // First watcher: read the state after subscribing, so no change can fall between the two.
     const state = await current();
-    this.send(subscriber, state.version, `event: ${eventName}\nid: ${state.version}\ndata: ${JSON.stringify(state)}\n\n`);
+    const frame = this.remember(channel, eventName, state);
+    this.send(subscriber, this.latest.get(channel)!.version, frame);
   }
 
-  private send(subscriber: Subscriber, version: number, frame: string): void {
+  private send(subscriber: Subscriber, version: number, frame: Buffer | string): void {
     if (version <= subscriber.lastVersion || subscriber.res.writableEnded) return;
     subscriber.lastVersion = version;
     if (subscriber.res.writableLength > MAX_BUFFERED_BYTES) {
@@ -100,6 +128,7 @@ export class EventHub {
     clearInterval(this.heartbeat);
     for (const subscribers of this.channels.values()) for (const { res } of subscribers) res.end();
     this.channels.clear();
+    this.latest.clear();
     this.count = 0;
   }
 }

@@ -190,44 +190,52 @@ export class Store {
     return { expired, reset };
   }
 
-  /** Records a bank transaction once and applies it to the payment whose code its memo carries. */
+  /**
+   * Records a bank transaction once (by provider + transaction id) and applies it to the payment whose
+   * code its memo carries. The payment row is locked first, so concurrent transfers for one payment
+   * apply one after the other, and a re-delivery racing the original is recorded once.
+   */
   async applyTransaction(input: IncomingTransaction): Promise<TransactionOutcome> {
     return this.db.transaction(async (tx) => {
-      const [inserted] = await tx.query<{ id: string }>(
-        `INSERT INTO bank_transactions (provider, provider_tx_id, amount, memo, bank_reference, status, raw)
-         VALUES ($1,$2,$3,$4,$5,'unmatched',$6::jsonb) ON CONFLICT (provider, provider_tx_id) DO NOTHING RETURNING id`,
-        [input.provider, input.providerTxId, input.amount, input.memo, input.bankReference ?? null, JSON.stringify(input.raw ?? null)],
-      );
-      if (!inserted) return { outcome: 'duplicate', providerTxId: input.providerTxId };
-      const unmatched = async (reason: 'no_code' | 'unknown_code' | 'payment_closed', paymentId?: string): Promise<TransactionOutcome> => {
-        await tx.query('UPDATE bank_transactions SET reason = $2, payment_id = $3 WHERE id = $1', [inserted.id, reason, paymentId ?? null]);
-        return { outcome: 'unmatched', providerTxId: input.providerTxId, reason, ...(paymentId ? { paymentId } : {}) };
+      const record = async (status: 'matched' | 'unmatched', reason: string | null, paymentId: string | null, surplus: number): Promise<boolean> => {
+        const inserted = await tx.query(
+          `INSERT INTO bank_transactions (provider, provider_tx_id, amount, memo, bank_reference, status, reason, payment_id, surplus, raw)
+           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10::jsonb) ON CONFLICT (provider, provider_tx_id) DO NOTHING RETURNING id`,
+          [input.provider, input.providerTxId, input.amount, input.memo, input.bankReference ?? null, status, reason, paymentId, surplus, JSON.stringify(input.raw ?? null)],
+        );
+        return inserted.length > 0;
       };
+      const duplicate: TransactionOutcome = { outcome: 'duplicate', providerTxId: input.providerTxId };
+      const unmatched = async (reason: 'no_code' | 'unknown_code' | 'payment_closed', paymentId?: string): Promise<TransactionOutcome> =>
+        (await record('unmatched', reason, paymentId ?? null, 0))
+          ? { outcome: 'unmatched', providerTxId: input.providerTxId, reason, ...(paymentId ? { paymentId } : {}) }
+          : duplicate;
       const candidates = paymentCodeCandidates(input.memo);
       if (!candidates.length) return unmatched('no_code');
       const rows = await tx.query<PaymentRow>(
-        `SELECT * FROM payments WHERE code IN (SELECT jsonb_array_elements_text($1::jsonb)) ORDER BY created_at DESC FOR UPDATE`,
+        `SELECT * FROM payments WHERE code IN (SELECT jsonb_array_elements_text($1::jsonb)) ORDER BY code FOR UPDATE`,
         [JSON.stringify(candidates)],
       );
       // Several candidates can exist only by accident (a code-shaped word in the memo): the first in the memo wins.
       const row = candidates.map((code) => rows.find((r) => r.code === code)).find(Boolean);
       if (!row) return unmatched('unknown_code');
       if (OPEN_STATUSES.includes(row.status) && new Date(row.expires_at).getTime() <= Date.now()) {
-        await this.closePayment(tx, row, 'expired');
-        return unmatched('payment_closed', row.id);
+        const outcome = await unmatched('payment_closed', row.id);
+        if (outcome.outcome !== 'duplicate') await this.closePayment(tx, row, 'expired');
+        return outcome;
       }
       if (row.status === 'expired' || row.status === 'cancelled') return unmatched('payment_closed', row.id);
       const amount = Number(row.amount);
       const before = Number(row.amount_paid);
       const after = before + input.amount;
       const surplus = Math.max(0, after - amount) - Math.max(0, before - amount);
+      if (!(await record('matched', null, row.id, surplus))) return duplicate;
       const status: PaymentStatus = after >= amount ? 'paid' : 'underpaid';
       const [updated] = await tx.query<PaymentRow>(
         `UPDATE payments SET amount_paid = $2, status = $3, paid_at = CASE WHEN $3 = 'paid' THEN coalesce(paid_at, now()) ELSE paid_at END, version = version + 1
          WHERE id = $1 RETURNING *`,
         [row.id, after, status],
       );
-      await tx.query(`UPDATE bank_transactions SET status = 'matched', payment_id = $2, surplus = $3 WHERE id = $1`, [inserted.id, row.id, surplus]);
       const payment = toResource(updated!);
       await this.publish(tx, { type: 'payment', data: payment });
       // A transfer on top of a payment already paid changes only amountPaid: the screen has moved on.
@@ -280,28 +288,28 @@ export class Store {
     }
   }
 
-  /** Writes the counter's next state with the next version, and publishes it. */
+  /** Writes the counter's next state with the next version and publishes it — one statement, one round trip. */
   private async setCounter(
     tx: Queryable,
     counter: string,
     build: (base: { counter: string; counterName?: string; version: number }) => CounterState,
     extra: { paymentId?: string; surveyTokenId?: string; resetAfterMs?: number },
-  ): Promise<CounterState> {
-    const [row] = await tx.query<{ version: number }>(
-      `INSERT INTO counter_states (counter, state, version) VALUES ($1, '{}'::jsonb, 1)
-       ON CONFLICT (counter) DO UPDATE SET version = counter_states.version + 1 RETURNING version`,
-      [counter],
-    );
+  ): Promise<void> {
     const counterName = this.options.counters[counter];
-    const state = build({ counter, ...(counterName ? { counterName } : {}), version: Number(row!.version) });
+    // Built with version 0; the database puts the real next version in, inside the same statement.
+    const state = build({ counter, ...(counterName ? { counterName } : {}), version: 0 });
     await tx.query(
-      `UPDATE counter_states SET state = $2::jsonb, payment_id = $3, survey_token_id = $4,
-         reset_at = CASE WHEN $5::int8 IS NULL THEN NULL ELSE now() + make_interval(secs => $5::int8 / 1000.0) END
-       WHERE counter = $1`,
-      [counter, JSON.stringify(state), extra.paymentId ?? null, extra.surveyTokenId ?? null, extra.resetAfterMs ?? null],
+      `WITH next AS (
+         INSERT INTO counter_states AS c (counter, state, payment_id, survey_token_id, reset_at, version)
+         VALUES ($1, jsonb_set($2::jsonb, '{version}', '1'), $3, $4, CASE WHEN $5::int8 IS NULL THEN NULL ELSE now() + make_interval(secs => $5::int8 / 1000.0) END, 1)
+         ON CONFLICT (counter) DO UPDATE SET
+           version = c.version + 1,
+           state = jsonb_set(EXCLUDED.state, '{version}', to_jsonb(c.version + 1)),
+           payment_id = EXCLUDED.payment_id, survey_token_id = EXCLUDED.survey_token_id, reset_at = EXCLUDED.reset_at
+         RETURNING state)
+       SELECT pg_notify($6, json_build_object('type', 'counter', 'data', next.state)::text) FROM next`,
+      [counter, JSON.stringify(state), extra.paymentId ?? null, extra.surveyTokenId ?? null, extra.resetAfterMs ?? null, EVENTS_CHANNEL],
     );
-    await this.publish(tx, { type: 'counter', data: state });
-    return state;
   }
 
   async counterState(counter: string): Promise<CounterState> {
@@ -313,10 +321,8 @@ export class Store {
 
   /** `POST /api/counters/:counter/idle`. */
   async resetCounter(counter: string): Promise<CounterState> {
-    return this.db.transaction(async (tx) => {
-      await tx.query('SELECT 1 FROM counter_states WHERE counter = $1 FOR UPDATE', [counter]);
-      return this.setCounter(tx, counter, (base) => ({ ...base, state: 'idle' }), {});
-    });
+    await this.db.transaction((tx) => this.setCounter(tx, counter, (base) => ({ ...base, state: 'idle' }), {}));
+    return this.counterState(counter);
   }
 
   /** After a rating: the screen that showed this token's prompt goes back to idle. */
