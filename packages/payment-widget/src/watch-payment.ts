@@ -125,6 +125,7 @@ export function watchPayment(src: string, options: WatchPaymentOptions): Payment
   let attempt = 0;
   let failing = false;
   let inFlight = false;
+  let recheck = false;
   let pollTimer: ReturnType<typeof setTimeout> | undefined;
   let stopped = false;
 
@@ -165,7 +166,13 @@ export function watchPayment(src: string, options: WatchPaymentOptions): Payment
 
   /** One GET of `src`, validated. Resolves true when the answer was usable. */
   async function check(): Promise<boolean> {
-    if (inFlight || stopped) return false;
+    if (stopped) return false;
+    if (inFlight) {
+      // Keep one request in flight, but the answer it brings may predate what triggered this
+      // check (visible, online, retry): ask once more when it lands.
+      recheck = true;
+      return false;
+    }
     inFlight = true;
     const request = new AbortController();
     const abortRequest = () => request.abort(new PaymentWatchError('NETWORK_ERROR', 'The watcher was stopped.'));
@@ -203,6 +210,10 @@ export function watchPayment(src: string, options: WatchPaymentOptions): Payment
       clearTimeout(timer);
       signal.removeEventListener('abort', abortRequest);
       inFlight = false;
+      if (recheck && !stopped) {
+        recheck = false;
+        queueMicrotask(() => void check());
+      }
     }
   }
 

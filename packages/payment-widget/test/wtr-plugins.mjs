@@ -130,7 +130,7 @@ function handleEvents(req, res, state) {
   if (state.sse === 'drop') return res.end();
   state.clients.add(res);
   const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), 15_000);
-  req.on('close', () => {
+  res.on('close', () => {
     clearInterval(heartbeat);
     state.clients.delete(res);
   });
@@ -148,7 +148,7 @@ async function handleGet(req, res, state, id) {
       case 'hang':
         await new Promise((resolve) => {
           const timer = setTimeout(resolve, 20_000);
-          req.on('close', () => {
+          res.on('close', () => {
             clearTimeout(timer);
             resolve();
           });
