@@ -8,3 +8,5 @@ import '@motcua/survey-widget';
 export { QrPayment, watchPayment } from '@motcua/payment-widget';
 export { QrSurvey, SubmissionQueue } from '@motcua/survey-widget';
 export * from './index.js';
+// The codec, for pages that read or check a payload (e.g. a simulated bank showing the memo).
+export { encodeVietQR, decodeVietQR, parseEmvQr, VietQRError } from '@motcua/core';

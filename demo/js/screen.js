@@ -1,0 +1,22 @@
+// The citizen-facing screen: one <qr-counter-screen> for the counter in ?counter= (C1 by default).
+import { initLang } from './i18n.js';
+
+initLang({
+  vi: { 'screen.title': 'Màn hình công dân — motcua' },
+  en: {
+    'screen.title': 'Citizen screen — motcua',
+    'screen.h1': 'Citizen screen',
+    'screen.hours': 'Opening hours: Monday – Friday 8:00–12:00, 13:30–17:00; Saturday morning 8:00–12:00.',
+    'screen.pay': 'Pay fees by QR bank transfer: quick, no cash needed, with an electronic receipt.',
+  },
+});
+
+const params = new URLSearchParams(location.search);
+const screen = document.getElementById('screen');
+const counter = params.get('counter');
+if (counter && /^[A-Za-z0-9_-]{1,64}$/.test(counter)) screen.setAttribute('counter', counter);
+// Tests and kiosks can shorten the pauses: ?paidDelay=…&thanksDelay=… (ms).
+for (const [param, attribute] of [['paidDelay', 'paid-delay'], ['thanksDelay', 'thanks-delay'], ['reconnectMinMs', 'reconnect-min-ms']]) {
+  const value = params.get(param);
+  if (value && /^\d{1,6}$/.test(value)) screen.setAttribute(attribute, value);
+}
