@@ -213,8 +213,9 @@ export class Store {
       const candidates = paymentCodeCandidates(input.memo);
       if (!candidates.length) return unmatched('no_code');
       const rows = await tx.query<PaymentRow>(
-        `SELECT * FROM payments WHERE code IN (SELECT jsonb_array_elements_text($1::jsonb)) ORDER BY code FOR UPDATE`,
-        [JSON.stringify(candidates)],
+        // An array literal (codes are [A-Z0-9] only) works with both drivers and lets the planner use the unique index.
+        `SELECT * FROM payments WHERE code = ANY($1::text[]) ORDER BY code FOR UPDATE`,
+        [`{${candidates.join(',')}}`],
       );
       // Several candidates can exist only by accident (a code-shaped word in the memo): the first in the memo wins.
       const row = candidates.map((code) => rows.find((r) => r.code === code)).find(Boolean);
