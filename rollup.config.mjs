@@ -2,6 +2,7 @@
 // tsc's output (TypeScript 7 has no JS API, so no TypeScript plugin here: `tsc -b` runs first).
 // The npm builds are tsc's own output in each package's dist/.
 import { existsSync } from 'node:fs';
+import { basename, dirname } from 'node:path';
 import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
@@ -24,7 +25,13 @@ export const CDN_BUILDS = [
 /** @type {import('rollup').RollupOptions[]} */
 export default CDN_BUILDS.filter(([input]) => existsSync(input)).map(([input, file]) => ({
   input,
-  output: { file, format: 'es', inlineDynamicImports: true },
+  // Code a widget loads lazily (the survey's QR renderer) stays a separate chunk beside the file.
+  output: {
+    dir: dirname(file),
+    entryFileNames: basename(file),
+    chunkFileNames: `${basename(file, '.js')}-[name]-[hash].js`,
+    format: 'es',
+  },
   plugins: plugins(),
   onwarn(warning, warn) {
     // qrcode's CommonJS has `this` at top level; harmless once bundled.
