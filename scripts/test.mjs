@@ -56,6 +56,8 @@ if (chrome) process.env.CHROME_PATH = chrome;
 header('type-check and build (tsc -b, rollup)');
 if ((await run('npx', ['tsc', '-b'])).code !== 0) process.exit(1);
 if ((await run('npx', ['rollup', '-c', '--silent'])).code !== 0) process.exit(1);
+// custom-elements.json and VS Code custom data for each widget package (scripts/manifest.mjs).
+if ((await run(process.execPath, ['scripts/manifest.mjs'])).code !== 0) process.exit(1);
 
 const postgres = await findPostgres();
 const pgEnv = postgres ? { MOTCUA_TEST_PG_URL: postgres } : {};
