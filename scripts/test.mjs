@@ -57,7 +57,7 @@ header('type-check and build (tsc -b, rollup)');
 if ((await run('npx', ['tsc', '-b'])).code !== 0) process.exit(1);
 if ((await run('npx', ['rollup', '-c', '--silent'])).code !== 0) process.exit(1);
 // custom-elements.json and VS Code custom data for each widget package (scripts/manifest.mjs).
-if ((await run(process.execPath, ['scripts/manifest.mjs'])).code !== 0) process.exit(1);
+if ((await run(process.execPath, ['scripts/manifest.mjs', '--dist-only'])).code !== 0) process.exit(1);
 
 const postgres = await findPostgres();
 const pgEnv = postgres ? { MOTCUA_TEST_PG_URL: postgres } : {};
@@ -89,7 +89,7 @@ if (stages.includes('browser')) {
 }
 
 if (stages.includes('e2e')) {
-  const files = listTests(path.join(root, 'e2e'), (f) => f.endsWith('.test.ts'));
+  const files = ['e2e', 'interop'].flatMap((dir) => listTests(path.join(root, dir), (f) => f.endsWith('.test.ts')));
   if (files.length) {
     header(`End-to-end tests (${files.length} files, playwright-core + Chromium)`);
     const result = await run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], pgEnv);
