@@ -97,6 +97,9 @@ const INPUT_PROPERTIES = ['src', 'statusSource', 'payload', 'bank', 'account', '
  * @csspart base - The wrapper of everything.
  * @csspart qr-frame - The square box holding the QR, the skeleton or a status panel.
  * @csspart qr - The QR `<svg>`.
+ * @csspart skeleton - The placeholder shown while the payment loads.
+ * @csspart paid - The "paid" panel that replaces the QR.
+ * @csspart closed - The panel that replaces the QR of an expired or cancelled payment.
  * @csspart amount - The amount.
  * @csspart status - The status line (an ARIA live region).
  * @csspart countdown - Time left before expiry.
@@ -114,9 +117,15 @@ const INPUT_PROPERTIES = ['src', 'statusSource', 'payload', 'bank', 'account', '
  * @cssproperty --motcua-color-text
  * @cssproperty --motcua-color-background
  * @cssproperty --motcua-color-accent - Buttons and focus.
+ * @cssproperty --motcua-color-on-accent - Text on accent-coloured buttons.
+ * @cssproperty --motcua-color-focus - The focus ring.
+ * @cssproperty --motcua-color-skeleton - The loading placeholder.
  * @cssproperty --motcua-color-success
  * @cssproperty --motcua-color-warning
  * @cssproperty --motcua-color-danger
+ * @cssproperty --motcua-color-success-background - Behind the "paid" panel.
+ * @cssproperty --motcua-color-warning-background - Behind the connection-problem banner.
+ * @cssproperty --motcua-color-danger-background - Behind the error panel.
  * @cssproperty --motcua-color-muted
  * @cssproperty --motcua-radius
  * @cssproperty --motcua-padding
