@@ -146,6 +146,29 @@ describe('encodeQr', () => {
     assert.equal(encodeQr('a'.repeat(100), { minVersion: 2 }).version, 6);
   });
 
+  it('puts alignment patterns where ISO/IEC 18004 Annex E does', () => {
+    const annexE: Record<number, number[]> = {
+      2: [6, 18],
+      7: [6, 22, 38],
+      14: [6, 26, 46, 66],
+      23: [6, 30, 54, 78, 102],
+      32: [6, 34, 60, 86, 112, 138],
+      36: [6, 24, 50, 76, 102, 128, 154],
+      40: [6, 30, 58, 86, 114, 142, 170],
+    };
+    for (const [version, centres] of Object.entries(annexE)) {
+      const matrix = encodeQr('', { minVersion: Number(version), mask: 0 });
+      const at = (row: number, column: number) => matrix.modules[row * matrix.size + column];
+      for (const row of centres) {
+        for (const column of centres) {
+          if (row === 6 ? column === 6 || column === centres.at(-1) : row === centres.at(-1) && column === 6) continue;
+          const pattern = [-2, -1, 0, 1, 2].map((dr) => [-2, -1, 0, 1, 2].map((dc) => at(row + dr, column + dc)).join('')).join('/');
+          assert.equal(pattern, '11111/10001/10101/10001/11111', `v${version} (${row}, ${column})`);
+        }
+      }
+    }
+  });
+
   it('encodes the empty string as an empty byte segment (qrcode writes no segment at all)', () => {
     for (const level of LEVELS) {
       const matrix = encodeQr('', { errorCorrection: level });
