@@ -4,6 +4,7 @@ import { keyed } from 'lit/directives/keyed.js';
 import type { CounterState, SurveyPrompt } from '@motcua/core';
 import { parsePaymentResource } from '@motcua/core/protocol';
 import { backoffDelay, resolveLocale, type Locale } from '@motcua/core/runtime';
+import { SubmissionQueue, isDossierRated } from '@motcua/survey-widget';
 import { MESSAGES, type Messages } from './messages.js';
 import { PaymentFeed } from './payment-feed.js';
 import { styles } from './qr-counter-screen.styles.js';
@@ -146,6 +147,8 @@ export class QrCounterScreen extends LitElement {
     this._langObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
     window.addEventListener('online', this._handleOnline);
     window.addEventListener('offline', this._handleOffline);
+    // Ratings an earlier page left unsent (the gateway was down) go out even if no survey shows now.
+    SubmissionQueue.shared().start();
     if (this.hasUpdated) this._connect();
   }
 
@@ -222,9 +225,16 @@ export class QrCounterScreen extends LitElement {
     // The first state of a connection is authoritative (the gateway may even have restarted with
     // a fresh database); after it, only newer versions count.
     if (this._synced && this._counterState && next.version <= this._counterState.version) return;
+    // Back after a disconnection: the gateway answers again, so queued ratings need not wait for their backoff.
+    if (!this._synced && this._counterState) void SubmissionQueue.shared().flush();
     this._synced = true;
     this._attempt = 0;
     const previous = this._counterState;
+    // The gateway closes the prompt as soon as the rating is stored, often before the widget hears
+    // back from its POST: a rating made on this screen still gets its thank-you.
+    if (previous?.state === 'survey' && (next.state !== 'survey' || next.survey.token !== previous.survey.token) && this._ratedHere(previous.survey)) {
+      this._handleRated(previous.survey.token);
+    }
     this._counterState = next;
     this._setConnected(true);
     const payment = next.state === 'idle' ? undefined : next.payment;
@@ -267,6 +277,10 @@ export class QrCounterScreen extends LitElement {
       this._doneTokens.add(token);
       this._thanksToken = undefined;
     }, this.thanksDelay);
+  }
+
+  private _ratedHere(prompt: SurveyPrompt): boolean {
+    return this.surveyChannel !== 'qr' && !this._doneTokens.has(prompt.token) && !!prompt.dossier && isDossierRated(prompt.surveyId, prompt.counter, prompt.dossier);
   }
 
   private _updateLocale(): void {
