@@ -198,6 +198,20 @@ const MASKS: ((row: number, column: number) => boolean)[] = [
   (r, c) => (((r + c) % 2) + ((r * c) % 3)) % 2 === 0,
 ];
 
+/** Which modules each mask inverts, per version (function patterns excluded), kept for the next symbol. */
+const maskCache = new Map<number, Uint8Array>();
+function maskBits(version: number, mask: number, reserved: Uint8Array): Uint8Array {
+  let bits = maskCache.get(version * 8 + mask);
+  if (!bits) {
+    const size = version * 4 + 17;
+    const inverted = MASKS[mask]!;
+    bits = new Uint8Array(size * size);
+    for (let i = 0; i < bits.length; i++) bits[i] = !reserved[i] && inverted(Math.floor(i / size), i % size) ? 1 : 0;
+    maskCache.set(version * 8 + mask, bits);
+  }
+  return bits;
+}
+
 function isIntegerIn(value: unknown, min: number, max: number): value is number {
   return Number.isInteger(value) && (value as number) >= min && (value as number) <= max;
 }
@@ -311,13 +325,8 @@ export function encodeQr(text: string, options: QrOptions = {}): QrMatrix {
   }
 
   const applyMask = (mask: number) => {
-    const inverted = MASKS[mask]!;
-    for (let row = 0; row < size; row++) {
-      for (let column = 0; column < size; column++) {
-        const index = row * size + column;
-        if (!reserved[index] && inverted(row, column)) modules[index] = modules[index]! ^ 1;
-      }
-    }
+    const bits = maskBits(version, mask, reserved);
+    for (let i = 0; i < bits.length; i++) modules[i] = modules[i]! ^ bits[i]!;
   };
   let mask = forcedMask ?? 0;
   if (forcedMask === undefined) {
