@@ -1,0 +1,87 @@
+// `npm start` itself (scripts/start.mjs, run as a child process like a newcomer would): it prints the
+// pages' URLs, serves them, stops cleanly on Ctrl-C (SIGINT) and SIGTERM, and keeps the data.
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { root } from './helpers.js';
+
+interface Started {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+}
+
+function startScript(dataDir: string): Promise<Started> {
+  const child = spawn(process.execPath, ['scripts/start.mjs', '--no-build'], {
+    cwd: root,
+    env: { ...process.env, PORT: '0', MOTCUA_DATA_DIR: dataDir, MOTCUA_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  child.stdout!.on('data', (chunk) => (output += chunk));
+  child.stderr!.on('data', (chunk) => (output += chunk));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${output}`)), 30_000);
+    child.on('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
+    child.stdout!.on('data', () => {
+      const match = /running at (http:\/\/[^\s]+)/.exec(output);
+      if (match && output.includes('/reports.html')) {
+        clearTimeout(timer);
+        resolve({ child, url: match[1]!, output: () => output });
+      }
+    });
+  });
+}
+
+function exitOf(child: ChildProcess): Promise<number | null> {
+  return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
+}
+
+describe('npm start (scripts/start.mjs)', () => {
+  let dataDir: string;
+  let running: Started | undefined;
+
+  before(async () => {
+    dataDir = await mkdtemp(path.join(os.tmpdir(), 'motcua-start-'));
+  });
+  after(async () => {
+    if (running && running.child.exitCode === null) running.child.kill('SIGKILL');
+    await rm(dataDir, { recursive: true, force: true });
+  });
+
+  it('prints every page, serves them, stops on SIGINT, and keeps the data for the next start (SIGTERM)', async () => {
+    running = await startScript(dataDir);
+    for (const page of ['/counter.html?counter=C1', '/screen.html?counter=C1', '/bank.html', '/reports.html', '/survey.html']) {
+      assert.ok(running.output().includes(`${running.url}${page}`), `prints ${page}`);
+      const response = await fetch(`${running.url}${page}`);
+      assert.equal(response.status, 200, page);
+      assert.match(response.headers.get('content-security-policy') ?? '', /script-src 'self'/);
+    }
+    assert.equal((await fetch(`${running.url}/cdn/motcua.js`)).status, 200, 'the CDN bundle is copied into demo/cdn/');
+    // The officer page's route: the portal backend adds the API key; the browser never has it.
+    const created = await fetch(`${running.url}/demo/api/payments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ procedure: 'chung-thuc-ban-sao', quantity: 3, dossier: '000.20.01.H26-250115-0042', counter: 'C1' }),
+    });
+    assert.equal(created.status, 201);
+    const payment = (await created.json()) as { id: string; amount: number };
+    assert.equal(payment.amount, 6000, '3 pages × 2.000 ₫');
+    assert.equal((await fetch(`${running.url}/api/payments`, { method: 'POST', body: '{}' })).status, 401, 'the gateway API itself still needs the key');
+    const stopped = exitOf(running.child);
+    running.child.kill('SIGINT');
+    assert.equal(await stopped, 0);
+    assert.match(running.output(), /SIGINT: stopping…[\s\S]*Stopped\. Data kept/);
+
+    running = await startScript(dataDir);
+    const again = await fetch(`${running.url}/api/payments/${payment.id}`);
+    assert.equal(again.status, 200, 'the payment survived the restart');
+    assert.equal(((await again.json()) as { amount: number }).amount, 6000);
+    const stoppedAgain = exitOf(running.child);
+    running.child.kill('SIGTERM');
+    assert.equal(await stoppedAgain, 0);
+  });
+});
