@@ -1,4 +1,4 @@
-import QRCode from 'qrcode';
+import { encodeQr, qrPath } from '@motcua/core/qr';
 
 /** Modules of light margin around the symbol, as ISO/IEC 18004 requires. */
 export const QUIET_ZONE = 4;
@@ -16,28 +16,20 @@ export interface QrSymbol {
 }
 
 /**
- * Encodes `payload` as a QR symbol with error correction M (what bank apps expect of VietQR) and
- * turns the dark modules into one path: one `h` run per horizontal stretch of dark modules, so the
- * path stays small and edges stay crisp at any size.
+ * Encodes `payload` as a QR symbol with error correction M (what bank apps expect of VietQR), its
+ * dark modules as one path (`qrPath`: one rectangle per horizontal run, small and crisp at any size).
+ *
+ * @throws {QrError} (from `@motcua/core/qr`) when the payload does not fit a QR code.
  */
 export function encodeQrSymbol(payload: string): QrSymbol {
-  const { modules } = QRCode.create(payload, { errorCorrectionLevel: 'M' });
-  const { size, data } = modules;
-  const isDark = (row: number, column: number) => data[row * size + column] === 1;
-  const runs: string[] = [];
-  for (let row = 0; row < size; row++) {
-    let column = 0;
-    while (column < size) {
-      if (!isDark(row, column)) {
-        column++;
-        continue;
-      }
-      const start = column;
-      while (column < size && isDark(row, column)) column++;
-      runs.push(`M${start + QUIET_ZONE} ${row + QUIET_ZONE}h${column - start}v1h-${column - start}z`);
-    }
-  }
-  return { size, viewSize: size + 2 * QUIET_ZONE, path: runs.join(''), isDark };
+  const matrix = encodeQr(payload, { errorCorrection: 'M' });
+  const { size, modules } = matrix;
+  return {
+    size,
+    viewSize: size + 2 * QUIET_ZONE,
+    path: qrPath(matrix, QUIET_ZONE),
+    isDark: (row, column) => modules[row * size + column] === 1,
+  };
 }
 
 /**

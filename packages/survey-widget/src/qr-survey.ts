@@ -449,17 +449,11 @@ export class QrSurvey extends LitElement {
     this._qrFor = url;
     try {
       // Loaded only when a QR is shown, so the kiosk bundle stays small.
-      const { default: QRCode } = await import('qrcode');
-      const { modules } = QRCode.create(url, { errorCorrectionLevel: 'M' });
+      const { encodeQr, qrPath } = await import('@motcua/core/qr');
+      const matrix = encodeQr(url, { errorCorrection: 'M' });
       if (url !== this._qrFor) return;
-      let path = '';
-      for (let row = 0; row < modules.size; row++) {
-        for (let col = 0; col < modules.size; col++) {
-          if (modules.get(row, col)) path += `M${col + QUIET_ZONE} ${row + QUIET_ZONE}h1v1h-1z`;
-        }
-      }
-      this._qrSize = modules.size + 2 * QUIET_ZONE;
-      this._qrPath = path;
+      this._qrSize = matrix.size + 2 * QUIET_ZONE;
+      this._qrPath = qrPath(matrix, QUIET_ZONE);
       this._message = '';
     } catch (error) {
       this._qrFor = '';
