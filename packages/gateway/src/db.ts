@@ -1,4 +1,6 @@
-import { mkdirSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync } from 'node:fs';
+import path from 'node:path';
 import type { Logger } from './log.js';
 
 /** A row as returned by either driver. */
@@ -28,10 +30,21 @@ export async function openDatabase(options: { databaseUrl?: string; dataDir: str
 
 async function openPglite(dataDir: string): Promise<Database> {
   const { PGlite } = await import('@electric-sql/pglite');
-  if (!dataDir.includes('://')) mkdirSync(dataDir, { recursive: true });
   // PostgreSQL's default 128 MB of shared buffers lives inside the WASM heap; a counter's gateway
   // needs far less, and the RSS budget (10,000 SSE clients in 300 MB) cannot afford it.
-  const db = await PGlite.create(dataDir, { startParams: [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'] });
+  const startParams = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
+  if (!dataDir.includes('://')) {
+    mkdirSync(dataDir, { recursive: true });
+    // A new data folder runs initdb, whose WASM module PGlite caches for the life of the process
+    // (~450 MB RSS that never comes back). Create the cluster in a short-lived child process instead.
+    if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
+      const code = `const { PGlite } = await import(${JSON.stringify(import.meta.resolve('@electric-sql/pglite'))});
+        const db = await PGlite.create(${JSON.stringify(dataDir)}, { startParams: ${JSON.stringify(startParams)} }); await db.close(); process.exit(0);`;
+      const init = spawnSync(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 });
+      if (init.status !== 0) throw new Error(`Could not create the PGlite data folder ${dataDir}: ${init.stderr?.toString().slice(0, 500)}`);
+    }
+  }
+  const db = await PGlite.create(dataDir, { startParams });
   const unlisteners: Array<() => Promise<void>> = [];
   return {
     kind: 'pglite',
