@@ -1,0 +1,110 @@
+// A fake gateway counter channel for <qr-counter-screen>'s browser tests, mounted in the Web Test
+// Runner dev server under /__test/counter/<channel>/ (each test uses its own channel, so test files
+// running in parallel never share state). The element's `gateway` attribute points at the channel:
+//   GET  <channel>/api/counters/<counter>/events   SSE: `retry:`, then `event: counter` with the
+//        current state on connect and every change (503 while the channel is down)
+//   POST <channel>/api/surveys                     stores a rating (503 while down)
+//   POST <channel>/control  JSON, one of:
+//        { state: {...} }        the next CounterState (version = last + 1 unless given), pushed
+//        { raw: "text" }         an arbitrary `event: counter` data line pushed as is
+//        { down: true|false }    down: open streams are closed, new ones get 503
+//   GET  <channel>/log → { connections, ratings, open }
+const PREFIX = '/__test/counter/';
+
+/** @type {Map<string, {state: any, version: number, down: boolean, clients: Set<import('node:http').ServerResponse>, connections: number, ratings: any[]}>} */
+const channels = new Map();
+
+function channelOf(name) {
+  let channel = channels.get(name);
+  if (!channel) {
+    channel = { state: undefined, version: 0, down: false, clients: new Set(), connections: 0, ratings: [] };
+    channels.set(name, channel);
+  }
+  return channel;
+}
+
+function send(res, status, body) {
+  res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+  res.end(JSON.stringify(body));
+}
+
+function readBody(req) {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    req.on('data', (chunk) => (text += chunk));
+    req.on('end', () => {
+      try {
+        resolve(text ? JSON.parse(text) : {});
+      } catch (error) {
+        reject(error);
+      }
+    });
+    req.on('error', reject);
+  });
+}
+
+const frame = (data) => `event: counter\ndata: ${data}\n\n`;
+
+async function handle(req, res) {
+  const url = new URL(req.url, 'http://test');
+  const [name = '', ...rest] = url.pathname.slice(PREFIX.length).split('/');
+  const route = `/${rest.join('/')}`;
+  const channel = channelOf(name);
+  if (/^\/api\/counters\/[^/]+\/events$/.test(route) && req.method === 'GET') {
+    channel.connections++;
+    if (channel.down) return send(res, 503, { error: { code: 'DOWN', message: 'down' } });
+    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
+    res.write('retry: 500\n\n');
+    channel.clients.add(res);
+    req.on('close', () => channel.clients.delete(res));
+    if (channel.state) res.write(frame(JSON.stringify(channel.state)));
+    return;
+  }
+  if (route === '/api/surveys' && req.method === 'POST') {
+    if (channel.down) return send(res, 503, { error: { code: 'DOWN', message: 'down' } });
+    const body = await readBody(req);
+    const key = req.headers['idempotency-key'];
+    if (!channel.ratings.some((r) => r.key === key)) channel.ratings.push({ key, body });
+    return send(res, 201, { id: `R${channel.ratings.length}` });
+  }
+  if (route === '/control' && req.method === 'POST') {
+    const body = await readBody(req);
+    if (body.state) {
+      channel.version = body.state.version ?? channel.version + 1;
+      channel.state = { ...body.state, version: channel.version };
+      for (const client of channel.clients) client.write(frame(JSON.stringify(channel.state)));
+    }
+    if (typeof body.raw === 'string') for (const client of channel.clients) client.write(frame(body.raw));
+    if (typeof body.down === 'boolean') {
+      channel.down = body.down;
+      if (body.down) {
+        for (const client of channel.clients) client.destroy();
+        channel.clients.clear();
+      }
+    }
+    return send(res, 200, { version: channel.version });
+  }
+  if (route === '/log' && req.method === 'GET') return send(res, 200, { connections: channel.connections, ratings: channel.ratings, open: channel.clients.size });
+  send(res, 404, { error: { code: 'NOT_FOUND', message: route } });
+}
+
+export default [
+  {
+    name: 'motcua-counter-test-server',
+    serverStart({ server }) {
+      // Koa's middleware is composed before serverStart, so app.use() would not run: take our paths
+      // before Koa sees them (as the payment widget's test server does).
+      const koaListeners = server.listeners('request');
+      server.removeAllListeners('request');
+      server.on('request', (req, res) => {
+        if (req.url?.startsWith(PREFIX)) {
+          handle(req, res).catch((error) => {
+            if (!res.headersSent) send(res, 500, { error: { code: 'TEST_SERVER', message: String(error?.stack ?? error) } });
+          });
+          return;
+        }
+        for (const listener of koaListeners) listener.call(server, req, res);
+      });
+    },
+  },
+];
