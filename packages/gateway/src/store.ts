@@ -166,11 +166,25 @@ export class Store {
 
   /** Moves an open payment to `expired` or `cancelled`, and the counter screen with it. */
   private async closePayment(tx: Queryable, row: PaymentRow, status: 'expired' | 'cancelled'): Promise<PaymentResource> {
-    const [updated] = await tx.query<PaymentRow>('UPDATE payments SET status = $2, version = version + 1 WHERE id = $1 RETURNING *', [row.id, status]);
-    const payment = toResource(updated!);
-    await this.publish(tx, { type: 'payment', data: payment });
-    await this.followPayment(tx, payment);
+    const payment: PaymentResource = { ...toResource(row), status, version: Number(row.version) + 1 };
+    await this.updatePayment(tx, payment);
+    await this.followPayment(tx, payment, row);
     return payment;
+  }
+
+  /**
+   * Writes a locked payment's next state and publishes it, in one statement. The caller computed the
+   * next resource from the row it holds locked, so the event is exactly what was stored.
+   */
+  private async updatePayment(tx: Queryable, payment: PaymentResource): Promise<void> {
+    const [written] = await tx.query<{ version: number }>(
+      `WITH up AS (
+         UPDATE payments SET status = $2, amount_paid = $3, paid_at = $4, version = $5 WHERE id = $1 AND version = $5 - 1 RETURNING version)
+       SELECT up.version, pg_notify($6, $7) FROM up`,
+      [payment.id, payment.status, payment.amountPaid, payment.paidAt, payment.version, EVENTS_CHANNEL, JSON.stringify({ type: 'payment', data: payment } satisfies GatewayEvent)],
+    );
+    // Unreachable while the row is locked; refuse rather than publish something that was not stored.
+    if (!written) throw new Error(`payment ${payment.id} changed under its lock`);
   }
 
   /** Expires every open payment past its `expiresAt` and resets timed-out screens. Safe to run on every instance. */
@@ -232,33 +246,32 @@ export class Store {
       const surplus = Math.max(0, after - amount) - Math.max(0, before - amount);
       if (!(await record('matched', null, row.id, surplus))) return duplicate;
       const status: PaymentStatus = after >= amount ? 'paid' : 'underpaid';
-      const [updated] = await tx.query<PaymentRow>(
-        `UPDATE payments SET amount_paid = $2, status = $3, paid_at = CASE WHEN $3 = 'paid' THEN coalesce(paid_at, now()) ELSE paid_at END, version = version + 1
-         WHERE id = $1 RETURNING *`,
-        [row.id, after, status],
-      );
-      const payment = toResource(updated!);
-      await this.publish(tx, { type: 'payment', data: payment });
+      const previous = toResource(row);
+      const payment: PaymentResource = {
+        ...previous,
+        status,
+        amountPaid: after,
+        paidAt: previous.paidAt ?? (status === 'paid' ? new Date().toISOString() : null),
+        version: previous.version + 1,
+      };
+      await this.updatePayment(tx, payment);
       // A transfer on top of a payment already paid changes only amountPaid: the screen has moved on.
       if (row.status !== 'paid') await this.followPayment(tx, payment, row);
       return { outcome: 'matched', providerTxId: input.providerTxId, paymentId: row.id, status, amountPaid: after, surplus };
     });
   }
 
-  /** Keeps the citizen screen of the payment's counter in step with the payment, when it shows it. */
-  private async followPayment(tx: Queryable, payment: PaymentResource, row?: PaymentRow): Promise<void> {
-    const [current] = await tx.query<{ payment_id: string | null }>('SELECT payment_id FROM counter_states WHERE counter = $1 FOR UPDATE', [payment.counter]);
-    if (current?.payment_id !== payment.id) return;
-    const paymentSrc = `/api/payments/${payment.id}`;
+  /** Keeps the citizen screen of the payment's counter in step with the payment — only if it shows it. */
+  private async followPayment(tx: Queryable, payment: PaymentResource, row: PaymentRow): Promise<void> {
+    const showing = { ifPaymentId: payment.id };
     if (payment.status === 'paid') {
-      const [extra] = row ? [row] : await tx.query<PaymentRow>('SELECT * FROM payments WHERE id = $1', [payment.id]);
       const expiresAt = new Date(Date.now() + this.options.surveyTokenTtlSeconds * 1000);
       const { token, claims } = signSurveyToken(
         {
           counter: payment.counter,
           dossier: payment.dossier,
-          ...(extra?.officer ? { officer: extra.officer } : {}),
-          ...(extra?.procedure ? { procedure: extra.procedure } : {}),
+          ...(row.officer ? { officer: row.officer } : {}),
+          ...(row.procedure ? { procedure: row.procedure } : {}),
           exp: Math.floor(expiresAt.getTime() / 1000),
         },
         this.options.surveyTokenSecret,
@@ -275,26 +288,32 @@ export class Store {
         expiresAt: expiresAt.toISOString(),
       };
       await this.setCounter(tx, payment.counter, (b) => ({ ...b, state: 'survey', survey, payment }), {
+        ...showing,
         paymentId: payment.id,
         surveyTokenId: claims.tid,
         resetAfterMs: this.options.surveyScreenMs,
       });
     } else if (payment.status === 'cancelled') {
-      await this.setCounter(tx, payment.counter, (b) => ({ ...b, state: 'idle' }), {});
+      await this.setCounter(tx, payment.counter, (b) => ({ ...b, state: 'idle' }), showing);
     } else {
-      await this.setCounter(tx, payment.counter, (b) => ({ ...b, state: 'payment', payment, paymentSrc }), {
+      await this.setCounter(tx, payment.counter, (b) => ({ ...b, state: 'payment', payment, paymentSrc: `/api/payments/${payment.id}` }), {
+        ...showing,
         paymentId: payment.id,
         ...(payment.status === 'expired' ? { resetAfterMs: this.options.expiredScreenMs } : {}),
       });
     }
   }
 
-  /** Writes the counter's next state with the next version and publishes it — one statement, one round trip. */
+  /**
+   * Writes the counter's next state with the next version and publishes it — one statement, one round
+   * trip. `ifPaymentId`/`ifSurveyTokenId` make it a compare-and-set on what the screen shows now
+   * (checked on the locked row, so a payment created meanwhile for the counter is never overwritten).
+   */
   private async setCounter(
     tx: Queryable,
     counter: string,
     build: (base: { counter: string; counterName?: string; version: number }) => CounterState,
-    extra: { paymentId?: string; surveyTokenId?: string; resetAfterMs?: number },
+    extra: { paymentId?: string; surveyTokenId?: string; resetAfterMs?: number; ifPaymentId?: string; ifSurveyTokenId?: string },
   ): Promise<void> {
     const counterName = this.options.counters[counter];
     // Built with version 0; the database puts the real next version in, inside the same statement.
@@ -307,9 +326,10 @@ export class Store {
            version = c.version + 1,
            state = jsonb_set(EXCLUDED.state, '{version}', to_jsonb(c.version + 1)),
            payment_id = EXCLUDED.payment_id, survey_token_id = EXCLUDED.survey_token_id, reset_at = EXCLUDED.reset_at
+         WHERE ($7::text IS NULL OR c.payment_id = $7) AND ($8::text IS NULL OR c.survey_token_id = $8)
          RETURNING state)
        SELECT pg_notify($6, json_build_object('type', 'counter', 'data', next.state)::text) FROM next`,
-      [counter, JSON.stringify(state), extra.paymentId ?? null, extra.surveyTokenId ?? null, extra.resetAfterMs ?? null, EVENTS_CHANNEL],
+      [counter, JSON.stringify(state), extra.paymentId ?? null, extra.surveyTokenId ?? null, extra.resetAfterMs ?? null, EVENTS_CHANNEL, extra.ifPaymentId ?? null, extra.ifSurveyTokenId ?? null],
     );
   }
 
@@ -328,7 +348,6 @@ export class Store {
 
   /** After a rating: the screen that showed this token's prompt goes back to idle. */
   async surveyDone(tx: Queryable, counter: string, tokenId: string): Promise<void> {
-    const [row] = await tx.query<{ survey_token_id: string | null }>('SELECT survey_token_id FROM counter_states WHERE counter = $1 FOR UPDATE', [counter]);
-    if (row?.survey_token_id === tokenId) await this.setCounter(tx, counter, (base) => ({ ...base, state: 'idle' }), {});
+    await this.setCounter(tx, counter, (base) => ({ ...base, state: 'idle' }), { ifSurveyTokenId: tokenId });
   }
 }

@@ -78,6 +78,16 @@ for (const backend of BACKENDS) {
       assert.equal(polled.body.version, back.version);
     });
 
+    it('should keep showing the newer payment when an older one of the same counter gets paid', async () => {
+      const older = await createPayment(gateway, { counter: 'N2' });
+      const newer = await createPayment(gateway, { counter: 'N2' });
+      await gateway.api('/dev/bank/transfer', { json: { paymentId: older.id } });
+      assert.equal((await gateway.api(`/api/payments/${older.id}`, { key: null })).body.status, 'paid');
+      const screen = (await gateway.api('/api/counters/N2', { key: null })).body;
+      assert.equal(screen.state, 'payment');
+      assert.equal(screen.payment.id, newer.id);
+    });
+
     it('should reset a counter screen on POST /api/counters/:counter/idle (API key)', async () => {
       const payment = await createPayment(gateway, { counter: 'R1' });
       assert.equal((await gateway.api('/api/counters/R1', { key: null })).body.payment.id, payment.id);
