@@ -93,6 +93,9 @@ describe('the citizen screen across gateway restarts (PGlite in a temporary fold
     await waitForView(screen, 'thanks');
     // The page goes away with the rating unsent: reloading while the gateway is down shows the browser's error page.
     await screen.reload().catch(() => {});
+    // Let the browser settle on its error page before navigating again (else the two navigations race).
+    await screen.waitForURL((url) => url.protocol === 'chrome-error:', { timeout: 10_000 }).catch(() => {});
+    assert.ok(!screen.url().startsWith('http'), `the page is gone (${screen.url()})`);
     await start();
     await screen.goto(screenUrl());
     await screen.waitForFunction(() => (document.querySelector('qr-counter-screen') as Element & { connected: boolean }).connected, undefined, { polling: 50, timeout: 15_000 });
