@@ -7,6 +7,7 @@ import { createServer } from 'node:http';
 const mode = process.argv[2];
 process.on('message', (message) => {
   if (message === 'rss') process.send({ rss: process.memoryUsage().rss });
+  if (message === 'cpu') process.send({ cpu: process.cpuUsage() });
 });
 
 if (mode === 'gateway') {

@@ -110,7 +110,7 @@ export class EventHub {
   }
 
   private send(subscriber: Subscriber, version: number, frame: Buffer | string): void {
-    if (version <= subscriber.lastVersion || subscriber.res.writableEnded) return;
+    if (version <= subscriber.lastVersion || subscriber.res.writableEnded || subscriber.res.destroyed) return;
     subscriber.lastVersion = version;
     if (subscriber.res.writableLength > MAX_BUFFERED_BYTES) {
       subscriber.res.destroy();
@@ -120,7 +120,7 @@ export class EventHub {
   }
 
   private broadcast(frame: string): void {
-    for (const subscribers of this.channels.values()) for (const { res } of subscribers) if (!res.writableEnded) res.write(frame);
+    for (const subscribers of this.channels.values()) for (const { res } of subscribers) if (!res.writableEnded && !res.destroyed) res.write(frame);
   }
 
   /** Ends every stream (graceful shutdown). */
