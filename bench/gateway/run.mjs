@@ -245,7 +245,7 @@ try {
 const database = await throwawayPostgres();
 if (database) {
   try {
-    results.push(await benchGateway('gateway on PostgreSQL', { databaseUrl: database.url }));
+    results.push(await benchGateway('gateway on PostgreSQL', { databaseUrl: database.url, databasePoolSize: Number(process.env.BENCH_PG_POOL ?? 10) }));
   } finally {
     await database.drop();
   }

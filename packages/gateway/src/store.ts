@@ -244,7 +244,6 @@ export class Store {
       const before = Number(row.amount_paid);
       const after = before + input.amount;
       const surplus = Math.max(0, after - amount) - Math.max(0, before - amount);
-      if (!(await record('matched', null, row.id, surplus))) return duplicate;
       const status: PaymentStatus = after >= amount ? 'paid' : 'underpaid';
       const previous = toResource(row);
       const payment: PaymentResource = {
@@ -254,7 +253,20 @@ export class Store {
         paidAt: previous.paidAt ?? (status === 'paid' ? new Date().toISOString() : null),
         version: previous.version + 1,
       };
-      await this.updatePayment(tx, payment);
+      // Record the transfer, update the payment and publish it in one statement (one round trip): if the
+      // transfer was already recorded, nothing is inserted, nothing updated, nothing published.
+      const [written] = await tx.query(
+        `WITH ins AS (
+           INSERT INTO bank_transactions (provider, provider_tx_id, amount, memo, bank_reference, status, payment_id, surplus, raw)
+           VALUES ($1,$2,$3,$4,$5,'matched',$6,$7,$8::jsonb) ON CONFLICT (provider, provider_tx_id) DO NOTHING RETURNING id),
+         up AS (
+           UPDATE payments SET status = $9, amount_paid = $10, paid_at = $11, version = $12
+           WHERE id = $6 AND version = $12 - 1 AND EXISTS (SELECT 1 FROM ins) RETURNING version)
+         SELECT up.version, pg_notify($13, $14) FROM up`,
+        [input.provider, input.providerTxId, input.amount, input.memo, input.bankReference ?? null, row.id, surplus, JSON.stringify(input.raw ?? null),
+          status, after, payment.paidAt, payment.version, EVENTS_CHANNEL, JSON.stringify({ type: 'payment', data: payment } satisfies GatewayEvent)],
+      );
+      if (!written) return duplicate;
       // A transfer on top of a payment already paid changes only amountPaid: the screen has moved on.
       if (row.status !== 'paid') await this.followPayment(tx, payment, row);
       return { outcome: 'matched', providerTxId: input.providerTxId, paymentId: row.id, status, amountPaid: after, surplus };
