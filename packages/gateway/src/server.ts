@@ -2,7 +2,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { decodeVietQR } from '@motcua/core';
 import { DEFAULT_CONFIG, type GatewayConfig } from './config.js';
-import { safeEqual } from './crypto.js';
+import { randomId, safeEqual } from './crypto.js';
 import { openDatabase } from './db.js';
 import { ApiError, RateLimiter, field, parseJsonObject, readBody, sendError, sendJson } from './http.js';
 import { createLogger } from './log.js';
@@ -11,7 +11,7 @@ import { reconciliation, reconciliationCsv, satisfaction, satisfactionCsv } from
 import { migrate } from './schema.js';
 import { EventHub } from './sse.js';
 import { serveStatic } from './static-files.js';
-import { EVENTS_CHANNEL, Store } from './store.js';
+import { EVENTS_CHANNEL, Store, type GatewayEvent } from './store.js';
 import { submitRating } from './surveys.js';
 
 /** A running gateway. */
@@ -59,7 +59,23 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
   if (!config.surveyTokenSecret) throw new Error('surveyTokenSecret is required (MOTCUA_SURVEY_TOKEN_SECRET)');
   const db = await openDatabase({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), dataDir: config.dataDir, poolSize: config.databasePoolSize, log });
   await migrate(db);
+  const hub = new EventHub(config.heartbeatMs, config.sseRetryMs);
+  // Events of committed changes go to this instance's subscribers at once; on PostgreSQL they also go
+  // to the other instances through NOTIFY, sent inside the transaction so that it is delivered exactly
+  // when the change commits (tagged with this instance's id, so its own echo is skipped).
+  const instanceId = randomId(8);
   const store = new Store(db, {
+    ...(db.kind === 'postgres'
+      ? {
+          async beforeCommit(tx, events) {
+            const payloads = events.map((event) => `${instanceId}|${JSON.stringify(event)}`);
+            await tx.query('SELECT pg_notify($1, payload) FROM unnest($2::text[]) AS payload', [EVENTS_CHANNEL, payloads]);
+          },
+        }
+      : {}),
+    onCommit(events) {
+      for (const event of events) hub.dispatch(event);
+    },
     bank: config.collectionAccount,
     counters: config.counters ?? {},
     surveyTokenSecret: config.surveyTokenSecret,
@@ -68,8 +84,17 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
     expiredScreenMs: config.expiredScreenMs,
     ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
   });
-  const hub = new EventHub(config.heartbeatMs, config.sseRetryMs);
-  await db.listen(EVENTS_CHANNEL, (payload) => hub.dispatch(payload));
+  if (db.kind === 'postgres') {
+    await db.listen(EVENTS_CHANNEL, (payload) => {
+      const separator = payload.indexOf('|');
+      if (payload.slice(0, separator) === instanceId) return;
+      try {
+        hub.dispatch(JSON.parse(payload.slice(separator + 1)) as GatewayEvent);
+      } catch {
+        log.warn('malformed event notification', { length: payload.length });
+      }
+    });
+  }
   const limiter = new RateLimiter();
   let selfUrl = '';
   let closing = false;

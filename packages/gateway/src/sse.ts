@@ -40,14 +40,8 @@ export class EventHub {
     return this.latest.has(channel);
   }
 
-  /** Handles one NOTIFY payload. */
-  dispatch(payload: string): void {
-    let event: GatewayEvent;
-    try {
-      event = JSON.parse(payload) as GatewayEvent;
-    } catch {
-      return;
-    }
+  /** Sends an event to the subscribers of its channel (older versions than already sent are dropped). */
+  dispatch(event: GatewayEvent): void {
     const key = event.type === 'payment' ? `payment:${event.data.id}` : `counter:${event.data.counter}`;
     const subscribers = this.channels.get(key);
     const known = this.latest.get(key);

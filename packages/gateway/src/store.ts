@@ -5,10 +5,15 @@ import { newPaymentCode, paymentCodeCandidates } from './payment-code.js';
 import { randomId } from './crypto.js';
 import { signSurveyToken } from './survey-token.js';
 
-/** The NOTIFY channel every state change is published on (payload: {@link GatewayEvent} JSON). */
+/** The NOTIFY channel every state change is published on to the other instances (PostgreSQL). */
 export const EVENTS_CHANNEL = 'motcua_events';
 
 export type GatewayEvent = { type: 'payment'; data: PaymentResource } | { type: 'counter'; data: CounterState };
+
+/** A transaction that also collects the events of the changes it makes; they are published after commit. */
+export interface EventTx extends Queryable {
+  emit(event: GatewayEvent): void;
+}
 
 export interface NewPayment {
   dossier: string;
@@ -45,6 +50,10 @@ export interface StoreOptions {
   surveyScreenMs: number;
   expiredScreenMs: number;
   publicBaseUrl?: string;
+  /** Called inside each transaction that changed something, before it commits (PostgreSQL: NOTIFY the other instances). */
+  beforeCommit?(tx: Queryable, events: GatewayEvent[]): Promise<void>;
+  /** Receives the events of every committed transaction, in order (never those of a rolled-back one). */
+  onCommit(events: GatewayEvent[]): void;
 }
 
 const OPEN_STATUSES = ['pending', 'underpaid'];
@@ -89,8 +98,9 @@ export const toResource = (row: PaymentRow): PaymentResource => ({
 const isUniqueViolation = (error: unknown): boolean => (error as { code?: string } | null)?.code === '23505';
 
 /**
- * Every state change of the gateway, each in one transaction that also publishes its events with
- * `pg_notify` (delivered on commit, to this instance and to every other one on the same database).
+ * Every state change of the gateway, each in one transaction; the events it produced are handed to
+ * `beforeCommit` (PostgreSQL: one NOTIFY statement, so other instances hear of exactly what commits)
+ * and, once committed, to `onCommit` (this instance's subscribers, without a database round trip).
  */
 export class Store {
   constructor(
@@ -98,15 +108,23 @@ export class Store {
     private readonly options: StoreOptions,
   ) {}
 
-  private async publish(tx: Queryable, event: GatewayEvent): Promise<void> {
-    await tx.query('SELECT pg_notify($1, $2)', [EVENTS_CHANNEL, JSON.stringify(event)]);
+  /** Runs `fn` in a transaction; publishes its events after the commit. */
+  async transaction<T>(fn: (tx: EventTx) => Promise<T>): Promise<T> {
+    const events: GatewayEvent[] = [];
+    const result = await this.db.transaction(async (tx) => {
+      const value = await fn({ query: (sql, params) => tx.query(sql, params), emit: (event) => events.push(event) });
+      if (events.length) await this.options.beforeCommit?.(tx, events);
+      return value;
+    });
+    if (events.length) this.options.onCommit(events);
+    return result;
   }
 
   /** Creates the payment, or returns the dossier's open one (`created: false`). */
   async createPayment(input: NewPayment): Promise<{ payment: PaymentResource; created: boolean }> {
     for (let attempt = 0; ; attempt++) {
       try {
-        return await this.db.transaction((tx) => this.createPaymentIn(tx, input));
+        return await this.transaction((tx) => this.createPaymentIn(tx, input));
       } catch (error) {
         // A code collision or a concurrent request for the same dossier: try again (the retry finds it).
         if (isUniqueViolation(error) && attempt < 5) continue;
@@ -115,7 +133,7 @@ export class Store {
     }
   }
 
-  private async createPaymentIn(tx: Queryable, input: NewPayment): Promise<{ payment: PaymentResource; created: boolean }> {
+  private async createPaymentIn(tx: EventTx, input: NewPayment): Promise<{ payment: PaymentResource; created: boolean }> {
     const [open] = await tx.query<PaymentRow>(`SELECT * FROM payments WHERE dossier = $1 AND status IN ('pending','underpaid') FOR UPDATE`, [input.dossier]);
     if (open) {
       if (new Date(open.expires_at).getTime() > Date.now()) {
@@ -136,7 +154,7 @@ export class Store {
       [randomId(), code, input.dossier, input.counter, input.procedure ?? null, input.officer ?? null, input.purpose, input.amount, qr, bank.bin, bank.account, bank.accountName, input.expiresIn],
     );
     const payment = toResource(row!);
-    await this.publish(tx, { type: 'payment', data: payment });
+    tx.emit({ type: 'payment', data: payment });
     await this.setCounter(tx, input.counter, (base) => ({ ...base, state: 'payment', payment, paymentSrc: `/api/payments/${payment.id}` }), { paymentId: payment.id });
     return { payment, created: true };
   }
@@ -155,7 +173,7 @@ export class Store {
   }
 
   async cancelPayment(id: string): Promise<PaymentResource> {
-    return this.db.transaction(async (tx) => {
+    return this.transaction(async (tx) => {
       const [row] = await tx.query<PaymentRow>('SELECT * FROM payments WHERE id = $1 FOR UPDATE', [id]);
       if (!row) throw new ApiError(404, 'NOT_FOUND', 'No such payment.');
       if (row.status === 'cancelled') return toResource(row);
@@ -165,7 +183,7 @@ export class Store {
   }
 
   /** Moves an open payment to `expired` or `cancelled`, and the counter screen with it. */
-  private async closePayment(tx: Queryable, row: PaymentRow, status: 'expired' | 'cancelled'): Promise<PaymentResource> {
+  private async closePayment(tx: EventTx, row: PaymentRow, status: 'expired' | 'cancelled'): Promise<PaymentResource> {
     const payment: PaymentResource = { ...toResource(row), status, version: Number(row.version) + 1 };
     await this.updatePayment(tx, payment);
     await this.followPayment(tx, payment, row);
@@ -173,30 +191,31 @@ export class Store {
   }
 
   /**
-   * Writes a locked payment's next state and publishes it, in one statement. The caller computed the
+   * Writes a locked payment's next state and emits it. The caller computed the
    * next resource from the row it holds locked, so the event is exactly what was stored.
    */
-  private async updatePayment(tx: Queryable, payment: PaymentResource): Promise<void> {
+  private async updatePayment(tx: EventTx, payment: PaymentResource): Promise<void> {
     const [written] = await tx.query<{ version: number }>(
       `WITH up AS (
          UPDATE payments SET status = $2, amount_paid = $3, paid_at = $4, version = $5 WHERE id = $1 AND version = $5 - 1 RETURNING version)
-       SELECT up.version, pg_notify($6, $7) FROM up`,
-      [payment.id, payment.status, payment.amountPaid, payment.paidAt, payment.version, EVENTS_CHANNEL, JSON.stringify({ type: 'payment', data: payment } satisfies GatewayEvent)],
+       SELECT version FROM up`,
+      [payment.id, payment.status, payment.amountPaid, payment.paidAt, payment.version],
     );
     // Unreachable while the row is locked; refuse rather than publish something that was not stored.
     if (!written) throw new Error(`payment ${payment.id} changed under its lock`);
+    tx.emit({ type: 'payment', data: payment });
   }
 
   /** Expires every open payment past its `expiresAt` and resets timed-out screens. Safe to run on every instance. */
   async sweep(): Promise<{ expired: number; reset: number }> {
-    const expired = await this.db.transaction(async (tx) => {
+    const expired = await this.transaction(async (tx) => {
       const rows = await tx.query<PaymentRow>(
         `SELECT * FROM payments WHERE status IN ('pending','underpaid') AND expires_at <= now() ORDER BY expires_at LIMIT 200 FOR UPDATE SKIP LOCKED`,
       );
       for (const row of rows) await this.closePayment(tx, row, 'expired');
       return rows.length;
     });
-    const reset = await this.db.transaction(async (tx) => {
+    const reset = await this.transaction(async (tx) => {
       const rows = await tx.query<{ counter: string }>(`SELECT counter FROM counter_states WHERE reset_at <= now() LIMIT 200 FOR UPDATE SKIP LOCKED`);
       for (const { counter } of rows) await this.setCounter(tx, counter, (base) => ({ ...base, state: 'idle' }), {});
       return rows.length;
@@ -210,7 +229,7 @@ export class Store {
    * apply one after the other, and a re-delivery racing the original is recorded once.
    */
   async applyTransaction(input: IncomingTransaction): Promise<TransactionOutcome> {
-    return this.db.transaction(async (tx) => {
+    return this.transaction(async (tx) => {
       const record = async (status: 'matched' | 'unmatched', reason: string | null, paymentId: string | null, surplus: number): Promise<boolean> => {
         const inserted = await tx.query(
           `INSERT INTO bank_transactions (provider, provider_tx_id, amount, memo, bank_reference, status, reason, payment_id, surplus, raw)
@@ -253,8 +272,8 @@ export class Store {
         paidAt: previous.paidAt ?? (status === 'paid' ? new Date().toISOString() : null),
         version: previous.version + 1,
       };
-      // Record the transfer, update the payment and publish it in one statement (one round trip): if the
-      // transfer was already recorded, nothing is inserted, nothing updated, nothing published.
+      // Record the transfer and update the payment in one statement (one round trip): if the transfer
+      // was already recorded, nothing is inserted, nothing updated, nothing published.
       const [written] = await tx.query(
         `WITH ins AS (
            INSERT INTO bank_transactions (provider, provider_tx_id, amount, memo, bank_reference, status, payment_id, surplus, raw)
@@ -262,11 +281,12 @@ export class Store {
          up AS (
            UPDATE payments SET status = $9, amount_paid = $10, paid_at = $11, version = $12
            WHERE id = $6 AND version = $12 - 1 AND EXISTS (SELECT 1 FROM ins) RETURNING version)
-         SELECT up.version, pg_notify($13, $14) FROM up`,
+         SELECT version FROM up`,
         [input.provider, input.providerTxId, input.amount, input.memo, input.bankReference ?? null, row.id, surplus, JSON.stringify(input.raw ?? null),
-          status, after, payment.paidAt, payment.version, EVENTS_CHANNEL, JSON.stringify({ type: 'payment', data: payment } satisfies GatewayEvent)],
+          status, after, payment.paidAt, payment.version],
       );
       if (!written) return duplicate;
+      tx.emit({ type: 'payment', data: payment });
       // A transfer on top of a payment already paid changes only amountPaid: the screen has moved on.
       if (row.status !== 'paid') await this.followPayment(tx, payment, row);
       return { outcome: 'matched', providerTxId: input.providerTxId, paymentId: row.id, status, amountPaid: after, surplus };
@@ -274,7 +294,7 @@ export class Store {
   }
 
   /** Keeps the citizen screen of the payment's counter in step with the payment — only if it shows it. */
-  private async followPayment(tx: Queryable, payment: PaymentResource, row: PaymentRow): Promise<void> {
+  private async followPayment(tx: EventTx, payment: PaymentResource, row: PaymentRow): Promise<void> {
     const showing = { ifPaymentId: payment.id };
     if (payment.status === 'paid') {
       const expiresAt = new Date(Date.now() + this.options.surveyTokenTtlSeconds * 1000);
@@ -317,12 +337,12 @@ export class Store {
   }
 
   /**
-   * Writes the counter's next state with the next version and publishes it — one statement, one round
+   * Writes the counter's next state with the next version and emits it — one statement, one round
    * trip. `ifPaymentId`/`ifSurveyTokenId` make it a compare-and-set on what the screen shows now
    * (checked on the locked row, so a payment created meanwhile for the counter is never overwritten).
    */
   private async setCounter(
-    tx: Queryable,
+    tx: EventTx,
     counter: string,
     build: (base: { counter: string; counterName?: string; version: number }) => CounterState,
     extra: { paymentId?: string; surveyTokenId?: string; resetAfterMs?: number; ifPaymentId?: string; ifSurveyTokenId?: string },
@@ -330,7 +350,7 @@ export class Store {
     const counterName = this.options.counters[counter];
     // Built with version 0; the database puts the real next version in, inside the same statement.
     const state = build({ counter, ...(counterName ? { counterName } : {}), version: 0 });
-    await tx.query(
+    const [written] = await tx.query<{ state: CounterState | string }>(
       `WITH next AS (
          INSERT INTO counter_states AS c (counter, state, payment_id, survey_token_id, reset_at, version)
          VALUES ($1, jsonb_set($2::jsonb, '{version}', '1'), $3, $4, CASE WHEN $5::int8 IS NULL THEN NULL ELSE now() + make_interval(secs => $5::int8 / 1000.0) END, 1)
@@ -338,11 +358,12 @@ export class Store {
            version = c.version + 1,
            state = jsonb_set(EXCLUDED.state, '{version}', to_jsonb(c.version + 1)),
            payment_id = EXCLUDED.payment_id, survey_token_id = EXCLUDED.survey_token_id, reset_at = EXCLUDED.reset_at
-         WHERE ($7::text IS NULL OR c.payment_id = $7) AND ($8::text IS NULL OR c.survey_token_id = $8)
+         WHERE ($6::text IS NULL OR c.payment_id = $6) AND ($7::text IS NULL OR c.survey_token_id = $7)
          RETURNING state)
-       SELECT pg_notify($6, json_build_object('type', 'counter', 'data', next.state)::text) FROM next`,
-      [counter, JSON.stringify(state), extra.paymentId ?? null, extra.surveyTokenId ?? null, extra.resetAfterMs ?? null, EVENTS_CHANNEL, extra.ifPaymentId ?? null, extra.ifSurveyTokenId ?? null],
+       SELECT state FROM next`,
+      [counter, JSON.stringify(state), extra.paymentId ?? null, extra.surveyTokenId ?? null, extra.resetAfterMs ?? null, extra.ifPaymentId ?? null, extra.ifSurveyTokenId ?? null],
     );
+    if (written) tx.emit({ type: 'counter', data: typeof written.state === 'string' ? (JSON.parse(written.state) as CounterState) : written.state });
   }
 
   async counterState(counter: string): Promise<CounterState> {
@@ -354,12 +375,12 @@ export class Store {
 
   /** `POST /api/counters/:counter/idle`. */
   async resetCounter(counter: string): Promise<CounterState> {
-    await this.db.transaction((tx) => this.setCounter(tx, counter, (base) => ({ ...base, state: 'idle' }), {}));
+    await this.transaction((tx) => this.setCounter(tx, counter, (base) => ({ ...base, state: 'idle' }), {}));
     return this.counterState(counter);
   }
 
   /** After a rating: the screen that showed this token's prompt goes back to idle. */
-  async surveyDone(tx: Queryable, counter: string, tokenId: string): Promise<void> {
+  async surveyDone(tx: EventTx, counter: string, tokenId: string): Promise<void> {
     await this.setCounter(tx, counter, (base) => ({ ...base, state: 'idle' }), { ifSurveyTokenId: tokenId });
   }
 }

@@ -58,7 +58,7 @@ export async function submitRating(
     if (submission.dossier && claims.dossier && submission.dossier !== claims.dossier) throw new ApiError(400, 'INVALID_FIELD', '"dossier" does not match the survey token.');
   }
   try {
-    return await store.db.transaction(async (tx) => {
+    return await store.transaction(async (tx) => {
       const [fresh] = await tx.query(
         `INSERT INTO idempotency_keys (scope, key, body_hash, status, response) VALUES ('survey', $1, $2, 0, 'null'::jsonb)
          ON CONFLICT (scope, key) DO NOTHING RETURNING key`,
