@@ -4,6 +4,7 @@
 // the SSE broadcast (no database). Loopback only, bounded, stops by itself.
 //   node bench/gateway/run.mjs            (run `npx tsc -b` first; `npm run bench gateway` does)
 // Env: BENCH_SSE_SUBSCRIBERS (10000), BENCH_NOTIFICATIONS (2000), BENCH_CONCURRENCY (50),
+//      BENCH_PG_POOL (10), BENCH_ONLY=notifications (skip the SSE part),
 //      MOTCUA_TEST_PG_URL (admin URL; default postgres://postgres@127.0.0.1:5432/postgres).
 import { fork } from 'node:child_process';
 import { createHmac, randomBytes } from 'node:crypto';
@@ -131,18 +132,22 @@ async function fanout(server, subscribePath, send) {
   return { subscribers: subs.ready, connectMs, rssBefore, rssConnected, rssPeak, p50: percentile(latencies, 50), p99: percentile(latencies, 99), max: latencies.at(-1), missing };
 }
 
-async function notificationsPerSecond(server, ids) {
-  const url = server.url;
+async function notificationsPerSecond(server, codes) {
+  const url = `${server.url}/api/bank/notifications/generic`;
+  // Bodies and signatures are made before the clock starts: the figure is the server's, not the client's.
+  const requests = codes.map((code) => {
+    const body = JSON.stringify({ id: `B${randomBytes(8).toString('hex')}`, amount: 10_000, memo: `MBVCB.123.${code} LE PHI` });
+    return { body, headers: { 'x-signature': sign(body) } };
+  });
   const cpuBefore = await server.cpu();
   let next = 0;
   let accepted = 0;
   let failed = 0;
   const t0 = performance.now();
   await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-    while (next < ids.length) {
-      const memo = ids[next++];
-      const body = JSON.stringify({ id: `B${randomBytes(8).toString('hex')}`, amount: 10_000, memo: `MBVCB.123.${memo} LE PHI` });
-      if ((await post(`${url}/api/bank/notifications/generic`, { 'x-signature': sign(body) }, body)) === 200) accepted++;
+    while (next < requests.length) {
+      const { body, headers } = requests[next++];
+      if ((await post(url, headers, body)) === 200) accepted++;
       else failed++;
     }
   }));
@@ -171,8 +176,16 @@ async function benchGateway(name, extra) {
     await Promise.all(Array.from({ length: 16 }, async () => {
       while (made < NOTIFICATIONS) {
         made++;
-        const created = await api(server.url, '/api/payments', JSON.stringify({ dossier: `N-${randomBytes(6).toString('hex')}`, amount: 10_000, purpose: 'bench', counter: `N${made % 20}` }));
-        codes.push(created.body.code);
+        const body = JSON.stringify({ dossier: `N-${randomBytes(6).toString('hex')}`, amount: 10_000, purpose: 'bench', counter: `N${made % 20}` });
+        codes.push(await new Promise((resolve, reject) => {
+          const req = http.request(`${server.url}/api/payments`, { method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` } }, (res) => {
+            let text = '';
+            res.on('data', (chunk) => (text += chunk));
+            res.on('end', () => resolve(JSON.parse(text).code));
+          });
+          req.on('error', reject);
+          req.end(body);
+        }));
       }
     }));
     const notifications = await notificationsPerSecond(server, codes);
@@ -190,13 +203,17 @@ async function benchPeer() {
       const answer = await fetch(`${server.url}/notify`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': sign(body) }, body });
       await answer.arrayBuffer();
     });
+    const requests = Array.from({ length: NOTIFICATIONS }, () => {
+      const body = JSON.stringify({ id: randomBytes(8).toString('hex'), amount: 10_000, memo: 'MC2345678 LE PHI' });
+      return { body, headers: { 'x-signature': sign(body) } };
+    });
     const t0 = performance.now();
     let next = 0;
     let accepted = 0;
     await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
-      while (next++ < NOTIFICATIONS) {
-        const body = JSON.stringify({ id: randomBytes(8).toString('hex'), amount: 10_000, memo: 'MC2345678 LE PHI' });
-        if ((await post(`${server.url}/notify`, { 'x-signature': sign(body) }, body)) === 200) accepted++;
+      while (next < requests.length) {
+        const { body, headers } = requests[next++];
+        if ((await post(`${server.url}/notify`, headers, body)) === 200) accepted++;
       }
     }));
     return { name: 'peer: bare node:http (HMAC + SSE broadcast, no database)', sse, notifications: { accepted, failed: 0, perSecond: accepted / ((performance.now() - t0) / 1000) } };
