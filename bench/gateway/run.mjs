@@ -46,8 +46,8 @@ function post(url, headers, body) {
   });
 }
 
-function startServer(mode, arg) {
-  const child = fork(path.join(here, 'server.mjs'), [mode, arg], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+function startServer(mode, arg, execArgv = []) {
+  const child = fork(path.join(here, 'server.mjs'), [mode, arg], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
   return new Promise((resolve, reject) => {
     child.once('message', (m) => resolve({ child, url: m.url, rss: () => new Promise((r) => { child.once('message', (x) => r(x.rss)); child.send('rss'); }), cpu: () => new Promise((r) => { child.once('message', (x) => r((x.cpu.user + x.cpu.system) / 1000)); child.send('cpu'); }), stop: () => new Promise((r) => { child.once('exit', r); child.kill('SIGTERM'); setTimeout(() => child.kill('SIGKILL'), 5000).unref(); }) }));
     child.once('exit', (code) => reject(new Error(`${mode} server exited ${code}`)));
@@ -161,8 +161,8 @@ const config = (extra) => JSON.stringify({
   rateLimitPerMinute: 0, heartbeatMs: 15_000, sweepIntervalMs: 1_000, ...extra,
 });
 
-async function benchGateway(name, extra) {
-  const server = await startServer('gateway', config(extra));
+async function benchGateway(name, extra, execArgv = []) {
+  const server = await startServer('gateway', config(extra), execArgv);
   try {
     const payment = (await api(server.url, '/api/payments', JSON.stringify({ dossier: `BENCH-${Date.now()}`, amount: 1_000_000_000, purpose: 'bench', counter: 'B1' }))).body;
     const sse = ONLY_NOTIFICATIONS ? undefined : await fanout(server, `/api/payments/${payment.id}/events`, async (round) => {
@@ -255,7 +255,8 @@ const peer = ONLY_NOTIFICATIONS ? undefined : await benchPeer();
 if (peer) results.push(peer);
 const dataDir = mkdtempSync(path.join(tmpdir(), 'motcua-bench-'));
 try {
-  results.push(await benchGateway('gateway on PGlite (file data dir)', { dataDir }));
+  const flags = (process.env.BENCH_PGLITE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
+  results.push(await benchGateway(`gateway on PGlite (file data dir${flags.length ? `, node ${flags.join(' ')}` : ''})`, { dataDir }, flags));
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }
