@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -10,15 +10,19 @@ import { BACKENDS, createPayment, newDossier, startTestGateway, type TestGateway
 for (const backend of BACKENDS) {
   describe(`gateway API on ${backend.name}`, { skip: backend.skip }, () => {
     let gateway: TestGateway;
-    const site = mkdtempSync(path.join(tmpdir(), 'motcua-static-'));
+    const parent = mkdtempSync(path.join(tmpdir(), 'motcua-static-'));
+    const site = path.join(parent, 'site');
     before(async () => {
-      mkdirSync(path.join(site, 'js'));
+      mkdirSync(path.join(site, 'js'), { recursive: true });
       writeFileSync(path.join(site, 'index.html'), '<!doctype html><title>demo</title>');
       writeFileSync(path.join(site, 'js', 'app.js'), 'export {};');
-      writeFileSync(path.join(path.dirname(site), 'secret.txt'), 'nope');
+      writeFileSync(path.join(parent, 'secret.txt'), 'nope');
       gateway = await startTestGateway(backend.name, { staticRoot: site, rateLimitPerMinute: 0 });
     });
-    after(() => gateway?.close());
+    after(async () => {
+      await gateway?.close();
+      rmSync(parent, { recursive: true, force: true });
+    });
 
     it('should answer /healthz', async () => {
       const { status, body } = await gateway.api('/healthz', { key: null });
