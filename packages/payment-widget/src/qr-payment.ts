@@ -3,7 +3,6 @@ import { property, state } from 'lit/decorators.js';
 import { decodeVietQR, encodeVietQR, toMemo, VietQRError, type PaymentResource } from '@motcua/core';
 import { isFinalStatus, parsePaymentResource, type PaymentStatus } from '@motcua/core/protocol';
 import { formatVnd, resolveLocale, type Locale } from '@motcua/core/runtime';
-import { findBank } from '@motcua/core/banks';
 import { MESSAGES, type Messages } from './messages.js';
 import { holdPrintIsolation, releasePrintIsolation } from './print-isolation.js';
 import { drawQrSymbol, encodeQrSymbol, type QrSymbol } from './qr-matrix.js';
@@ -55,7 +54,6 @@ export interface QrPaymentErrorDetail {
 interface PaymentDetails {
   qr: string;
   bin: string;
-  bankName: string;
   account: string;
   accountName?: string;
   /** VND, digits only. */
@@ -180,6 +178,8 @@ export class QrPayment extends LitElement {
   private _expiryChecked = false;
   private _langObserver: MutationObserver | undefined;
   private _transport: PaymentTransport | undefined;
+  /** The bank directory's load, while this element waits for it. */
+  private _banksPending: Promise<void> | undefined;
 
   /** The payment as last received (src or statusSource modes). */
   get payment(): PaymentResource | undefined {
@@ -224,6 +224,14 @@ export class QrPayment extends LitElement {
     if (!this.hasUpdated || INPUT_PROPERTIES.some((name) => changed.has(name))) this._start();
   }
 
+  /** Also waits for the bank directory when it is still loading, so the bank name is in place. */
+  protected override async getUpdateComplete(): Promise<boolean> {
+    const result = await super.getUpdateComplete();
+    if (!this._banksPending) return result;
+    await this._banksPending;
+    return super.getUpdateComplete();
+  }
+
   protected override updated(): void {
     this._syncTicker();
   }
@@ -251,13 +259,35 @@ export class QrPayment extends LitElement {
       } else if (this.payload) {
         this._show(this._detailsFromPayload(this.payload));
       } else if (this.bank || this.account) {
-        this._show(this._detailsFromAttributes());
+        // A bank code (`VCB`) needs the directory before the QR can be encoded.
+        if (banks) this._show(this._detailsFromAttributes());
+        else {
+          this._phase = 'loading';
+          const signal = this._newSignal();
+          this._loadBanks(() => signal.aborted || this._start());
+        }
+        return;
       } else {
         this._phase = 'idle';
       }
     } catch (error) {
       this._fail(toFailure(error), false);
     }
+    // The bank name appears once the directory has loaded; the BIN is shown until then.
+    if (!banks) this._loadBanks(() => this.requestUpdate());
+  }
+
+  private _loadBanks(then: () => void): void {
+    const pending = (this._banksPending = loadBanks().then(
+      () => {
+        if (this._banksPending === pending) this._banksPending = undefined;
+        then();
+      },
+      (error: unknown) => {
+        if (this._banksPending === pending) this._banksPending = undefined;
+        if (this.bank || this.account) this._fail({ code: 'UNKNOWN', message: error instanceof Error ? error.message : String(error) }, false);
+      },
+    ));
   }
 
   private _stop(): void {
@@ -325,7 +355,7 @@ export class QrPayment extends LitElement {
 
   /** Static mode: encodes the VietQR from the attributes. Throws InputError for anything wrong. */
   private _detailsFromAttributes(): PaymentDetails {
-    const bank = findBank(this.bank);
+    const bank = banks?.findBank(this.bank);
     if (!bank) {
       throw new InputError(/^\d{6}$/.test(this.bank.trim()) ? 'UNKNOWN_BANK' : 'INVALID_BIN', `No bank with BIN or code "${this.bank}".`, 'bank');
     }
@@ -344,7 +374,6 @@ export class QrPayment extends LitElement {
     return {
       qr,
       bin: bank.bin,
-      bankName: bank.shortName,
       account: this.account.trim(),
       ...(this.accountName ? { accountName: this.accountName } : {}),
       ...(amount ? { amount: amount.replace(/^0+/, '') } : {}),
@@ -358,7 +387,6 @@ export class QrPayment extends LitElement {
     return {
       qr: payload.trim(),
       bin: data.bin,
-      bankName: bankName(data.bin),
       account: data.account,
       ...(accountName ? { accountName } : {}),
       ...(data.amount ? { amount: data.amount } : {}),
@@ -379,7 +407,6 @@ export class QrPayment extends LitElement {
     return {
       qr: payment.qr,
       bin: payment.bank.bin,
-      bankName: bankName(payment.bank.bin),
       account: payment.bank.account,
       accountName: payment.bank.accountName,
       amount: String(payment.amount),
@@ -565,7 +592,7 @@ export class QrPayment extends LitElement {
       content = html`<div class="panel panel-closed" part="closed"><span>${messages.status[status]}</span></div>`;
     } else if (this._symbol && details) {
       const symbol = this._symbol;
-      const label = messages.qrLabel(details.amount ? formatVnd(details.amount, this._locale) : undefined, details.bankName, details.account);
+      const label = messages.qrLabel(details.amount ? formatVnd(details.amount, this._locale) : undefined, bankName(details.bin), details.account);
       content = html`<svg
         part="qr"
         class="qr"
@@ -633,7 +660,7 @@ export class QrPayment extends LitElement {
       </dd>
     </div>`;
     return html`<dl part="details">
-      ${row(messages.bank, details?.bankName)} ${row(messages.account, details?.account, 'account')}
+      ${row(messages.bank, details && bankName(details.bin))} ${row(messages.account, details?.account, 'account')}
       ${details?.accountName || loading ? row(messages.accountName, details?.accountName) : nothing}
       ${this.view !== 'customer' ? row(messages.amount, details?.amount ? formatVnd(details.amount, this._locale) : undefined, 'amount') : nothing}
       ${row(messages.memo, details?.memo, 'memo')}
@@ -678,8 +705,25 @@ export class QrPayment extends LitElement {
   }
 }
 
+// The bank directory (2.4 KB gzip) loads after the first paint; `bankName` shows the BIN until then.
+let banks: typeof import('@motcua/core/banks') | undefined;
+let banksLoading: Promise<void> | undefined;
+
+function loadBanks(): Promise<void> {
+  banksLoading ??= import('@motcua/core/banks').then(
+    (module) => {
+      banks = module;
+    },
+    (error: unknown) => {
+      banksLoading = undefined;
+      throw error;
+    },
+  );
+  return banksLoading;
+}
+
 function bankName(bin: string): string {
-  return findBank(bin)?.shortName ?? `BIN ${bin}`;
+  return banks?.findBank(bin)?.shortName ?? `BIN ${bin}`;
 }
 
 function formatDuration(ms: number): string {
