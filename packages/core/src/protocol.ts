@@ -1,3 +1,5 @@
+import { decodeVietQR, encodeVietQR } from './vietqr.js';
+
 /**
  * The wire protocol between a payment backend (the reference gateway, or a district's own) and the
  * widgets. See DESIGN.md "Wire protocol": `GET {src}` returns a {@link PaymentResource};
@@ -46,7 +48,7 @@ export interface PaymentResource {
   /** Amount received so far, VND (integer). */
   amountPaid: number;
   currency: 'VND';
-  /** The VietQR payload to render. */
+  /** The VietQR payload to render; while `underpaid`, for the amount still due (see {@link qrForAmountDue}). */
   qr: string;
   bank: PaymentBank;
   purpose: string;
@@ -151,4 +153,25 @@ export function parsePaymentResource(value: unknown): PaymentResource {
     if (typeof bank[field] !== 'string') bad(`bank.${field}`, 'a string');
   }
   return value as unknown as PaymentResource;
+}
+
+/** What is still due on a payment: the whole amount, or what is left once it is `underpaid`. */
+export function amountDue(payment: Pick<PaymentResource, 'status' | 'amount' | 'amountPaid'>): number {
+  return payment.status === 'underpaid' ? Math.max(0, payment.amount - payment.amountPaid) : payment.amount;
+}
+
+/**
+ * The QR to show for a payment: while it is `underpaid`, a QR asking only for the amount still due
+ * (same account, same memo), so scanning it again never pays the whole fee twice. The gateway issues
+ * it that way; a backend that kept the full-amount QR gets it re-issued here. Throws VietQRError when
+ * the payment's QR does not decode.
+ *
+ * @example
+ * renderQr(qrForAmountDue(payment));
+ */
+export function qrForAmountDue(payment: Pick<PaymentResource, 'status' | 'amount' | 'amountPaid' | 'qr'>): string {
+  const due = amountDue(payment);
+  const data = decodeVietQR(payment.qr);
+  if (payment.status !== 'underpaid' || due === 0 || data.amount === String(due)) return payment.qr;
+  return encodeVietQR({ ...data, amount: due, initiation: 'dynamic' });
 }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PaymentResource } from '../src/index.js';
-import { isFinalStatus, parsePaymentResource, ProtocolError } from '../src/protocol.js';
+import { decodeVietQR, encodeVietQR } from '../src/index.js';
+import { amountDue, isFinalStatus, parsePaymentResource, ProtocolError, qrForAmountDue } from '../src/protocol.js';
 import { backoffDelay, defineElement, formatVnd, resolveLocale } from '../src/runtime.js';
 
 describe('backoffDelay', () => {
@@ -86,5 +87,31 @@ describe('defineElement', () => {
     assert.equal(defineElement(tag, ElementA, '1.0.0'), false);
     void A;
     void B;
+  });
+});
+
+describe('amount due and its QR', () => {
+  const base = { status: 'pending' as const, amount: 50_000, amountPaid: 0 };
+  const qr = encodeVietQR({ bin: '970415', account: '113366668888', amount: 50_000, purpose: 'MC7K2Q9XA LE PHI' });
+
+  it('should be the whole amount until the payment is underpaid, then what is left', () => {
+    assert.equal(amountDue(base), 50_000);
+    assert.equal(amountDue({ ...base, status: 'underpaid', amountPaid: 20_000 }), 30_000);
+    assert.equal(amountDue({ ...base, status: 'paid', amountPaid: 60_000 }), 50_000);
+    assert.equal(amountDue({ ...base, status: 'underpaid', amountPaid: 70_000 }), 0);
+  });
+
+  it('should re-issue the QR of an underpaid payment for the amount still due, keeping account and memo', () => {
+    const due = decodeVietQR(qrForAmountDue({ ...base, status: 'underpaid', amountPaid: 20_000, qr }));
+    assert.equal(due.amount, '30000');
+    assert.equal(due.account, '113366668888');
+    assert.equal(due.purpose, 'MC7K2Q9XA LE PHI');
+    assert.equal(due.initiation, 'dynamic');
+  });
+
+  it('should keep the QR as it is when it already asks for what is due', () => {
+    assert.equal(qrForAmountDue({ ...base, qr }), qr);
+    const reissued = qrForAmountDue({ ...base, status: 'underpaid', amountPaid: 20_000, qr });
+    assert.equal(qrForAmountDue({ ...base, status: 'underpaid', amountPaid: 20_000, qr: reissued }), reissued);
   });
 });

@@ -1,3 +1,4 @@
+import { qrForAmountDue } from '@motcua/core/protocol';
 import { encodeVietQR, toMemo, type CounterState, type PaymentBank, type PaymentResource, type PaymentStatus, type SurveyPrompt } from '@motcua/core';
 import type { Database, Queryable, Row } from './db.js';
 import { ApiError } from './http.js';
@@ -268,6 +269,8 @@ export class Store {
       const payment: PaymentResource = {
         ...previous,
         status,
+        // While underpaid the QR asks only for what is still due, so a second scan never pays the whole fee again.
+        qr: qrForAmountDue({ status, amount, amountPaid: after, qr: row.qr }),
         amountPaid: after,
         paidAt: previous.paidAt ?? (status === 'paid' ? new Date().toISOString() : null),
         version: previous.version + 1,
@@ -279,11 +282,11 @@ export class Store {
            INSERT INTO bank_transactions (provider, provider_tx_id, amount, memo, bank_reference, status, payment_id, surplus, raw)
            VALUES ($1,$2,$3,$4,$5,'matched',$6,$7,$8::jsonb) ON CONFLICT (provider, provider_tx_id) DO NOTHING RETURNING id),
          up AS (
-           UPDATE payments SET status = $9, amount_paid = $10, paid_at = $11, version = $12
+           UPDATE payments SET status = $9, amount_paid = $10, paid_at = $11, version = $12, qr = $13
            WHERE id = $6 AND version = $12 - 1 AND EXISTS (SELECT 1 FROM ins) RETURNING version)
          SELECT version FROM up`,
         [input.provider, input.providerTxId, input.amount, input.memo, input.bankReference ?? null, row.id, surplus, JSON.stringify(input.raw ?? null),
-          status, after, payment.paidAt, payment.version],
+          status, after, payment.paidAt, payment.version, payment.qr],
       );
       if (!written) return duplicate;
       tx.emit({ type: 'payment', data: payment });

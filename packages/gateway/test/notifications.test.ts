@@ -1,3 +1,4 @@
+import { decodeVietQR } from '@motcua/core';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
@@ -101,6 +102,10 @@ for (const backend of BACKENDS) {
       const after = await get(payment.id);
       assert.equal(after.amountPaid, 40_000);
       assert.equal(after.status, 'underpaid');
+      // The QR now asks only for what is still due, to the same account with the same memo.
+      const dueQr = decodeVietQR(after.qr);
+      const firstQr = decodeVietQR(payment.qr);
+      assert.deepEqual([dueQr.amount, dueQr.account, dueQr.purpose], ['60000', firstQr.account, firstQr.purpose]);
       // Also when the 5 deliveries race each other.
       const sepayId = ++txSeq + 70_000_000;
       await Promise.all(Array.from({ length: 5 }, () => notify.sepay(gateway, payment.code, 10_000, sepayId)));

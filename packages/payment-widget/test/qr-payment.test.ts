@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, it } from 'node:test';
-import { expect, fixture, html, oneEvent } from '@open-wc/testing';
+import { elementUpdated, expect, fixture, html, oneEvent } from '@open-wc/testing';
 import { emulateMedia, sendKeys } from '@web/test-runner-commands';
 import jsQRModule from 'jsqr';
 import { decodeVietQR, encodeVietQR, type PaymentResource } from '@motcua/core';
@@ -312,6 +312,10 @@ describe('<qr-payment>', () => {
       await control(id, { update: { status: 'underpaid', amountPaid: 20000 } });
       await waitFor(() => el.status === 'underpaid', 'underpaid');
       expect(text(el, 'status')).to.contain('Còn thiếu 30.000 ₫');
+      // The QR on screen now asks for the 30.000 ₫ still due, not the whole 50.000 ₫ again.
+      await elementUpdated(el);
+      const scanned = decodeVietQR((await scanSvg(el))!);
+      expect([scanned.amount, scanned.account]).to.deep.equal(['30000', el.payment!.bank.account]);
       await control(id, { update: { status: 'paid', amountPaid: 50000 } });
       await waitFor(() => el.status === 'paid', 'paid after underpaid');
     });
