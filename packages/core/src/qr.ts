@@ -1,7 +1,9 @@
 /**
- * `@motcua/core/qr` — a small, exact QR Code encoder (ISO/IEC 18004:2015): byte mode (UTF-8),
- * versions 1–40, error correction L/M/Q/H, the eight masks scored by the standard penalty rules.
- * Isomorphic, no DOM, no dependencies. Written for VietQR payloads and survey URLs, which are ASCII.
+ * `@motcua/core/qr` — a small, exact QR Code encoder (ISO/IEC 18004:2015): numeric, alphanumeric and
+ * byte (UTF-8) segments chosen for the shortest bit stream, versions 1–40, error correction L/M/Q/H,
+ * the eight masks scored by the standard penalty rules. Isomorphic, no DOM, no dependencies. Written
+ * for VietQR payloads (mostly digits and capitals: a version or two smaller than byte mode alone)
+ * and survey URLs.
  *
  * @example
  * import { encodeQr, qrPath } from '@motcua/core/qr';
@@ -9,6 +11,7 @@
  * svg.innerHTML = `<path d="${qrPath(matrix)}"/>`;       // viewBox 0 0 (size + 8) (size + 8)
  */
 import { maskPenalty } from './qr-penalty.js';
+import { countClass, segmentText, writeSegments, type QrSegment, type QrSegmentation } from './qr-segments.js';
 
 /** Error correction level: recovers about 7 % (L), 15 % (M), 25 % (Q) or 30 % (H) of the symbol. */
 export type QrErrorCorrection = 'L' | 'M' | 'Q' | 'H';
@@ -34,6 +37,11 @@ export interface QrOptions {
   minVersion?: number;
   /** Force a data mask (0–7); by default the one with the lowest penalty score. */
   mask?: number;
+  /**
+   * `'auto'` (default): the shortest mix of numeric, alphanumeric and byte segments (Annex J);
+   * `'byte'`: the whole text as one byte segment, as `qrcode` writes a byte segment.
+   */
+  mode?: 'auto' | 'byte';
 }
 
 /** Why {@link encodeQr} refused: the text does not fit version 40, or an option is out of range. */
@@ -77,6 +85,11 @@ function totalCodewords(version: number): number {
     if (version > 6) modules -= 36;
   }
   return modules >> 3;
+}
+
+/** Data codewords of a version at a level: the codewords not taken by error correction. */
+function dataCodewords(version: number, level: number): number {
+  return totalCodewords(version) - ECC_PER_BLOCK[level]![version - 1]! * BLOCKS[level]![version - 1]!;
 }
 
 /** Centre coordinates of the alignment patterns (Annex E), evenly spaced from the far edge, first one at 6. */
@@ -142,24 +155,20 @@ function errorCorrection(data: ArrayLike<number>, poly: Uint8Array): Uint8Array 
 }
 
 /** The final codeword sequence (§7.6): data in blocks, each with its error correction, interleaved. */
-function codewords(bytes: number[], version: number, level: number): Uint8Array {
+function codewords(bytes: number[], segments: QrSegment[], version: number, level: number): Uint8Array {
   const eccLength = ECC_PER_BLOCK[level]![version - 1]!;
   const blockCount = BLOCKS[level]![version - 1]!;
   const total = totalCodewords(version);
-  const dataLength = total - eccLength * blockCount;
+  const dataLength = dataCodewords(version, level);
 
-  // Mode 0100 (byte), character count (8 bits up to version 9, 16 after), the bytes; the zeros left
-  // in the buffer are the terminator and the bit padding, then the pad codewords 11101100 00010001.
-  const countBits = version < 10 ? 8 : 16;
+  // The segments; the zeros left in the buffer are the terminator (4 bits, fewer if the data ends
+  // within 4 bits of the capacity) and the bit padding, then the pad codewords 11101100 00010001.
   const data = new Uint8Array(dataLength);
   let bit = 0;
-  const put = (value: number, length: number) => {
+  writeSegments(bytes, segments, countClass(version), (value, length) => {
     for (let i = length - 1; i >= 0; i--, bit++) data[bit >> 3] = data[bit >> 3]! | (((value >> i) & 1) << (7 - (bit & 7)));
-  };
-  put(4, 4);
-  put(bytes.length, countBits);
-  for (const byte of bytes) put(byte, 8);
-  for (let i = (bit + 7) >> 3, pad = 0xec; i < dataLength; i++, pad ^= 0xec ^ 0x11) data[i] = pad;
+  });
+  for (let i = (bit + 11) >> 3, pad = 0xec; i < dataLength; i++, pad ^= 0xec ^ 0x11) data[i] = pad;
 
   // Blocks: the short ones first, the long ones with one more data codeword.
   const shortBlocks = blockCount - (total % blockCount);
@@ -222,25 +231,30 @@ function shown(value: unknown): string {
 }
 
 /**
- * Encodes `text` (as UTF-8, byte mode) in the smallest QR version that holds it at the requested
- * error correction level, with the mask of lowest penalty (ISO/IEC 18004:2015 §7.8.3) unless one
- * is given.
+ * Encodes `text` in the smallest QR version that holds it at the requested error correction level —
+ * as the shortest mix of numeric, alphanumeric and byte (UTF-8) segments for that version, or as one
+ * byte segment with `mode: 'byte'` — with the mask of lowest penalty (ISO/IEC 18004:2015 §7.8.3)
+ * unless one is given.
  *
- * @throws {QrError} `TOO_LONG` when the text does not fit version 40 at that level (2331 bytes at M),
- *   `INVALID_OPTION` for an unknown level or a version or mask out of range.
+ * @throws {QrError} `TOO_LONG` when the text does not fit version 40 at that level (2331 bytes at M
+ *   in byte mode; up to 4296 digits), `INVALID_OPTION` for an unknown level or mode, or a version or
+ *   mask out of range.
  */
 export function encodeQr(text: string, options: QrOptions = {}): QrMatrix {
-  const { errorCorrection: ecLetter = 'M', minVersion = 1, mask: forcedMask } = options ?? {};
+  const { errorCorrection: ecLetter = 'M', minVersion = 1, mask: forcedMask, mode = 'auto' } = options ?? {};
   const level = typeof ecLetter === 'string' && ecLetter.length === 1 ? LEVELS.indexOf(ecLetter) : -1;
   if (level < 0) throw new QrError('INVALID_OPTION', `errorCorrection must be L, M, Q or H, not ${shown(ecLetter)}.`);
   if (!isIntegerIn(minVersion, 1, 40)) throw new QrError('INVALID_OPTION', `minVersion must be a whole number from 1 to 40, not ${shown(minVersion)}.`);
   if (forcedMask !== undefined && !isIntegerIn(forcedMask, 0, 7)) throw new QrError('INVALID_OPTION', `mask must be a whole number from 0 to 7, not ${shown(forcedMask)}.`);
+  if (mode !== 'auto' && mode !== 'byte') throw new QrError('INVALID_OPTION', `mode must be 'auto' or 'byte', not ${shown(mode)}.`);
   if (typeof text !== 'string') throw new QrError('INVALID_OPTION', 'The text to encode must be a string.');
 
   const bytes = utf8(text);
+  // The segmentation depends on the count widths of the version, so one per class of versions.
+  const plans: QrSegmentation[] = [];
   let version = minVersion;
-  // Header bits: mode (4) + count (8 or 16); the data must fit the version's data codewords.
-  while (4 + (version < 10 ? 8 : 16) + 8 * bytes.length > 8 * (totalCodewords(version) - ECC_PER_BLOCK[level]![version - 1]! * BLOCKS[level]![version - 1]!)) {
+  let plan: QrSegmentation;
+  while ((plan = plans[countClass(version)] ??= segmentText(bytes, countClass(version), mode === 'byte')).bits > 8 * dataCodewords(version, level)) {
     if (++version > 40) throw new QrError('TOO_LONG', `${bytes.length} bytes do not fit a QR code at error correction ${ecLetter}.`);
   }
 
@@ -308,7 +322,7 @@ export function encodeQr(text: string, options: QrOptions = {}): QrMatrix {
 
   // Data: codewords placed in two-module columns, zigzagging up and down from the bottom right,
   // skipping the vertical timing pattern and every reserved module.
-  const data = codewords(bytes, version, level);
+  const data = codewords(bytes, plan.segments, version, level);
   const dataBits = data.length * 8;
   for (let right = size - 1, i = 0; right > 0; right -= 2) {
     if (right === 6) right = 5;

@@ -1,5 +1,6 @@
-// The QR encoder against qrcode (the reference), bit for bit: every length 1–300 of ASCII, every
-// version at its capacity, real VietQR payloads, URLs and Vietnamese, at all four levels and masks.
+// The QR encoder in byte mode (`mode: 'byte'`) against qrcode (the reference) given one byte segment,
+// bit for bit: every length 1–300 of ASCII, every version at its capacity, real VietQR payloads, URLs
+// and Vietnamese, at all four levels and masks. Mixed-mode segmentation: qr-segments.test.ts.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encodeVietQR, toMemo } from '../src/index.js';
@@ -29,7 +30,7 @@ const stats = { texts: 0, maskChoices: 0, n4Disagreements: 0 };
  * spec) explains the difference.
  */
 function assertSameAsQrcode(text: string, level: QrErrorCorrection, allMasks = true): void {
-  const chosen = encodeQr(text, { errorCorrection: level });
+  const chosen = encodeQr(text, { errorCorrection: level, mode: 'byte' });
   const expected = reference(text, level);
   stats.texts++;
   if (chosen.mask === expected.maskPattern) {
@@ -38,7 +39,7 @@ function assertSameAsQrcode(text: string, level: QrErrorCorrection, allMasks = t
   }
   const forced: QrMatrix[] = [];
   for (let mask = 0; mask < 8; mask++) {
-    const matrix = encodeQr(text, { errorCorrection: level, mask });
+    const matrix = encodeQr(text, { errorCorrection: level, mask, mode: 'byte' });
     assert.equal(matrix.mask, mask);
     assert.equal(differs(matrix, reference(text, level, mask)), undefined, `${level} mask ${mask} ${JSON.stringify(text)}`);
     forced.push(matrix);
@@ -66,21 +67,21 @@ describe('encodeQr against qrcode', () => {
         // The largest length that still fits `version`, found with the encoder and checked against qrcode.
         const fits = (n: number) => {
           try {
-            return encodeQr('a'.repeat(n), { errorCorrection: level, minVersion: version, mask: 0 }).version === version;
+            return encodeQr('a'.repeat(n), { errorCorrection: level, minVersion: version, mask: 0, mode: 'byte' }).version === version;
           } catch {
             return false; // past version 40
           }
         };
         while (fits(length + 1)) length++;
         const full = asciiText(length, version);
-        const matrix = encodeQr(full, { errorCorrection: level });
+        const matrix = encodeQr(full, { errorCorrection: level, mode: 'byte' });
         assert.equal(matrix.version, version);
         assert.equal(matrix.size, 17 + 4 * version);
         assert.equal(differs(matrix, reference(full, level, matrix.mask)), undefined, `${level} v${version} at ${length} bytes`);
         if (version <= 10 || version % 5 === 0) assertSameAsQrcode(full, level, version <= 10);
         const longer = asciiText(length + 1, version);
         if (version < 40) assert.equal(reference(longer, level, 0).version, version + 1, `qrcode also needs v${version + 1} for ${length + 1} bytes`);
-        else assert.throws(() => encodeQr(longer, { errorCorrection: level }), { name: 'QrError', code: 'TOO_LONG' });
+        else assert.throws(() => encodeQr(longer, { errorCorrection: level, mode: 'byte' }), { name: 'QrError', code: 'TOO_LONG' });
       }
       assert.equal(length, { L: 2953, M: 2331, Q: 1663, H: 1273 }[level], 'version 40 capacity in bytes');
     });
@@ -137,7 +138,7 @@ describe('encodeQr', () => {
   });
 
   it('honours minVersion and a forced mask', () => {
-    const matrix = encodeQr('HELLO', { minVersion: 7, mask: 5, errorCorrection: 'H' });
+    const matrix = encodeQr('HELLO', { minVersion: 7, mask: 5, errorCorrection: 'H', mode: 'byte' });
     assert.equal(matrix.version, 7);
     assert.equal(matrix.mask, 5);
     assert.equal(matrix.errorCorrection, 'H');
@@ -171,7 +172,7 @@ describe('encodeQr', () => {
 
   it('encodes the empty string as an empty byte segment (qrcode writes no segment at all)', () => {
     for (const level of LEVELS) {
-      const matrix = encodeQr('', { errorCorrection: level });
+      const matrix = encodeQr('', { errorCorrection: level, mode: 'byte' });
       assert.equal(matrix.version, 1);
       // Same function patterns and format information as qrcode's segment-less symbol; only data differs.
       const expected = reference('', level, matrix.mask);
@@ -197,6 +198,9 @@ describe('encodeQr', () => {
       { mask: NaN },
       { mask: null },
       { errorCorrection: Object.create(null) },
+      { mode: 'Byte' },
+      { mode: 'numeric' },
+      { mode: null },
     ];
     for (const options of bad) {
       assert.throws(() => encodeQr('x', options as never), (error: unknown) => error instanceof QrError && error.code === 'INVALID_OPTION', JSON.stringify(options));
