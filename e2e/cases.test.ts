@@ -14,7 +14,6 @@ describe('underpaid, expired, cancelled and mangled payments (bank page, officer
   let bank: Page;
   const problems: string[][] = [];
 
-  const officerStatus = () => officer.locator('#officer-payment').evaluate((el) => (el as HTMLElement & { status?: string }).status);
   const screenPayment = () =>
     screen.evaluate(() => (document.querySelector('qr-counter-screen') as (Element & { counterState?: { state: string; payment?: PaymentResource } }) | null)?.counterState);
 

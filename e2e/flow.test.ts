@@ -142,7 +142,7 @@ describe('the counter, end to end (officer page + citizen screen + gateway)', ()
     assert.equal(await page.locator('#sat-table tr[data-dimension="counter"][data-key="C1"] td.num').first().innerText(), '1');
     assert.ok((await page.locator('#rec-chart rect').count()) >= 1, 'the day chart has a bar');
     assert.ok((await page.locator('#sat-chart rect').count()) >= 1, 'the satisfaction chart has a bar');
-    const csv = await page.evaluate(async (href) => (await fetch(href)).text(), await page.locator('#rec-csv').getAttribute('href'));
+    const csv = await page.evaluate(async (href) => (await fetch(href)).text(), (await page.locator('#rec-csv').getAttribute('href'))!);
     assert.ok(csv.includes(payment.code), 'the CSV download lists the payment');
     assert.deepEqual(problems, []);
     await page.close();

@@ -5,11 +5,12 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import jsQR from 'jsqr';
+import jsQRModule from 'jsqr';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import type { PaymentResource } from '@motcua/core';
 // @ts-expect-error — a plain ES module without types (scripts/ is not a TypeScript project).
 import { DEMO_SECRETS, copyBundles, startDemo } from '../scripts/start.mjs';
+import { CHROME_ARGS, findChrome } from '../scripts/chrome.mjs';
 
 const require = createRequire(import.meta.url);
 const { PNG } = require('pngjs') as { PNG: { sync: { read(buffer: Buffer): { width: number; height: number; data: Buffer } } } };
@@ -38,17 +39,10 @@ export async function startDemoServer(options: { port?: number; dataDir?: string
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    executablePath: findChrome() ?? '/usr/bin/chromium',
     headless: true,
     args: [
-      '--no-sandbox',
-      '--headless=new',
-      '--disable-gpu',
-      '--disable-dev-shm-usage',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
+      ...CHROME_ARGS,
       // The officer's PC and the citizen screen are two visible screens in real life; here they are
       // two tabs, and a background tab's timers and frames must not be throttled.
       '--disable-background-timer-throttling',
@@ -103,6 +97,9 @@ export async function axeViolations(page: Page): Promise<Array<{ id: string; imp
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => JSON.stringify(n.target)) }));
   });
 }
+
+// jsqr is CommonJS with `export default` types; under NodeNext the default import is the module object's type.
+const jsQR = jsQRModule as unknown as typeof import('jsqr').default;
 
 /** Screenshots `locator` and reads the QR in it with jsQR (an independent decoder). */
 export async function readQr(locator: Locator): Promise<string | undefined> {

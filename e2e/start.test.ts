@@ -56,7 +56,7 @@ describe('npm start (scripts/start.mjs)', () => {
     running = await startScript(dataDir);
     for (const page of ['/counter.html?counter=C1', '/screen.html?counter=C1', '/bank.html', '/reports.html', '/survey.html']) {
       assert.ok(running.output().includes(`${running.url}${page}`), `prints ${page}`);
-      const response = await fetch(`${running.url}${page}`);
+      const response: Response = await fetch(`${running.url}${page}`);
       assert.equal(response.status, 200, page);
       assert.match(response.headers.get('content-security-policy') ?? '', /script-src 'self'/);
     }

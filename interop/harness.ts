@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { CHROME_ARGS, findChrome } from '../scripts/chrome.mjs';
 import { encodeVietQR, type PaymentResource, type SurveySubmission } from '@motcua/core';
 
 export const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -222,9 +223,9 @@ export async function startInteropServer(): Promise<InteropServer> {
 
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.CHROME_PATH ?? '/usr/bin/chromium',
+    executablePath: findChrome() ?? '/usr/bin/chromium',
     headless: true,
-    args: ['--no-sandbox', '--headless=new', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: CHROME_ARGS,
   });
 }
 
