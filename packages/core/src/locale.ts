@@ -21,3 +21,24 @@ export function formatVnd(amount: number | bigint | string, locale: Locale = 'vi
   const value = typeof amount === 'string' ? BigInt(amount) : amount;
   return formatter.format(value);
 }
+
+/** A DOM node as far as {@link nearestLang} needs one (core has no DOM types). */
+export interface LangNode {
+  readonly parentNode: LangNode | null;
+  /** A shadow root's host. */
+  readonly host?: LangNode;
+  getAttribute?(name: string): string | null;
+}
+
+/**
+ * The `lang` that applies to a DOM element: its own, else the nearest ancestor's, crossing shadow
+ * roots to their hosts; undefined when no element up to the root has one (then use the document's).
+ * One copy for every widget.
+ */
+export function nearestLang(node: LangNode | null): string | undefined {
+  for (; node; node = node.parentNode ?? node.host ?? null) {
+    const lang = node.getAttribute?.('lang');
+    if (lang != null) return lang;
+  }
+  return undefined;
+}

@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { keyed } from 'lit/directives/keyed.js';
 import type { CounterState, SurveyPrompt } from '@motcua/core';
 import { parsePaymentResource } from '@motcua/core/protocol';
-import { backoffDelay, resolveLocale, type Locale } from '@motcua/core/runtime';
+import { backoffDelay, nearestLang, resolveLocale, type Locale } from '@motcua/core/runtime';
 import { SubmissionQueue, isDossierRated } from '@motcua/survey-widget';
 import { MESSAGES, type Messages } from './messages.js';
 import { PaymentFeed } from './payment-feed.js';
@@ -284,7 +284,7 @@ export class QrCounterScreen extends LitElement {
   }
 
   private _updateLocale(): void {
-    this._locale = resolveLocale(nearestLang(this));
+    this._locale = resolveLocale(nearestLang(this) ?? document.documentElement.lang);
   }
 
   private _emit<T>(name: string, detail: T): void {
@@ -419,15 +419,3 @@ function parseCounterState(data: string, counter: string): CounterState | undefi
   }
   return value as CounterState;
 }
-
-/** The nearest `lang`, crossing shadow roots, then the document's. */
-function nearestLang(element: Element): string {
-  let node: Node | null = element;
-  while (node) {
-    if (node instanceof Element && node.hasAttribute('lang')) return node.getAttribute('lang') ?? '';
-    node = node.parentNode ?? (node instanceof ShadowRoot ? node.host : null);
-  }
-  return document.documentElement.lang;
-}
-
-

@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { property, state } from 'lit/decorators.js';
 import { decodeVietQR, encodeVietQR, toMemo, VietQRError, type PaymentResource } from '@motcua/core';
 import { amountDue, isFinalStatus, parsePaymentResource, qrForAmountDue, type PaymentStatus } from '@motcua/core/protocol';
-import { formatVnd, resolveLocale, type Locale } from '@motcua/core/runtime';
+import { formatVnd, nearestLang, resolveLocale, type Locale } from '@motcua/core/runtime';
 import { MESSAGES, type Messages } from './messages.js';
 import { holdPrintIsolation, releasePrintIsolation } from './print-isolation.js';
 import { drawQrSymbol, encodeQrSymbol, type QrSymbol } from './qr-matrix.js';
@@ -494,7 +494,7 @@ export class QrPayment extends LitElement {
   // ---- locale and time ----------------------------------------------------------------------
 
   private _updateLocale(): void {
-    this._locale = resolveLocale(nearestLang(this));
+    this._locale = resolveLocale(nearestLang(this) ?? document.documentElement.lang);
   }
 
   private _syncTicker(): void {
@@ -749,15 +749,6 @@ function formatDuration(ms: number): string {
   return hours > 0 ? `${hours}:${two(minutes)}:${two(seconds)}` : `${two(minutes)}:${two(seconds)}`;
 }
 
-/** The `lang` that applies to `element`: its own, the nearest ancestor's (across shadow roots), the document's. */
-function nearestLang(element: Element): string {
-  let node: Node | null = element;
-  while (node) {
-    if (node instanceof Element && node.hasAttribute('lang')) return node.getAttribute('lang') ?? '';
-    node = node.parentNode ?? (node instanceof ShadowRoot ? node.host : null);
-  }
-  return document.documentElement.lang;
-}
 
 function toFailure(error: unknown): Failure {
   if (error instanceof InputError) {
