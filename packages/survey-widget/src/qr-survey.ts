@@ -146,11 +146,13 @@ export class QrSurvey extends LitElement {
   @state() private accessor _comment = '';
   @state() private accessor _contactOptIn = false;
   @state() private accessor _contact = '';
-  @state() private accessor _locked = false;
   @state() private accessor _queued = false;
   @state() private accessor _message = '';
   @state() private accessor _qrPath = '';
-  @state() private accessor _qrSize = 0;
+  // Plain fields, not @state() (each decorated field costs ~300 bytes of lowered code): `_qrSize`
+  // only changes together with `_qrPath`; `_locked` is followed by requestUpdate().
+  private _qrSize = 0;
+  private _locked = false;
 
   private _set: QuestionSet = PRESETS.counter!;
   private _setError = '';
@@ -410,8 +412,12 @@ export class QrSurvey extends LitElement {
     const wait = this._lockedUntil - Date.now();
     if (wait > 0) {
       this._locked = true;
+      this.requestUpdate();
       clearTimeout(this._lockTimer);
-      this._lockTimer = setTimeout(() => (this._locked = false), wait);
+      this._lockTimer = setTimeout(() => {
+        this._locked = false;
+        this.requestUpdate();
+      }, wait);
     }
     this._emit('qr-survey-reset', { reason });
   }
