@@ -74,13 +74,15 @@ const STATES = ['idle', 'payment', 'survey'];
 export class QrCounterScreen extends LitElement {
   static override styles = styles;
 
-  @state() private accessor _locale: Locale = 'vi';
   @state() private accessor _counterState: CounterState | undefined;
-  @state() private accessor _connected = false;
+  // Plain fields, not @state() (each decorated field costs ~300 bytes of lowered code); their one
+  // or two writers call requestUpdate(): _updateLocale, _setConnected, _handleRated.
+  private _locale: Locale = 'vi';
+  private _connected = false;
+  /** The survey token just rated here, while the thank-you shows. */
+  private _thanksToken: string | undefined;
   /** The payment whose `paid` is held on screen before the rating, while its timer runs. */
   @state() private accessor _paidHold: string | undefined;
-  /** The survey token just rated here, while the thank-you shows. */
-  @state() private accessor _thanksToken: string | undefined;
 
   /** Counter id, as the gateway knows it (e.g. `C1`). */
   @property({ attribute: 'counter' }) accessor counter = '';
@@ -216,6 +218,7 @@ export class QrCounterScreen extends LitElement {
   private _setConnected(connected: boolean): void {
     if (connected === this._connected) return;
     this._connected = connected;
+    this.requestUpdate();
     this._emit<QrCounterScreenConnectionDetail>('qr-counter-screen-connection', { connected, attempt: this._attempt });
   }
 
@@ -272,10 +275,12 @@ export class QrCounterScreen extends LitElement {
   private _handleRated(token: string): void {
     if (this._thanksToken === token || this._doneTokens.has(token)) return;
     this._thanksToken = token;
+    this.requestUpdate();
     clearTimeout(this._thanksTimer);
     this._thanksTimer = setTimeout(() => {
       this._doneTokens.add(token);
       this._thanksToken = undefined;
+      this.requestUpdate();
     }, this.thanksDelay);
   }
 
@@ -285,6 +290,7 @@ export class QrCounterScreen extends LitElement {
 
   private _updateLocale(): void {
     this._locale = resolveLocale(nearestLang(this) ?? document.documentElement.lang);
+    this.requestUpdate();
   }
 
   private _emit<T>(name: string, detail: T): void {
