@@ -98,69 +98,25 @@ const vi: Messages = {
   },
 };
 
-const en: Messages = {
-  title: 'Pay by QR code',
-  loading: 'Loading payment details…',
-  qrLabel: (amount, bank, account) => `QR code to transfer${amount ? ` ${amount}` : ''} to account ${account} at ${bank}`,
-  amount: 'Amount',
-  bank: 'Bank',
-  account: 'Account number',
-  accountName: 'Account holder',
-  memo: 'Transfer note',
-  paymentCode: 'Payment code',
-  expiresIn: 'Expires in',
-  expired: 'Expired',
-  status: {
-    pending: 'Waiting for payment',
-    paid: 'Paid',
-    underpaid: 'Amount not paid in full',
-    expired: 'This QR code has expired',
-    cancelled: 'Payment cancelled',
-  },
-  statusStatic: 'Scan with your banking app to transfer',
-  paidAnnouncement: (amount) => `Payment of ${amount} received`,
-  amountDue: (amount) => `${amount} still due`,
-  copy: { account: 'Copy account number', amount: 'Copy amount', memo: 'Copy transfer note' },
-  copied: { account: 'Account number copied', amount: 'Amount copied', memo: 'Transfer note copied' },
-  copyFailed: 'Could not copy. Please select and copy it by hand.',
-  download: 'Download QR code (PNG)',
-  downloadFailed: 'Could not create the QR image.',
-  retry: 'Retry',
-  regenerate: 'Create a new code',
-  errorTitle: 'The payment code cannot be shown',
-  connectionProblem: 'Lost connection to the payment server. The status may be out of date.',
-  reconnecting: 'Reconnecting…',
-  instructions: [
-    'Open your banking or e-wallet app and choose Scan QR.',
-    'Scan the code, check the amount and the transfer note, then confirm.',
-    'Keep the transfer note unchanged so the payment is matched automatically.',
-  ],
-  slipTitle: 'Fee payment slip',
-  errors: {
-    HTTP_ERROR: 'The payment server reported an error.',
-    TIMEOUT: 'The payment server did not answer.',
-    NETWORK_ERROR: 'Cannot reach the payment server.',
-    INVALID_JSON: 'The server sent data that cannot be read.',
-    INVALID_RESOURCE: 'The server sent invalid payment data.',
-    ID_MISMATCH: 'The server sent a different payment.',
-    INVALID_QR: 'The payment carries an invalid QR code.',
-    QR_MISMATCH: 'The QR code does not match the payment amount or account.',
-    SOURCE_ERROR: 'The payment status source failed.',
-    UNKNOWN_BANK: 'No bank has this BIN.',
-    INVALID_BIN: 'The bank BIN is invalid.',
-    INVALID_ACCOUNT: 'The account number is invalid.',
-    INVALID_AMOUNT: 'The amount must be a positive whole number of at most 13 digits.',
-    NOT_ASCII: 'The transfer note must be written without diacritics: letters, digits and spaces only.',
-    FIELD_TOO_LONG: 'A field is longer than VietQR allows.',
-    MISSING_FIELD: 'A required field is missing.',
-    INVALID_FIELD: 'A field is invalid.',
-    BAD_CRC: 'The QR code is corrupt (CRC mismatch).',
-    MALFORMED_TLV: 'The QR code is not a valid EMVCo code.',
-    NOT_VIETQR: 'The QR code is not a VietQR code.',
-    QR_TOO_LONG: 'The content is too long for a QR code.',
-    UNKNOWN: 'An unexpected error occurred.',
-  },
-};
+/**
+ * The translation tables loaded so far, by locale: Vietnamese always, English once `loadMessages`
+ * has fetched it (the widget waits for it before its first paint in English).
+ */
+export const MESSAGES: { vi: Messages; en?: Messages } = { vi };
 
-/** The translation tables, by locale. */
-export const MESSAGES: Record<Locale, Messages> = { vi, en };
+let englishLoading: Promise<void> | undefined;
+
+/** Loads the translation table of `locale` into `MESSAGES`; a failed load may be tried again. */
+export function loadMessages(locale: Locale): Promise<void> {
+  if (locale === 'vi') return Promise.resolve();
+  englishLoading ??= import('./messages-en.js').then(
+    (module) => {
+      MESSAGES.en = module.en;
+    },
+    (error: unknown) => {
+      englishLoading = undefined;
+      throw error;
+    },
+  );
+  return englishLoading;
+}

@@ -3,7 +3,7 @@ import { property, state } from 'lit/decorators.js';
 import { decodeVietQR, encodeVietQR, toMemo, VietQRError, type PaymentResource } from '@motcua/core';
 import { amountDue, isFinalStatus, parsePaymentResource, qrForAmountDue, type PaymentStatus } from '@motcua/core/protocol';
 import { formatVnd, nearestLang, resolveLocale, type Locale } from '@motcua/core/runtime';
-import { MESSAGES, type Messages } from './messages.js';
+import { loadMessages, MESSAGES, type Messages } from './messages.js';
 import { holdPrintIsolation, releasePrintIsolation } from './print-isolation.js';
 import { drawQrSymbol, encodeQrSymbol, type QrSymbol } from './qr-matrix.js';
 import { styles } from './qr-payment.styles.js';
@@ -182,6 +182,8 @@ export class QrPayment extends LitElement {
   private _transport: PaymentTransport | undefined;
   /** The bank directory's load, while this element waits for it. */
   private _banksPending: Promise<void> | undefined;
+  /** The load of the wanted locale's messages (English is lazy); the first paint waits for it. */
+  private _localePending: Promise<void> | undefined;
 
   /** The payment as last received (src or statusSource modes). */
   get payment(): PaymentResource | undefined {
@@ -226,12 +228,20 @@ export class QrPayment extends LitElement {
     if (!this.hasUpdated || INPUT_PROPERTIES.some((name) => changed.has(name))) this._start();
   }
 
-  /** Also waits for the bank directory when it is still loading, so the bank name is in place. */
+  /** No first paint in the wrong language: wait for the messages of the wanted locale. */
+  protected override shouldUpdate(): boolean {
+    return this.hasUpdated || !this._localePending;
+  }
+
+  /** Also waits for the locale's messages and the bank directory while they load, so the first paint is whole. */
   protected override async getUpdateComplete(): Promise<boolean> {
-    const result = await super.getUpdateComplete();
-    if (!this._banksPending) return result;
-    await this._banksPending;
-    return super.getUpdateComplete();
+    let result = await super.getUpdateComplete();
+    while (this._localePending || this._banksPending) {
+      await this._localePending;
+      await this._banksPending;
+      result = await super.getUpdateComplete();
+    }
+    return result;
   }
 
   protected override updated(): void {
@@ -461,7 +471,7 @@ export class QrPayment extends LitElement {
     this._phase = 'ready';
     this._failure = undefined;
     this._connectionFailure = undefined;
-    const messages = MESSAGES[this._locale];
+    const messages = this._messages;
     if (next.status !== current?.status) {
       if (next.status === 'paid') this._announcement = messages.paidAnnouncement(formatVnd(next.amountPaid || next.amount, this._locale));
       else if (next.status === 'underpaid') this._announcement = messages.amountDue(formatVnd(Math.max(0, next.amount - next.amountPaid), this._locale));
@@ -494,7 +504,30 @@ export class QrPayment extends LitElement {
   // ---- locale and time ----------------------------------------------------------------------
 
   private _updateLocale(): void {
-    this._locale = resolveLocale(nearestLang(this) ?? document.documentElement.lang);
+    const locale = resolveLocale(nearestLang(this) ?? document.documentElement.lang);
+    if (MESSAGES[locale]) {
+      this._localePending = undefined;
+      this._locale = locale;
+      return;
+    }
+    // Until the table arrives the current language stays (or, before the first paint, nothing shows).
+    const pending = (this._localePending = loadMessages(locale).then(
+      () => {
+        if (this._localePending !== pending) return;
+        this._localePending = undefined;
+        this._updateLocale();
+      },
+      () => {
+        // Unreachable messages: Vietnamese rather than nothing.
+        if (this._localePending !== pending) return;
+        this._localePending = undefined;
+        this.requestUpdate();
+      },
+    ));
+  }
+
+  private get _messages(): Messages {
+    return MESSAGES[this._locale] ?? MESSAGES.vi;
   }
 
   private _syncTicker(): void {
@@ -517,7 +550,7 @@ export class QrPayment extends LitElement {
     const details = this._details;
     if (!details) return;
     const text = kind === 'account' ? details.account : kind === 'amount' ? (details.amount ?? '') : (details.memo ?? '');
-    const messages = MESSAGES[this._locale];
+    const messages = this._messages;
     // Clear first so the same confirmation twice in a row is announced twice.
     this._announcement = '';
     await this.updateComplete;
@@ -539,7 +572,7 @@ export class QrPayment extends LitElement {
       link.click();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch {
-      this._announcement = MESSAGES[this._locale].downloadFailed;
+      this._announcement = this._messages.downloadFailed;
     }
   }
 
@@ -695,7 +728,7 @@ export class QrPayment extends LitElement {
   }
 
   override render(): TemplateResult {
-    const messages = MESSAGES[this._locale];
+    const messages = this._messages;
     const details = this._details;
     const view = this.view;
     const showDetails = this._phase !== 'error' || details !== undefined;
