@@ -1,6 +1,7 @@
 // Shared by the QR encoder's tests: the reference encoder (qrcode, byte mode), jsQR in Node and in
 // the browser, and rasterising a matrix for it.
-import QRCode, { type QRCodeMaskPattern } from 'qrcode';
+import QRCode, { type QRCode as QRCodeSymbol, type QRCodeMaskPattern } from 'qrcode';
+import { encodeVietQR, toMemo } from '../src/index.js';
 import type { QrErrorCorrection, QrMatrix } from '../src/qr.js';
 
 export const LEVELS: QrErrorCorrection[] = ['L', 'M', 'Q', 'H'];
@@ -28,6 +29,43 @@ export function differs(matrix: QrMatrix, expected: ReturnType<typeof reference>
     if (matrix.modules[i] !== data[i]) return `module (${Math.floor(i / matrix.size)}, ${i % matrix.size}) differs`;
   }
   return undefined;
+}
+
+/** Bits of qrcode's data stream: per segment, mode indicator, character count (for its version) and data. */
+export function qrcodeBits(symbol: QRCodeSymbol): number {
+  const countClass = symbol.version < 10 ? 0 : symbol.version < 27 ? 1 : 2;
+  return symbol.segments.reduce((bits, segment) => bits + 4 + segment.mode.ccBits[countClass]! + segment.getBitsLength(), 0);
+}
+
+/** qrcode's segments as `mode:length` (length in characters, bytes for byte mode), mode 0 numeric, 1 alphanumeric, 2 byte. */
+export function qrcodeSegments(symbol: QRCodeSymbol): string {
+  return symbol.segments.map((segment) => `${['Numeric', 'Alphanumeric', 'Byte'].indexOf(segment.mode.id)}:${segment.getLength()}`).join(' ');
+}
+
+/**
+ * Real VietQR payloads, static and dynamic, accounts and cards, Vietnamese memos through toMemo:
+ * 8 banks × 5 purposes (the same 40 as qr.test.ts), more with `count`.
+ */
+export function vietqrPayloads(count = 40): string[] {
+  const banks = ['970415', '970436', '970418', '970422', '970407', '970405', '970423', '970432'];
+  const purposes = ['', 'MC7K2Q9XA', toMemo('MC7K2Q9XA Lệ phí cấp bản sao trích lục'), 'MC3BX8PQ1 LE PHI HO TICH', toMemo('Phí chứng thực chữ ký')];
+  const payloads: string[] = [];
+  for (let n = 0; payloads.length < count; n++) {
+    const i = n % banks.length;
+    const j = Math.floor(n / banks.length) % purposes.length;
+    const round = Math.floor(n / (banks.length * purposes.length));
+    payloads.push(
+      encodeVietQR({
+        bin: banks[i]!,
+        account: String(10_000_000 + i * 7919 + j * 104729 + round * 31).padEnd(6 + ((i + j + round) % 13), '8'),
+        service: (i + j) % 4 === 3 ? 'card' : 'account',
+        ...(j || round ? { amount: 1000 * (i * 37 + j * 11 + 1) + round * 500 } : {}),
+        ...(purposes[j] ? { purpose: purposes[j] } : {}),
+        ...(i % 2 ? { billNumber: `HS${i}${j}2024`, storeLabel: 'UBND PHUONG HANG BAC' } : {}),
+      }),
+    );
+  }
+  return payloads;
 }
 
 /** Deterministic printable ASCII of `length` characters (a small LCG; `seed` varies the text). */
