@@ -1,5 +1,6 @@
 // Property tests of the QR encoder (fast-check): random text up to capacity reads back through jsQR
-// (on an RGBA buffer, no canvas), and encodeQr throws only QrError whatever it is given.
+// (on an RGBA buffer, no canvas) in byte and in mixed (auto) mode, and encodeQr throws only QrError
+// whatever it is given.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
@@ -15,7 +16,69 @@ const level = fc.constantFrom<QrErrorCorrection>('L', 'M', 'Q', 'H');
  */
 const JSQR_BAD_VERSION = 23;
 
+/** Runs of digits, alphanumeric capitals, lower case and Vietnamese, in any order: every mode and every switch. */
+const mixedText = fc
+  .array(
+    fc.oneof(
+      fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: 1, maxLength: 40 }),
+      fc.string({ unit: fc.constantFrom(...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:'), minLength: 1, maxLength: 30 }),
+      fc.string({ unit: fc.constantFrom(...'abcxyz?&=_#@~'), minLength: 1, maxLength: 10 }),
+      fc.string({ unit: fc.constantFrom(...'ăâđêôơưệữ😀'), minLength: 1, maxLength: 4 }),
+    ),
+    { maxLength: 30 },
+  )
+  .map((runs) => runs.join(''));
+
 describe('encodeQr properties', () => {
+  it('random runs of digits, capitals, lower case and Vietnamese read back through jsQR in auto mode, never larger than byte mode', async () => {
+    const jsQR = await loadJsQR();
+    fc.assert(
+      fc.property(mixedText, level, fc.integer({ min: 1, max: 12 }), (text, errorCorrection, minVersion) => {
+        let matrix;
+        try {
+          matrix = encodeQr(text, { errorCorrection, minVersion });
+        } catch (error) {
+          assert.ok(error instanceof QrError && error.code === 'TOO_LONG', String(error));
+          return;
+        }
+        assert.ok(matrix.version >= minVersion, 'minVersion is a floor');
+        assert.ok(matrix.version <= encodeQr(text, { errorCorrection, minVersion, mode: 'byte', mask: 0 }).version, 'no larger than byte mode');
+        fc.pre(matrix.version !== JSQR_BAD_VERSION);
+        const { data, width } = rasterise(matrix, 3);
+        const read = jsQR(data, width, width, { inversionAttempts: 'dontInvert' });
+        assert.ok(read, `jsQR read version ${matrix.version}-${errorCorrection}`);
+        assert.equal(read.data, text);
+        assert.deepEqual(Uint8Array.from(read.binaryData), new TextEncoder().encode(text));
+      }),
+      { numRuns: 200, seed: 1822 },
+    );
+  });
+
+  it('random digit or alphanumeric text up to the capacity of version 40 reads back through jsQR', async () => {
+    const jsQR = await loadJsQR();
+    // Numeric and alphanumeric capacity at version 40 (Table 7).
+    const numeric = { L: 7089, M: 5596, Q: 3993, H: 3057 } as const;
+    const alphanumeric = { L: 4296, M: 3391, Q: 2420, H: 1852 } as const;
+    const sample = level.chain((errorCorrection) =>
+      fc.oneof(
+        fc.record({ errorCorrection: fc.constant(errorCorrection), text: fc.string({ unit: fc.constantFrom(...'0123456789'), maxLength: numeric[errorCorrection], size: 'max' }) }),
+        fc.record({ errorCorrection: fc.constant(errorCorrection), text: fc.string({ unit: fc.constantFrom(...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:'), maxLength: alphanumeric[errorCorrection], size: 'max' }) }),
+      ),
+    );
+    fc.assert(
+      fc.property(sample, ({ text, errorCorrection }) => {
+        const matrix = encodeQr(text, { errorCorrection });
+        fc.pre(matrix.version !== JSQR_BAD_VERSION);
+        const { data, width } = rasterise(matrix, 3);
+        const read = jsQR(data, width, width, { inversionAttempts: 'dontInvert' });
+        assert.ok(read, `jsQR read version ${matrix.version}-${errorCorrection}`);
+        assert.equal(read.data, text);
+        assert.equal(read.version, matrix.version);
+      }),
+      { numRuns: 30, seed: 5 },
+    );
+  });
+
   it('random Unicode text of up to 300 bytes reads back through jsQR, byte for byte', async () => {
     const jsQR = await loadJsQR();
     fc.assert(
@@ -46,7 +109,7 @@ describe('encodeQr properties', () => {
       fc.property(sample, fc.integer({ min: 1, max: 40 }), ({ text, errorCorrection }, minVersion) => {
         const bytes = new TextEncoder().encode(text);
         const matrix = encodeQr(text, { errorCorrection, minVersion });
-        assert.ok(matrix.version >= minVersion);
+        assert.ok(matrix.version >= minVersion, 'minVersion is a floor');
         fc.pre(matrix.version !== JSQR_BAD_VERSION);
         const { data, width } = rasterise(matrix, 3);
         const read = jsQR(data, width, width, { inversionAttempts: 'dontInvert' });
@@ -85,14 +148,14 @@ describe('encodeQr properties', () => {
 
   it('throws nothing but QrError, whatever the text and options', () => {
     fc.assert(
-      fc.property(fc.anything(), fc.oneof(fc.anything(), fc.record({ errorCorrection: fc.anything(), minVersion: fc.anything(), mask: fc.anything() }, { requiredKeys: [] })), (text, options) => {
+      fc.property(fc.anything(), fc.oneof(fc.anything(), fc.record({ errorCorrection: fc.anything(), minVersion: fc.anything(), mask: fc.anything(), mode: fc.oneof(fc.constantFrom('auto', 'byte'), fc.anything()) }, { requiredKeys: [] })), (text, options) => {
         try {
           const matrix = encodeQr(text as string, options as never);
           assert.equal(typeof text, 'string');
           assert.equal(matrix.modules.length, matrix.size * matrix.size);
         } catch (error) {
           assert.ok(error instanceof QrError, String(error));
-          assert.ok(error.code === 'TOO_LONG' || error.code === 'INVALID_OPTION');
+          assert.ok(error.code === 'TOO_LONG' || error.code === 'INVALID_OPTION', error.code);
         }
       }),
       { numRuns: 500 },
@@ -103,7 +166,7 @@ describe('encodeQr properties', () => {
           encodeQr(text, { errorCorrection });
         } catch (error) {
           assert.ok(error instanceof QrError && error.code === 'TOO_LONG', String(error));
-          assert.ok(new TextEncoder().encode(text).length > CAPACITY[errorCorrection]);
+          assert.ok(new TextEncoder().encode(text).length > CAPACITY[errorCorrection], 'longer than byte mode holds');
         }
       }),
       { numRuns: 100 },
