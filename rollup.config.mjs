@@ -16,8 +16,8 @@ const plugins = () => [
 /** [input (tsc output), CDN file] — entries whose package is not built yet are skipped. */
 export const CDN_BUILDS = [
   ['packages/core/dist/index.js', 'packages/core/dist/cdn/motcua-core.js'],
-  ['packages/payment-widget/dist/index.js', 'packages/payment-widget/dist/cdn/qr-payment.js'],
-  ['packages/survey-widget/dist/index.js', 'packages/survey-widget/dist/cdn/qr-survey.js'],
+  ['packages/payment-widget/dist/cdn.js', 'packages/payment-widget/dist/cdn/qr-payment.js'],
+  ['packages/survey-widget/dist/cdn.js', 'packages/survey-widget/dist/cdn/qr-survey.js'],
   ['packages/counter-screen/dist/index.js', 'packages/counter-screen/dist/cdn/qr-counter-screen.js'],
   ['packages/counter-screen/dist/all.js', 'dist/cdn/motcua.js'],
 ];

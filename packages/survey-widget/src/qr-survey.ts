@@ -2,20 +2,12 @@ import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResul
 import { property, state } from 'lit/decorators.js';
 import type { SurveySubmission } from '@motcua/core';
 import { resolveLocale, type Locale } from '@motcua/core/runtime';
-import {
-  PRESETS,
-  Satisfaction,
-  localize,
-  parseQuestionSet,
-  satisfactionScale,
-  type QuestionSet,
-  type SurveyOption,
-  type SurveyQuestion,
-} from './question-sets.js';
+import type { parseQuestionSet } from './parse-question-set.js';
+import { COUNTER_PRESET, Satisfaction, localize, satisfactionScale, type QuestionSet, type SurveyOption, type SurveyQuestion } from './questions.js';
 import { isDossierRated, markDossierRated } from './rated-dossiers.js';
-import { STRINGS, type Strings } from './strings.js';
+import { vi, type Strings } from './strings.js';
 import { styles } from './styles.js';
-import { SubmissionQueue, type QueuedDetail, type RejectedDetail, type SentDetail, type StorageDetail } from './submission-queue.js';
+import type { QueuedDetail, RejectedDetail, SentDetail, StorageDetail, SubmissionQueue } from './submission-queue.js';
 
 /** `qr-survey-submit`: the server stored the rating (or already had it). */
 export interface QrSurveySubmitDetail {
@@ -53,6 +45,17 @@ type View = 'ask' | 'comment' | 'thanks' | 'rated' | 'qr';
 
 const SATISFACTION_VALUES: readonly string[] = Object.values(Satisfaction);
 const QUIET_ZONE = 4;
+
+// What only some pages need is loaded with import() (Rollup makes each a chunk beside the CDN file)
+// and awaited before the paint that needs it (see scheduleUpdate), so nothing is shown half-loaded.
+const presets: Record<string, QuestionSet> = { counter: COUNTER_PRESET };
+const LAZY_PRESETS: Record<string, () => Promise<QuestionSet>> = {
+  phone: async () => (await import('./phone-preset.js')).phonePreset(satisfactionScale(3)),
+};
+const strings: Partial<Record<Locale, Strings>> = { vi };
+let parse: typeof parseQuestionSet | undefined;
+/** The page's shared queue; its module (IndexedDB, retries) is loaded when the first element connects. */
+const sharedQueue = async () => (await import('./submission-queue.js')).SubmissionQueue.shared();
 
 /**
  * A satisfaction rating that loses nothing: one tap on the counter's screen, or a QR that opens the
@@ -154,10 +157,10 @@ export class QrSurvey extends LitElement {
   private _qrSize = 0;
   private _locked = false;
 
-  private _set: QuestionSet = PRESETS.counter!;
+  private _set: QuestionSet = COUNTER_PRESET;
   private _setError = '';
   private _locale: Locale = 'vi';
-  private _strings: Strings = STRINGS.vi;
+  private _strings: Strings = vi;
   private _activeQueue?: SubmissionQueue;
   private readonly _myRatings = new Map<string, SurveySubmission>();
   private _resetTimer?: ReturnType<typeof setTimeout>;
@@ -169,7 +172,7 @@ export class QrSurvey extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this._attachQueue();
+    void this._attachQueue();
   }
 
   override disconnectedCallback(): void {
@@ -181,12 +184,13 @@ export class QrSurvey extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('queue') && this.isConnected) this._attachQueue();
+    if (changed.has('queue') && this.isConnected) void this._attachQueue();
     if (changed.has('questionSet') || changed.has('survey') || changed.has('levels') || changed.has('dissatisfiedLabel')) {
       this._resolveQuestionSet();
     }
-    this._locale = resolveLocale(this.lang || this.parentElement?.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang);
-    this._strings = STRINGS[this._locale];
+    this._locale = this._resolveLocale();
+    // English falls back to Vietnamese only when its module could not be loaded.
+    this._strings = strings[this._locale] ?? vi;
     if (changed.has('mode') || changed.has('phoneUrl') || changed.has('token')) {
       if (this.mode === 'qr') {
         this._view = 'qr';
@@ -205,6 +209,17 @@ export class QrSurvey extends LitElement {
         this._reset('dossier');
       }
     }
+  }
+
+  /** Loads, before this update renders, what it needs that the entry file does not carry. */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    const loads: Promise<unknown>[] = [];
+    if (this.questionSet && !parse) loads.push(import('./parse-question-set.js').then((m) => (parse = m.parseQuestionSet)));
+    const preset = this.questionSet ? undefined : LAZY_PRESETS[this.survey];
+    if (preset && !presets[this.survey]) loads.push(preset().then((set) => (presets[this.survey] = set)));
+    if (this._resolveLocale() === 'en' && !strings.en) loads.push(import('./strings-en.js').then((m) => (strings.en = m.en)));
+    // A chunk that fails to load is reported by willUpdate (invalid question set) or falls back to vi.
+    return loads.length ? Promise.allSettled(loads).then(() => super.scheduleUpdate()) : super.scheduleUpdate();
   }
 
   protected override updated(): void {
@@ -228,7 +243,14 @@ export class QrSurvey extends LitElement {
     this._setError = '';
     let set: QuestionSet;
     try {
-      set = this.questionSet ? parseQuestionSet(this.questionSet) : (PRESETS[this.survey] ?? PRESETS.counter!);
+      if (this.questionSet) {
+        if (!parse) throw new Error('the question-set validator could not be loaded');
+        set = parse(this.questionSet);
+      } else {
+        const preset = presets[this.survey];
+        if (!preset && LAZY_PRESETS[this.survey]) throw new Error(`the "${this.survey}" preset could not be loaded`);
+        set = preset ?? COUNTER_PRESET;
+      }
     } catch (error) {
       this._setError = (error as Error).message;
       return;
@@ -247,6 +269,10 @@ export class QrSurvey extends LitElement {
     }
     this._set = set;
     this._answers = {};
+  }
+
+  private _resolveLocale(): Locale {
+    return resolveLocale(this.lang || this.parentElement?.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang);
   }
 
   private _visibleQuestions(): SurveyQuestion[] {
@@ -283,9 +309,11 @@ export class QrSurvey extends LitElement {
 
   // ---- queue ----------------------------------------------------------------------------------
 
-  private _attachQueue(): void {
-    const queue = this.queue ?? SubmissionQueue.shared();
-    if (queue === this._activeQueue) return;
+  /** Listens to the queue in use (the host's, else the shared one) and returns it. */
+  private async _attachQueue(): Promise<SubmissionQueue> {
+    const queue = this.queue ?? (await sharedQueue());
+    // While the shared queue's module loaded, the element may have been removed or given its own queue.
+    if (queue === this._activeQueue || !this.isConnected || queue !== (this.queue ?? queue)) return queue;
     this._detachQueue();
     this._activeQueue = queue;
     queue.addEventListener('sent', this._handleSent);
@@ -293,6 +321,7 @@ export class QrSurvey extends LitElement {
     queue.addEventListener('rejected', this._handleRejected);
     queue.addEventListener('storage', this._handleStorage);
     queue.start();
+    return queue;
   }
 
   private _detachQueue(): void {
@@ -395,8 +424,8 @@ export class QrSurvey extends LitElement {
       clearTimeout(this._resetTimer);
       this._resetTimer = setTimeout(() => this._reset('timeout'), this.resetDelay);
     }
-    const queue = this._activeQueue ?? SubmissionQueue.shared();
-    void queue.submit(new URL(this.endpoint, document.baseURI).href, submission, key);
+    const endpoint = new URL(this.endpoint, document.baseURI).href;
+    void this._attachQueue().then((queue) => queue.submit(endpoint, submission, key));
   }
 
   private _reset(reason: QrSurveyResetDetail['reason']): void {

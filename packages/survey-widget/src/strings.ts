@@ -1,7 +1,6 @@
-// The widget's own words, Vietnamese first. Question wording lives in the question sets.
-import type { Locale } from '@motcua/core/runtime';
-
-const vi = {
+// The widget's own words, Vietnamese first (English is a separate module, loaded when it is needed).
+// Question wording lives in the question sets.
+export const vi = {
   officer: 'Công chức',
   counter: 'Quầy',
   thanks: 'Cảm ơn Ông/Bà đã đánh giá!',
@@ -28,31 +27,3 @@ const vi = {
 };
 
 export type Strings = typeof vi;
-
-const en: Strings = {
-  officer: 'Officer',
-  counter: 'Counter',
-  thanks: 'Thank you for your rating!',
-  thanksQueued: 'Your rating is saved and will be sent when the connection is back.',
-  rated: 'This dossier has already been rated.',
-  commentLabel: 'Feedback or suggestions (optional)',
-  commentAfterLow: 'What were you not satisfied with? Please tell us so we can improve.',
-  privacy: 'Please do not write personal data (name, phone number, ID number).',
-  charsLeft: (n: number) => `${n} characters left`,
-  contactOptIn: 'I would like to be contacted about this feedback',
-  contactLabel: 'Phone number or email to contact you',
-  send: 'Send rating',
-  skip: 'Skip',
-  needAnswer: 'Please choose at least one answer.',
-  wait: 'Please wait a moment…',
-  scanToRate: 'Scan the QR code with your phone to rate',
-  scanPrivacy: 'Your choice stays private.',
-  qrLabel: 'QR code opening the rating page on your phone',
-  qrError: 'The rating QR code could not be created.',
-  noEndpoint: 'No address to send ratings to (endpoint attribute).',
-  noPhoneUrl: 'No rating page address (phone-url attribute).',
-  invalidSet: 'Invalid question set',
-  rejected: 'The rating was not accepted',
-};
-
-export const STRINGS: Readonly<Record<Locale, Strings>> = { vi, en };
