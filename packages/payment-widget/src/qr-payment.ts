@@ -7,7 +7,8 @@ import { loadMessages, MESSAGES, type Messages } from './messages.js';
 import { holdPrintIsolation, releasePrintIsolation } from './print-isolation.js';
 import { drawQrSymbol, encodeQrSymbol, type QrSymbol } from './qr-matrix.js';
 import { styles } from './qr-payment.styles.js';
-import { isNewerPayment, watchPayment, type PaymentTransport, type PaymentWatcher } from './watch-payment.js';
+import { isNewerPayment } from './is-newer-payment.js';
+import type { PaymentTransport, PaymentWatcher, watchPayment } from './watch-payment.js';
 
 /** Where `view` puts the widget: the officer's PC, the citizen-facing screen, or a printed A6 slip. */
 export type QrPaymentView = 'officer' | 'customer' | 'print';
@@ -180,8 +181,8 @@ export class QrPayment extends LitElement {
   private _expiryChecked = false;
   private _langObserver: MutationObserver | undefined;
   private _transport: PaymentTransport | undefined;
-  /** The bank directory's load, while this element waits for it. */
-  private _banksPending: Promise<void> | undefined;
+  /** Lazy chunks this element waits for (the bank directory, the watcher); `updateComplete` waits too. */
+  private _loads = new Set<Promise<void>>();
   /** The load of the wanted locale's messages (English is lazy); the first paint waits for it. */
   private _localePending: Promise<void> | undefined;
 
@@ -236,9 +237,9 @@ export class QrPayment extends LitElement {
   /** Also waits for the locale's messages and the bank directory while they load, so the first paint is whole. */
   protected override async getUpdateComplete(): Promise<boolean> {
     let result = await super.getUpdateComplete();
-    while (this._localePending || this._banksPending) {
+    while (this._localePending || this._loads.size) {
       await this._localePending;
-      await this._banksPending;
+      await Promise.all(this._loads);
       result = await super.getUpdateComplete();
     }
     return result;
@@ -267,8 +268,20 @@ export class QrPayment extends LitElement {
         this._phase = 'loading';
         this._consumeSource(this.statusSource, this._newSignal());
       } else if (this.src) {
+        // The watcher is a lazy chunk of the CDN build; the skeleton shows while it and the payment load.
         this._phase = 'loading';
-        this._watch(this.src);
+        const signal = this._newSignal();
+        const src = this.src;
+        this._track(
+          import('./watch-payment.js').then(
+            (module) => {
+              if (!signal.aborted) this._watch(module.watchPayment, src, signal);
+            },
+            (error: unknown) => {
+              if (!signal.aborted) this._fail({ code: 'UNKNOWN', message: error instanceof Error ? error.message : String(error) }, false);
+            },
+          ),
+        );
       } else if (this.payload) {
         this._show(this._detailsFromPayload(this.payload));
       } else if (this.bank || this.account) {
@@ -291,16 +304,17 @@ export class QrPayment extends LitElement {
   }
 
   private _loadBanks(then: () => void): void {
-    const pending = (this._banksPending = loadBanks().then(
-      () => {
-        if (this._banksPending === pending) this._banksPending = undefined;
-        then();
-      },
-      (error: unknown) => {
-        if (this._banksPending === pending) this._banksPending = undefined;
+    this._track(
+      loadBanks().then(then, (error: unknown) => {
         if (this.bank || this.account) this._fail({ code: 'UNKNOWN', message: error instanceof Error ? error.message : String(error) }, false);
-      },
-    ));
+      }),
+    );
+  }
+
+  /** Waits for `load` in `updateComplete` until it settles; `load` handles its own errors. */
+  private _track(load: Promise<void>): void {
+    this._loads.add(load);
+    void load.then(() => this._loads.delete(load));
   }
 
   private _stop(): void {
@@ -314,9 +328,9 @@ export class QrPayment extends LitElement {
     return this._controller.signal;
   }
 
-  private _watch(src: string): void {
-    this._watcher = watchPayment(src, {
-      signal: this._newSignal(),
+  private _watch(watch: typeof watchPayment, src: string, signal: AbortSignal): void {
+    this._watcher = watch(src, {
+      signal,
       pollMinMs: this.pollMinMs,
       pollMaxMs: this.pollMaxMs,
       requestTimeoutMs: this.requestTimeoutMs,

@@ -1,6 +1,9 @@
 import type { PaymentResource } from '@motcua/core';
 import { isFinalStatus, parsePaymentResource, ProtocolError } from '@motcua/core/protocol';
 import { backoffDelay } from '@motcua/core/runtime';
+import { isNewerPayment } from './is-newer-payment.js';
+
+export { isNewerPayment };
 
 /** Why a status check failed. */
 export const WatchErrorCode = {
@@ -72,17 +75,6 @@ export interface PaymentWatcher {
   refresh(): void;
   /** The current transport. */
   readonly transport: PaymentTransport;
-}
-
-/**
- * Whether `next` should replace `current`: same payment, strictly newer version, and `current` is
- * not final. The one rule every input path of the widget applies.
- */
-export function isNewerPayment(current: PaymentResource | undefined, next: PaymentResource): boolean {
-  if (!current) return true;
-  if (next.id !== current.id) return false;
-  if (isFinalStatus(current.status)) return false;
-  return next.version > current.version;
 }
 
 /**
