@@ -1,5 +1,6 @@
 // QR encoder benchmark: @motcua/core/qr's encodeQr against qrcode's QRCode.create (the peer it
-// replaces), symbols per second measured side by side in one process, printed as ratios; and the
+// replaces): the symbol versions of 20 real VietQR payloads (byte mode, our mixed-mode segmentation,
+// qrcode's), symbols per second measured side by side in one process, printed as ratios, and the
 // gzip size of each as the widgets' CDN build would bundle it (Rollup + terser). Run `npm run bench -- qr`.
 import { createRequire } from 'node:module';
 import { gzipSync } from 'node:zlib';
@@ -38,26 +39,61 @@ const long = 'x'.repeat(1000);
 const byteSegment = (text) => [{ data: new TextEncoder().encode(text), mode: 'byte' }];
 
 // Sanity: the two agree bit for bit before they are timed (same mask forced: see qr.test.ts for why
-// the chosen mask may differ).
-for (const text of [vietqr, surveyUrl, long]) {
-  const ours = encodeQr(text);
-  const peer = QRCode.create(byteSegment(text), { errorCorrectionLevel: 'M', maskPattern: ours.mask });
-  if (peer.version !== ours.version || !peer.modules.data.every((m, i) => m === ours.modules[i])) throw new Error(`Symbols differ for ${text.slice(0, 30)}…`);
+// the chosen mask may differ) — in byte mode against one byte segment, in auto mode against qrcode
+// given the string, which segments these texts as we do (qr-segments.test.ts checks where not).
+const digits = '0123456789'.repeat(30);
+for (const text of [vietqr, surveyUrl, long, digits]) {
+  for (const [mode, data] of [['byte', byteSegment(text)], ['auto', text]]) {
+    const ours = encodeQr(text, { mode });
+    const peer = QRCode.create(data, { errorCorrectionLevel: 'M', maskPattern: ours.mask });
+    if (peer.version !== ours.version || !peer.modules.data.every((m, i) => m === ours.modules[i])) throw new Error(`Symbols differ (${mode}) for ${text.slice(0, 30)}…`);
+  }
+}
+
+// 20 real VietQR payloads: banks, accounts and cards, amounts, memos, bill numbers and store labels.
+const banks = ['970415', '970436', '970418', '970422', '970407'];
+const purposes = ['', 'MC7K2Q9XA', 'MC7K2Q9XA LE PHI BAN SAO', 'MC3BX8PQ1 LE PHI HO TICH'];
+const payloads = banks.flatMap((bin, i) =>
+  purposes.map((purpose, j) =>
+    encodeVietQR({
+      bin,
+      account: String(10_000_000 + i * 7919 + j * 104729).padEnd(8 + ((i + j) % 7), '8'),
+      service: (i + j) % 4 === 3 ? 'card' : 'account',
+      ...(j ? { amount: 1000 * (i * 37 + j * 11 + 1) } : {}),
+      ...(purpose ? { purpose } : {}),
+      ...(i % 2 ? { billNumber: `HS${i}${j}2024`, storeLabel: 'UBND PHUONG HANG BAC' } : {}),
+    }),
+  ),
+);
+const median = (values) => [...values].sort((a, b) => a - b)[values.length >> 1];
+const versions = (encode) => payloads.map((payload) => encode(payload).version);
+const lengths = payloads.map((p) => p.length);
+console.log(`${payloads.length} VietQR payloads (${Math.min(...lengths)}–${Math.max(...lengths)} chars), error correction M: median version (min–max)`);
+for (const [name, encode] of [
+  ['encodeQr, byte mode (before)', (text) => encodeQr(text, { mode: 'byte', mask: 0 })],
+  ['encodeQr, auto (optimal segments)', (text) => encodeQr(text, { mask: 0 })],
+  ['qrcode given the string', (text) => QRCode.create(text, { errorCorrectionLevel: 'M', maskPattern: 0 })],
+]) {
+  const found = versions(encode);
+  console.log(`  ${name.padEnd(36)} v${median(found)} (${Math.min(...found)}–${Math.max(...found)}), ${17 + 4 * median(found)}×${17 + 4 * median(found)} modules`);
 }
 
 const cases = [
   [`VietQR payload (${vietqr.length} chars), M`, vietqr],
   [`survey URL (${surveyUrl.length} chars), M`, surveyUrl],
   ['1000 bytes, M', long],
+  [`${digits.length} digits, M`, digits],
 ];
-console.log('case'.padEnd(34), 'encodeQr/s'.padStart(11), 'qrcode byte/s'.padStart(14), 'ratio'.padStart(7), 'qrcode string/s'.padStart(16), 'ratio'.padStart(7));
+console.log('\nauto: encodeQr against qrcode given the string (it segments too); byte: both given one byte segment');
+console.log('case'.padEnd(34), 'auto/s'.padStart(11), 'qrcode/s'.padStart(11), 'ratio'.padStart(7), 'byte/s'.padStart(11), 'qrcode/s'.padStart(11), 'ratio'.padStart(7));
 for (const [name, text] of cases) {
   const ours = opsPerSecond(() => encodeQr(text));
-  const peerByte = opsPerSecond(() => QRCode.create(byteSegment(text), { errorCorrectionLevel: 'M' }));
-  // What the widgets called before: a plain string, which qrcode splits into mixed-mode segments.
   const peerString = opsPerSecond(() => QRCode.create(text, { errorCorrectionLevel: 'M' }));
+  const oursByte = opsPerSecond(() => encodeQr(text, { mode: 'byte' }));
+  const peerByte = opsPerSecond(() => QRCode.create(byteSegment(text), { errorCorrectionLevel: 'M' }));
   const fmt = (n) => Math.round(n).toLocaleString('en').padStart(11);
-  console.log(name.padEnd(34), fmt(ours), fmt(peerByte).padStart(14), `${(ours / peerByte).toFixed(2)}×`.padStart(7), fmt(peerString).padStart(16), `${(ours / peerString).toFixed(2)}×`.padStart(7));
+  const ratio = (a, b) => `${(a / b).toFixed(2)}×`.padStart(7);
+  console.log(name.padEnd(34), fmt(ours), fmt(peerString), ratio(ours, peerString), fmt(oursByte), fmt(peerByte), ratio(oursByte, peerByte));
 }
 
 /** Minified + gzip bytes of a bundle of `code` (an entry module's source), as rollup.config.mjs builds the CDN files. */
