@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { decodeVietQR, encodeVietQR, toMemo, VietQRError, type PaymentResource } from '@motcua/core';
 import { amountDue, isFinalStatus, parsePaymentResource, qrForAmountDue, type PaymentStatus } from '@motcua/core/protocol';
 import { formatVnd, nearestLang, resolveLocale, type Locale } from '@motcua/core/runtime';
@@ -133,11 +133,14 @@ const INPUT_PROPERTIES = ['src', 'statusSource', 'payload', 'bank', 'account', '
 export class QrPayment extends LitElement {
   static override styles = styles;
 
-  @state() private accessor _locale: Locale = 'vi';
-  @state() private accessor _phase: 'idle' | 'loading' | 'ready' | 'error' = 'idle';
-  @state() private accessor _announcement = '';
   // Plain fields, not @state() (each decorated field costs ~300 bytes of lowered code): every method
-  // that changes them calls requestUpdate() — _start, _show, _receive, _fail, onRecover, the ticker.
+  // that changes them calls requestUpdate() — _start, _show, _receive, _fail, onRecover, the ticker,
+  // _updateLocale and the copy and download handlers.
+  /** The language shown: only ever one whose messages have loaded. */
+  private _locale: Locale = 'vi';
+  private _phase: 'idle' | 'loading' | 'ready' | 'error' = 'idle';
+  /** The polite live region's text. */
+  private _announcement = '';
   private _payment: PaymentResource | undefined;
   private _details: PaymentDetails | undefined;
   private _symbol: QrSymbol | undefined;
@@ -522,6 +525,7 @@ export class QrPayment extends LitElement {
     if (MESSAGES[locale]) {
       this._localePending = undefined;
       this._locale = locale;
+      this.requestUpdate();
       return;
     }
     // Until the table arrives the current language stays (or, before the first paint, nothing shows).
@@ -567,6 +571,7 @@ export class QrPayment extends LitElement {
     const messages = this._messages;
     // Clear first so the same confirmation twice in a row is announced twice.
     this._announcement = '';
+    this.requestUpdate();
     await this.updateComplete;
     try {
       await navigator.clipboard.writeText(text);
@@ -574,6 +579,7 @@ export class QrPayment extends LitElement {
     } catch {
       this._announcement = messages.copyFailed;
     }
+    this.requestUpdate();
   }
 
   private async _handleDownload(): Promise<void> {
@@ -587,6 +593,7 @@ export class QrPayment extends LitElement {
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch {
       this._announcement = this._messages.downloadFailed;
+      this.requestUpdate();
     }
   }
 
