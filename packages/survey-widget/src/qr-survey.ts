@@ -1,5 +1,5 @@
 import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import type { SurveySubmission } from '@motcua/core';
 import { resolveLocale, type Locale } from '@motcua/core/runtime';
 import type { parseQuestionSet } from './parse-question-set.js';
@@ -144,16 +144,17 @@ export class QrSurvey extends LitElement {
   /** The queue ratings go through. Default: {@link SubmissionQueue.shared}. */
   @property({ attribute: false }) accessor queue: SubmissionQueue | undefined = undefined;
 
-  @state() private accessor _view: View = 'ask';
-  @state() private accessor _answers: Record<string, string> = {};
-  @state() private accessor _comment = '';
-  @state() private accessor _contactOptIn = false;
-  @state() private accessor _contact = '';
-  @state() private accessor _queued = false;
-  @state() private accessor _message = '';
-  @state() private accessor _qrPath = '';
-  // Plain fields, not @state() (each decorated field costs ~300 bytes of lowered code): `_qrSize`
-  // only changes together with `_qrPath`; `_locked` is followed by requestUpdate().
+  // What render() reads. Plain fields, not @state() (each decorated field costs ~300 bytes of
+  // lowered code): willUpdate sets them before the render; every other method that changes them
+  // calls requestUpdate() first (the render runs later, in a microtask, and sees all the changes).
+  private _view: View = 'ask';
+  private _answers: Record<string, string> = {};
+  private _comment = '';
+  private _contactOptIn = false;
+  private _contact = '';
+  private _queued = false;
+  private _message = '';
+  private _qrPath = '';
   private _qrSize = 0;
   private _locked = false;
 
@@ -337,6 +338,7 @@ export class QrSurvey extends LitElement {
   private readonly _handleSent = (event: CustomEvent<SentDetail>) => {
     const { item, status, id, repeat } = event.detail;
     if (!this._myRatings.delete(item.key)) return;
+    this.requestUpdate();
     if (this._view === 'thanks') this._queued = false;
     this._emit('qr-survey-submit', { key: item.key, submission: item.body, status, id, repeat });
   };
@@ -344,6 +346,7 @@ export class QrSurvey extends LitElement {
   private readonly _handleQueued = (event: CustomEvent<QueuedDetail>) => {
     const { item, reason } = event.detail;
     if (!this._myRatings.has(item.key)) return;
+    this.requestUpdate();
     if (this._view === 'thanks') this._queued = true;
     this._emit('qr-survey-queued', { key: item.key, submission: item.body, reason });
   };
@@ -351,6 +354,7 @@ export class QrSurvey extends LitElement {
   private readonly _handleRejected = (event: CustomEvent<RejectedDetail>) => {
     const { item, status, code, message } = event.detail;
     if (!this._myRatings.delete(item.key)) return;
+    this.requestUpdate();
     const alreadyRated = status === 409;
     this._message = alreadyRated ? this._strings.rated : `${this._strings.rejected}: ${message}`;
     if (this._view === 'thanks') this._view = alreadyRated ? 'rated' : 'thanks';
@@ -367,6 +371,7 @@ export class QrSurvey extends LitElement {
 
   private _choose(question: SurveyQuestion, option: SurveyOption, commit: boolean): void {
     if (this._view !== 'ask' || this._locked) return;
+    this.requestUpdate();
     const answers = { ...this._answers, [question.id]: option.value };
     // A follow-up whose condition no longer holds must not keep its answer.
     for (const q of this._set.questions) {
@@ -382,6 +387,7 @@ export class QrSurvey extends LitElement {
   }
 
   private _rate(): void {
+    this.requestUpdate();
     const config = this._configError();
     if (config) {
       this._message = config.message;
@@ -429,6 +435,7 @@ export class QrSurvey extends LitElement {
   }
 
   private _reset(reason: QrSurveyResetDetail['reason']): void {
+    this.requestUpdate();
     clearTimeout(this._resetTimer);
     clearTimeout(this._idleTimer);
     this._answers = {};
@@ -441,7 +448,6 @@ export class QrSurvey extends LitElement {
     const wait = this._lockedUntil - Date.now();
     if (wait > 0) {
       this._locked = true;
-      this.requestUpdate();
       clearTimeout(this._lockTimer);
       this._lockTimer = setTimeout(() => {
         this._locked = false;
@@ -487,10 +493,12 @@ export class QrSurvey extends LitElement {
       const { encodeQr, qrPath } = await import('@motcua/core/qr');
       const matrix = encodeQr(url, { errorCorrection: 'M' });
       if (url !== this._qrFor) return;
+      this.requestUpdate();
       this._qrSize = matrix.size + 2 * QUIET_ZONE;
       this._qrPath = qrPath(matrix, QUIET_ZONE);
       this._message = '';
     } catch (error) {
+      this.requestUpdate();
       this._qrFor = '';
       this._qrPath = '';
       this._message = this._strings.qrError;
@@ -539,6 +547,7 @@ export class QrSurvey extends LitElement {
 
   private _handleCommentInput(event: Event): void {
     this._comment = (event.target as HTMLTextAreaElement).value;
+    this.requestUpdate();
     this._touch();
   }
 
@@ -588,7 +597,10 @@ export class QrSurvey extends LitElement {
               ><input
                 type="checkbox"
                 .checked=${this._contactOptIn}
-                @change=${(event: Event) => (this._contactOptIn = (event.target as HTMLInputElement).checked)}
+                @change=${(event: Event) => {
+                  this._contactOptIn = (event.target as HTMLInputElement).checked;
+                  this.requestUpdate();
+                }}
               />${s.contactOptIn}</label
             >
             ${this._contactOptIn
@@ -598,7 +610,10 @@ export class QrSurvey extends LitElement {
                     maxlength="200"
                     autocomplete="off"
                     .value=${this._contact}
-                    @input=${(event: Event) => (this._contact = (event.target as HTMLInputElement).value)}
+                    @input=${(event: Event) => {
+                      this._contact = (event.target as HTMLInputElement).value;
+                      this.requestUpdate();
+                    }}
                 /></label>`
               : nothing}`
         : nothing}`;
@@ -642,6 +657,7 @@ export class QrSurvey extends LitElement {
   }
 
   private _skipComment(): void {
+    // _rate() requests the update.
     this._comment = '';
     this._contactOptIn = false;
     this._contact = '';
