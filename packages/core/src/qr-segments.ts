@@ -21,8 +21,6 @@ export interface QrSegmentation {
 
 /** The alphanumeric character set, in the order of its values (Table 5); digits are its first ten. */
 const ALPHANUMERIC = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:';
-/** Mode indicators (Table 2), by mode. */
-const MODE_INDICATOR = [1, 2, 4];
 /** Character count indicator widths (Table 3), by mode, then versions 1–9, 10–26, 27–40. */
 const COUNT_BITS = [
   [10, 12, 14],
@@ -101,7 +99,7 @@ export function segmentText(bytes: ArrayLike<number>, countClass: number, byteOn
 /** Writes `segments` of `bytes` with `put(value, bitCount)`, most significant bit first. */
 export function writeSegments(bytes: ArrayLike<number>, segments: QrSegment[], countClass: number, put: (value: number, length: number) => void): void {
   for (const { mode, start, end } of segments) {
-    put(MODE_INDICATOR[mode]!, 4);
+    put(1 << mode, 4); // mode indicators (Table 2): 0001 numeric, 0010 alphanumeric, 0100 byte
     put(end - start, COUNT_BITS[mode]![countClass]!);
     if (mode === 2) {
       for (let i = start; i < end; i++) put(bytes[i]!, 8);

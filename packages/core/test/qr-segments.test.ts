@@ -283,6 +283,19 @@ describe('encodeQr in auto mode', () => {
     );
   });
 
+  it('encodes the empty text as no segment at all (as qrcode would, given no segments): jsQR reads an empty text', async () => {
+    const jsQR = await loadJsQR();
+    for (const level of LEVELS) {
+      const matrix = encodeQr('', { errorCorrection: level });
+      assert.equal(matrix.version, 1);
+      assert.equal(differs(matrix, QRCode.create([], { errorCorrectionLevel: level, maskPattern: matrix.mask as QRCodeMaskPattern })), undefined, level);
+      const { data, width } = rasterise(matrix, 3);
+      const read = jsQR(data, width, width, { inversionAttempts: 'dontInvert' });
+      assert.equal(read?.data, '', level);
+      assert.equal(read?.chunks.length, 0, level);
+    }
+  });
+
   it('takes mode byte for one byte segment, a larger symbol for digits', () => {
     const digits = '0123456789'.repeat(10);
     assert.equal(encodeQr(digits).version, 3);
