@@ -2,7 +2,6 @@ import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResul
 import { property } from 'lit/decorators.js';
 import type { SurveySubmission } from '@motcua/core';
 import { resolveLocale, type Locale } from '@motcua/core/runtime';
-import type { parseQuestionSet } from './parse-question-set.js';
 import { COUNTER_PRESET, Satisfaction, localize, satisfactionScale, type QuestionSet, type SurveyOption, type SurveyQuestion } from './questions.js';
 import { isDossierRated, markDossierRated } from './rated-dossiers.js';
 import { vi, type Strings } from './strings.js';
@@ -48,12 +47,27 @@ const QUIET_ZONE = 4;
 
 // What only some pages need is loaded with import() (Rollup makes each a chunk beside the CDN file)
 // and awaited before the paint that needs it (see scheduleUpdate), so nothing is shown half-loaded.
-const presets: Record<string, QuestionSet> = { counter: COUNTER_PRESET };
-const LAZY_PRESETS: Record<string, () => Promise<QuestionSet>> = {
-  phone: async () => (await import('./phone-preset.js')).phonePreset(satisfactionScale(3)),
+/** A chunk loaded at most once at a time; `value` is set once it has loaded, and a failed load is tried again next time. */
+function lazy<T>(load: () => Promise<T>): { value?: T; load(): Promise<unknown> } {
+  let loading: Promise<unknown> | undefined;
+  const chunk: { value?: T; load(): Promise<unknown> } = {
+    load: () =>
+      (loading ??= load().then(
+        (value) => (chunk.value = value),
+        (error: unknown) => {
+          loading = undefined;
+          throw error;
+        },
+      )),
+  };
+  return chunk;
+}
+const lazyPresets: Record<string, ReturnType<typeof lazy<QuestionSet>>> = {
+  phone: lazy(async () => (await import('./phone-preset.js')).phonePreset(satisfactionScale(3))),
 };
-const strings: Partial<Record<Locale, Strings>> = { vi };
-let parse: typeof parseQuestionSet | undefined;
+const english = lazy(async () => (await import('./strings-en.js')).en);
+const validator = lazy(async () => (await import('./parse-question-set.js')).parseQuestionSet);
+const commentStep = lazy(() => import('./comment-step.js'));
 /** The page's shared queue; its module (IndexedDB, retries) is loaded when the first element connects. */
 const sharedQueue = async () => (await import('./submission-queue.js')).SubmissionQueue.shared();
 
@@ -191,7 +205,7 @@ export class QrSurvey extends LitElement {
     }
     this._locale = this._resolveLocale();
     // English falls back to Vietnamese only when its module could not be loaded.
-    this._strings = strings[this._locale] ?? vi;
+    this._strings = (this._locale === 'en' && english.value) || vi;
     if (changed.has('mode') || changed.has('phoneUrl') || changed.has('token')) {
       if (this.mode === 'qr') {
         this._view = 'qr';
@@ -212,18 +226,32 @@ export class QrSurvey extends LitElement {
     }
   }
 
-  /** Loads, before this update renders, what it needs that the entry file does not carry. */
+  /** Loads, before this update renders, the chunks it needs that the entry file does not carry. */
   protected override scheduleUpdate(): void | Promise<unknown> {
+    if (!this._chunksToLoad().length) return super.scheduleUpdate();
+    // Two rounds: whether the comment step is needed depends on the question set a chunk may bring.
+    // A chunk that fails to load is reported by willUpdate (invalid question set) or falls back (vi).
+    return Promise.allSettled(this._chunksToLoad())
+      .then(() => Promise.allSettled(this._chunksToLoad()))
+      .then(() => super.scheduleUpdate());
+  }
+
+  private _chunksToLoad(): Promise<unknown>[] {
     const loads: Promise<unknown>[] = [];
-    if (this.questionSet && !parse) loads.push(import('./parse-question-set.js').then((m) => (parse = m.parseQuestionSet)));
-    const preset = this.questionSet ? undefined : LAZY_PRESETS[this.survey];
-    if (preset && !presets[this.survey]) loads.push(preset().then((set) => (presets[this.survey] = set)));
-    if (this._resolveLocale() === 'en' && !strings.en) loads.push(import('./strings-en.js').then((m) => (strings.en = m.en)));
-    // A chunk that fails to load is reported by willUpdate (invalid question set) or falls back to vi.
-    return loads.length ? Promise.allSettled(loads).then(() => super.scheduleUpdate()) : super.scheduleUpdate();
+    if (this.questionSet && !validator.value) loads.push(validator.load());
+    const preset = this.questionSet ? undefined : lazyPresets[this.survey];
+    if (preset && !preset.value) loads.push(preset.load());
+    if (this._resolveLocale() === 'en' && !english.value) loads.push(english.load());
+    // The step is shown after a one-tap rating, or under the questions of a longer set.
+    const set = this.questionSet ?? preset?.value ?? COUNTER_PRESET;
+    const mayShowComment = this._view === 'comment' || (set && set.questions?.length > 1 && set.comment !== 'never');
+    if (mayShowComment && !commentStep.value) loads.push(commentStep.load());
+    return loads;
   }
 
   protected override updated(): void {
+    // Fetched ahead, after the paint, so a low score on a one-tap kiosk shows the comment step at once.
+    if (this._set.comment !== 'never' && !commentStep.value) commentStep.load().catch(() => {});
     const config = this._configError();
     if (config && config.message !== this._reportedConfig) {
       this._reportedConfig = config.message;
@@ -244,13 +272,15 @@ export class QrSurvey extends LitElement {
     this._setError = '';
     let set: QuestionSet;
     try {
+      const lazyPreset = lazyPresets[this.survey];
       if (this.questionSet) {
-        if (!parse) throw new Error('the question-set validator could not be loaded');
-        set = parse(this.questionSet);
+        if (!validator.value) throw new Error('the question-set validator could not be loaded');
+        set = validator.value(this.questionSet);
+      } else if (lazyPreset) {
+        if (!lazyPreset.value) throw new Error(`the "${this.survey}" preset could not be loaded`);
+        set = lazyPreset.value;
       } else {
-        const preset = presets[this.survey];
-        if (!preset && LAZY_PRESETS[this.survey]) throw new Error(`the "${this.survey}" preset could not be loaded`);
-        set = preset ?? COUNTER_PRESET;
+        set = COUNTER_PRESET;
       }
     } catch (error) {
       this._setError = (error as Error).message;
@@ -545,12 +575,6 @@ export class QrSurvey extends LitElement {
     void this.updateComplete.then(() => (group?.children[next] as HTMLElement | undefined)?.focus());
   }
 
-  private _handleCommentInput(event: Event): void {
-    this._comment = (event.target as HTMLTextAreaElement).value;
-    this.requestUpdate();
-    this._touch();
-  }
-
   // ---- render ---------------------------------------------------------------------------------
 
   private _renderQuestion(question: SurveyQuestion, index: number): TemplateResult {
@@ -578,45 +602,35 @@ export class QrSurvey extends LitElement {
     </div>`;
   }
 
-  private _renderComment(): TemplateResult {
-    const max = this._commentMax();
-    const s = this._strings;
-    return html`<label part="comment">
-        <span>${this._hasLowAnswer() ? s.commentAfterLow : s.commentLabel}</span>
-        <textarea
-          rows="3"
-          maxlength=${max}
-          aria-describedby="privacy"
-          .value=${this._comment}
-          @input=${this._handleCommentInput}
-        ></textarea>
-      </label>
-      <p part="notice" id="privacy">${s.privacy} ${s.charsLeft(max - this._comment.length)}</p>
-      ${this._set.contactOptIn
-        ? html`<label part="opt-in"
-              ><input
-                type="checkbox"
-                .checked=${this._contactOptIn}
-                @change=${(event: Event) => {
-                  this._contactOptIn = (event.target as HTMLInputElement).checked;
-                  this.requestUpdate();
-                }}
-              />${s.contactOptIn}</label
-            >
-            ${this._contactOptIn
-              ? html`<label part="contact"
-                  >${s.contactLabel}<input
-                    type="text"
-                    maxlength="200"
-                    autocomplete="off"
-                    .value=${this._contact}
-                    @input=${(event: Event) => {
-                      this._contact = (event.target as HTMLInputElement).value;
-                      this.requestUpdate();
-                    }}
-                /></label>`
-              : nothing}`
-        : nothing}`;
+  private _renderComment(): TemplateResult | typeof nothing {
+    // Without its chunk (it could not be loaded) the step offers Send and Skip only: the rating still goes.
+    const step = commentStep.value;
+    if (!step) return nothing;
+    return step.renderCommentStep(
+      {
+        locale: this._locale,
+        max: this._commentMax(),
+        afterLow: this._hasLowAnswer(),
+        offersContact: Boolean(this._set.contactOptIn),
+        comment: this._comment,
+        contactOptIn: this._contactOptIn,
+        contact: this._contact,
+        onComment: (value) => {
+          this._comment = value;
+          this.requestUpdate();
+          this._touch();
+        },
+        onContactOptIn: (checked) => {
+          this._contactOptIn = checked;
+          this.requestUpdate();
+        },
+        onContact: (value) => {
+          this._contact = value;
+          this.requestUpdate();
+        },
+      },
+      { html, nothing },
+    );
   }
 
   private _renderHeader(): TemplateResult {

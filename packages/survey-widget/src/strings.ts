@@ -1,17 +1,11 @@
 // The widget's own words, Vietnamese first (English is a separate module, loaded when it is needed).
-// Question wording lives in the question sets.
+// Question wording lives in the question sets, the comment step's in comment-step.ts.
 export const vi = {
   officer: 'Công chức',
   counter: 'Quầy',
   thanks: 'Cảm ơn Ông/Bà đã đánh giá!',
   thanksQueued: 'Đánh giá đã được lưu và sẽ tự gửi khi có kết nối.',
   rated: 'Hồ sơ đã được đánh giá.',
-  commentLabel: 'Phản ánh, kiến nghị (không bắt buộc)',
-  commentAfterLow: 'Ông/Bà chưa hài lòng điều gì? Xin cho biết để chúng tôi cải thiện.',
-  privacy: 'Xin không ghi thông tin cá nhân (họ tên, số điện thoại, số CCCD).',
-  charsLeft: (n: number) => `Còn ${n} ký tự`,
-  contactOptIn: 'Tôi muốn được liên hệ lại về phản ánh này',
-  contactLabel: 'Số điện thoại hoặc email để liên hệ lại',
   send: 'Gửi đánh giá',
   skip: 'Bỏ qua',
   needAnswer: 'Vui lòng chọn ít nhất một câu trả lời.',
