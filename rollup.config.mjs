@@ -1,7 +1,7 @@
 // CDN builds: one self-contained, minified ES module per widget and an all-in-one, bundled from
 // tsc's output (TypeScript 7 has no JS API, so no TypeScript plugin here: `tsc -b` runs first).
 // The npm builds are tsc's own output in each package's dist/.
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
 import { basename, dirname } from 'node:path';
 import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
@@ -22,8 +22,12 @@ export const CDN_BUILDS = [
   ['packages/counter-screen/dist/all.js', 'dist/cdn/motcua.js'],
 ];
 
+const builds = CDN_BUILDS.filter(([input]) => existsSync(input));
+// Start each CDN folder empty: lazy chunks carry content hashes, and stale ones must not be published.
+for (const [, file] of builds) rmSync(dirname(file), { recursive: true, force: true });
+
 /** @type {import('rollup').RollupOptions[]} */
-export default CDN_BUILDS.filter(([input]) => existsSync(input)).map(([input, file]) => ({
+export default builds.map(([input, file]) => ({
   input,
   // Code a widget loads lazily (the survey's QR renderer) stays a separate chunk beside the file.
   output: {
