@@ -141,3 +141,32 @@ export const { create, toCanvas, toDataURL, toString } = qrcode;`,
     },
   };
 }
+
+/**
+ * A dev-server plugin answering every request under `prefix` with `handle(req, res)` (plain
+ * node:http), for the real HTTP/SSE test servers of the widget tests. It takes the requests at the
+ * HTTP server, ahead of Koa: the dev server composed its Koa middleware before `serverStart` runs
+ * (koa-compose copies the list), so `app.use()` there would never be reached.
+ */
+export function testRoutes(name, prefix, handle) {
+  return {
+    name,
+    serverStart({ server }) {
+      const koaListeners = server.listeners('request');
+      server.removeAllListeners('request');
+      server.on('request', (req, res) => {
+        if (!req.url?.startsWith(prefix)) {
+          for (const listener of koaListeners) listener.call(server, req, res);
+          return;
+        }
+        Promise.resolve()
+          .then(() => handle(req, res))
+          .catch((error) => {
+            if (res.headersSent) return res.end();
+            res.writeHead(500, { 'content-type': 'application/json' });
+            res.end(JSON.stringify({ error: { code: 'TEST_SERVER', message: String(error?.stack ?? error) } }));
+          });
+      });
+    },
+  };
+}

@@ -9,6 +9,8 @@
 //        { raw: "text" }         an arbitrary `event: counter` data line pushed as is
 //        { down: true|false }    down: open streams are closed, new ones get 503
 //   GET  <channel>/log → { connections, ratings, open }
+import { testRoutes } from '../../../scripts/wtr-plugins.mjs';
+
 const PREFIX = '/__test/counter/';
 
 /** @type {Map<string, {state: any, version: number, down: boolean, clients: Set<import('node:http').ServerResponse>, connections: number, ratings: any[]}>} */
@@ -88,23 +90,4 @@ async function handle(req, res) {
   send(res, 404, { error: { code: 'NOT_FOUND', message: route } });
 }
 
-export default [
-  {
-    name: 'motcua-counter-test-server',
-    serverStart({ server }) {
-      // Koa's middleware is composed before serverStart, so app.use() would not run: take our paths
-      // before Koa sees them (as the payment widget's test server does).
-      const koaListeners = server.listeners('request');
-      server.removeAllListeners('request');
-      server.on('request', (req, res) => {
-        if (req.url?.startsWith(PREFIX)) {
-          handle(req, res).catch((error) => {
-            if (!res.headersSent) send(res, 500, { error: { code: 'TEST_SERVER', message: String(error?.stack ?? error) } });
-          });
-          return;
-        }
-        for (const listener of koaListeners) listener.call(server, req, res);
-      });
-    },
-  },
-];
+export default [testRoutes('motcua-counter-test-server', PREFIX, handle)];

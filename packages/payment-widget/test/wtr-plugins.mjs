@@ -14,6 +14,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
+import { testRoutes } from '../../../scripts/wtr-plugins.mjs';
 
 const PREFIX = '/__test/payment/';
 const packageDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -245,24 +246,9 @@ async function handle(req, res) {
 
 export default [
   {
-    name: 'motcua-payment-test-server',
+    ...testRoutes('motcua-payment-test-server', PREFIX, handle),
     resolveImport({ source }) {
       if (source === 'jsqr') return `${PREFIX}jsqr.js`;
-    },
-    serverStart({ server }) {
-      // The dev server composed its Koa middleware when it created the server (koa-compose copies
-      // the array), so app.use() here would never run. Take our paths before Koa sees them instead.
-      const koaListeners = server.listeners('request');
-      server.removeAllListeners('request');
-      server.on('request', (req, res) => {
-        if (req.url?.startsWith(PREFIX)) {
-          handle(req, res).catch((error) => {
-            if (!res.headersSent) send(res, 500, { error: { code: 'TEST_SERVER', message: String(error?.stack ?? error) } });
-          });
-          return;
-        }
-        for (const listener of koaListeners) listener.call(server, req, res);
-      });
     },
   },
 ];
