@@ -5,26 +5,10 @@ import { gzipSync } from 'node:zlib';
 import { readFileSync } from 'node:fs';
 import { QRPay } from 'vietnam-qr-pay';
 import { crc16Hex, decodeVietQR, encodeVietQR } from '../../packages/core/dist/index.js';
+import { opsPerSecond } from '../lib.mjs';
 
 const ROUNDS = 7;
-const MIN_ROUND_MS = 200;
 
-/** Median operations per second over ROUNDS rounds of at least MIN_ROUND_MS each. */
-function opsPerSecond(fn) {
-  for (let i = 0; i < 2000; i++) fn(i); // warm up the JIT
-  const rates = [];
-  for (let round = 0; round < ROUNDS; round++) {
-    let n = 0;
-    const start = performance.now();
-    let elapsed = 0;
-    while (elapsed < MIN_ROUND_MS) {
-      for (let i = 0; i < 500; i++) fn(n++);
-      elapsed = performance.now() - start;
-    }
-    rates.push((n / elapsed) * 1000);
-  }
-  return rates.sort((a, b) => a - b)[Math.floor(ROUNDS / 2)];
-}
 
 const input = { bin: '970415', account: '113366668888', amount: 50000, purpose: 'MC7K2Q9XA LE PHI HO TICH' };
 const payload = encodeVietQR(input);
