@@ -14,19 +14,24 @@ export const NAPAS_GUID = 'A000000727';
  * Reads a TLV sequence strictly: every ID and length is two digits, every value fits, nothing is left
  * over, no ID repeats. `path` names the template for error messages (`''` for the root, `'38'`...).
  */
+// IDs seen by the current readTlv call, marked with the call's generation: no allocation per call
+// (a float holds every generation exactly up to 2^53 calls).
+const seen = new Float64Array(100);
+let generation = 0;
+
 export function readTlv(text: string, path: string): TlvField[] {
   if (typeof text !== 'string') throw new VietQRError('MALFORMED_TLV', 'payload must be a string', 'payload');
   const fields: TlvField[] = [];
-  const seen: boolean[] = [];
+  const call = ++generation;
   for (let offset = 0; offset < text.length; ) {
     const id = digit(text, offset) * 10 + digit(text, offset + 1);
     const end = offset + 4 + digit(text, offset + 2) * 10 + digit(text, offset + 3);
     // NaN (a non-digit or a truncated object), an empty or overlong value, or a repeated ID.
-    if (!(end > offset + 4 && end <= text.length && id >= 0) || seen[id]) {
+    if (!(end > offset + 4 && end <= text.length && id >= 0) || seen[id] === call) {
       const two = text.slice(offset, offset + 2);
       throw new VietQRError('MALFORMED_TLV', `bad TLV at ${path || 'root'} offset ${offset}`, /^\d\d$/.test(two) ? (path ? `${path}.${two}` : two) : path || undefined);
     }
-    seen[id] = true;
+    seen[id] = call;
     fields.push({ id: text.slice(offset, offset + 2), value: text.slice(offset + 4, end) });
     offset = end;
   }

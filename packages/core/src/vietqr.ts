@@ -130,7 +130,7 @@ export function encodeVietQR(input: VietQRInput): string {
   const data = validate(input);
   let additional = '';
   for (const [name, id] of TEXT_FIELDS.slice(0, 5)) if (data[name]) additional += tlv(id, data[name]);
-  if (additional.length > 99) fail('FIELD_TOO_LONG', 'additionalData', `field 62 is ${additional.length} characters, over 99`);
+  if (additional.length > 99) fail('FIELD_TOO_LONG', 'additionalData', 'field 62 is over 99 characters');
   const optional = (id: string, value: string | undefined) => (value ? tlv(id, value) : '');
   const payload =
     '000201' +
