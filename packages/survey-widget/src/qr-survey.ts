@@ -187,7 +187,8 @@ export class QrSurvey extends LitElement {
 
   override connectedCallback(): void {
     super.connectedCallback();
-    void this._attachQueue();
+    // A queue chunk that fails to load here is tried again, and reported, by the first rating.
+    this._attachQueue().catch(() => {});
   }
 
   override disconnectedCallback(): void {
@@ -199,7 +200,7 @@ export class QrSurvey extends LitElement {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('queue') && this.isConnected) void this._attachQueue();
+    if (changed.has('queue') && this.isConnected) this._attachQueue().catch(() => {});
     if (changed.has('questionSet') || changed.has('survey') || changed.has('levels') || changed.has('dissatisfiedLabel')) {
       this._resolveQuestionSet();
     }
@@ -461,7 +462,16 @@ export class QrSurvey extends LitElement {
       this._resetTimer = setTimeout(() => this._reset('timeout'), this.resetDelay);
     }
     const endpoint = new URL(this.endpoint, document.baseURI).href;
-    void this._attachQueue().then((queue) => queue.submit(endpoint, submission, key));
+    this._attachQueue()
+      .then((queue) => queue.submit(endpoint, submission, key))
+      .catch((error: unknown) => {
+        // Only when the queue's chunk could not be loaded (e.g. offline with a cold cache): say so.
+        this._myRatings.delete(key);
+        const message = `${(error as Error)?.message ?? error}`;
+        this._message = `${this._strings.rejected}: ${message}`;
+        this.requestUpdate();
+        this._emit('qr-survey-error', { reason: 'storage', message, key });
+      });
   }
 
   private _reset(reason: QrSurveyResetDetail['reason']): void {
