@@ -3,7 +3,7 @@ import { property } from 'lit/decorators.js';
 import type { SurveySubmission } from '@motcua/core';
 import { resolveLocale, type Locale } from '@motcua/core/runtime';
 import { COUNTER_PRESET, Satisfaction, localize, satisfactionScale, type QuestionSet, type SurveyOption, type SurveyQuestion } from './questions.js';
-import { isDossierRated, markDossierRated } from './rated-dossiers.js';
+import { forgetDossierRated, isDossierRated, markDossierRated } from './rated-dossiers.js';
 import { vi, type Strings } from './strings.js';
 import { styles } from './styles.js';
 import type { QueuedDetail, RejectedDetail, SentDetail, StorageDetail, SubmissionQueue } from './submission-queue.js';
@@ -465,8 +465,13 @@ export class QrSurvey extends LitElement {
     this._attachQueue()
       .then((queue) => queue.submit(endpoint, submission, key))
       .catch((error: unknown) => {
-        // Only when the queue's chunk could not be loaded (e.g. offline with a cold cache): say so.
+        // Only when the queue's chunk could not be loaded (e.g. offline with a cold cache): nothing was
+        // stored, so do not thank, do not count the dossier as rated, and let the citizen try again.
         this._myRatings.delete(key);
+        if (this.dossier) forgetDossierRated(this._set.id, this.counter, this.dossier);
+        clearTimeout(this._resetTimer);
+        this._lockedUntil = 0;
+        this._view = 'ask';
         const message = `${(error as Error)?.message ?? error}`;
         this._message = `${this._strings.rejected}: ${message}`;
         this.requestUpdate();

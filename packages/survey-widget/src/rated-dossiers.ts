@@ -34,6 +34,17 @@ export function markDossierRated(surveyId: string, counter: string, dossier: str
   }
 }
 
+/** Forgets one dossier's rating, when it could not be stored after all (it may be rated again). */
+export function forgetDossierRated(surveyId: string, counter: string, dossier: string): void {
+  const key = keyOf(surveyId, counter, dossier);
+  memory.delete(key);
+  try {
+    globalThis.localStorage?.setItem(STORAGE_KEY, JSON.stringify(read().filter((entry) => entry !== key)));
+  } catch {
+    // Storage blocked: the in-memory record is already gone.
+  }
+}
+
 /** Forgets every rated dossier (for tests and for a kiosk being reassigned). */
 export function clearRatedDossiers(): void {
   memory.clear();

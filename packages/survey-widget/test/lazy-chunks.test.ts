@@ -68,3 +68,34 @@ describe('<qr-survey> lazy chunks', () => {
     expect(el.shadowRoot!.querySelectorAll('[part~="question"]')).to.have.length(6);
   });
 });
+
+describe('<qr-survey> when the queue chunk cannot be loaded', () => {
+  afterEach(() => document.querySelectorAll('qr-survey').forEach((el) => el.remove()));
+
+  it('should not thank, not count the dossier as rated, report the error, and let the citizen rate again', async () => {
+    const dossier = uniqueName('dossier');
+    const el = document.createElement('qr-survey');
+    el.endpoint = '/__test/survey/lazy/ratings';
+    el.counter = 'C1';
+    el.dossier = dossier;
+    // As if the device went offline between loading the CDN file and its queue chunk.
+    (el as unknown as { _attachQueue(): Promise<never> })._attachQueue = () => Promise.reject(new Error('chunk failed to load'));
+    document.body.append(el);
+    await el.updateComplete;
+    const errors: CustomEvent[] = [];
+    el.addEventListener('qr-survey-error', (event) => errors.push(event as CustomEvent));
+    el.shadowRoot!.querySelector<HTMLElement>('[role="radio"]')!.click();
+    for (let i = 0; i < 50 && !errors.length; i++) await new Promise((resolve) => setTimeout(resolve, 10));
+    await el.updateComplete;
+    expect(errors.map((event) => event.detail.reason)).to.deep.equal(['storage']);
+    expect(el.shadowRoot!.textContent).to.include('chunk failed to load');
+    // The question is offered again, and a fresh element for the same dossier is not "already rated".
+    expect(el.shadowRoot!.querySelector('[role="radio"]')).to.not.equal(null);
+    const again = document.createElement('qr-survey');
+    again.counter = 'C1';
+    again.dossier = dossier;
+    document.body.append(again);
+    await again.updateComplete;
+    expect(again.shadowRoot!.querySelector('[role="radio"]')).to.not.equal(null);
+  });
+});
