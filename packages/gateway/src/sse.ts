@@ -13,7 +13,8 @@ const MAX_BUFFERED_BYTES = 1 << 20;
 /**
  * In-process fan-out of the gateway's events to SSE subscribers. Fed by the database's LISTEN
  * (so events from other instances arrive the same way); each event is serialised once and written
- * to every subscriber of its channel. One heartbeat timer serves every connection.
+ * to every subscriber of its channel. One heartbeat timer serves every connection: a comment and a
+ * `ping` event (see docs/wire-protocol.md).
  */
 export class EventHub {
   private readonly channels = new Map<string, Set<Subscriber>>();
@@ -27,7 +28,9 @@ export class EventHub {
     heartbeatMs: number,
     private readonly retryMs: number,
   ) {
-    this.heartbeat = setInterval(() => this.broadcast(': heartbeat\n\n'), heartbeatMs);
+    // The comment keeps proxies from idling the stream out; the `ping` event (no `id:`, so it never
+    // moves Last-Event-ID) is what lets a client tell a quiet stream from a silently dead one.
+    this.heartbeat = setInterval(() => this.broadcast(`: heartbeat\nevent: ping\ndata: {"t":${Date.now()}}\n\n`), heartbeatMs);
     this.heartbeat.unref();
   }
 

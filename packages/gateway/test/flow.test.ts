@@ -43,6 +43,26 @@ for (const backend of BACKENDS) {
       behind.close();
     });
 
+    it('should send a ping event without an id on the payment and counter streams at the heartbeat interval', async () => {
+      const payment = await createPayment(gateway, { amount: 20_000, counter: 'P1' });
+      const streams = [
+        await openSse(`${gateway.url}/api/payments/${payment.id}/events`),
+        await openSse(`${gateway.url}/api/counters/P${Date.now().toString(36)}/events`),
+      ];
+      for (const stream of streams) {
+        await stream.next();
+        const before = Date.now();
+        // heartbeatMs is 200: one interval plus slack, not a full second.
+        await stream.waitFor(() => stream.pings.length > 0, 600);
+        const ping = stream.pings[0]!;
+        assert.equal(ping.id, undefined);
+        const { t } = JSON.parse(ping.data) as { t: number };
+        assert.equal(typeof t, 'number');
+        assert.ok(Math.abs(t - before) < 5_000, `t is the server's clock in ms (${t})`);
+        stream.close();
+      }
+    });
+
     it('should walk the counter screen idle → payment → survey → idle after the rating', async () => {
       const counter = `K${Date.now().toString(36)}`;
       const screen = await openSse(`${gateway.url}/api/counters/${counter}/events`);

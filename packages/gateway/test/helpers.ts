@@ -102,6 +102,8 @@ export async function openSse(url: string, headers: Record<string, string> = {})
   const response = await fetch(url, { headers: { accept: 'text/event-stream', ...headers }, signal: controller.signal });
   const events: SseEvent[] = [];
   const comments: string[] = [];
+  /** `ping` events (the heartbeat), kept apart so `events` and `next()` see only state. */
+  const pings: SseEvent[] = [];
   const waiters: Array<() => void> = [];
   let retry: number | undefined;
   let done = false;
@@ -124,7 +126,7 @@ export async function openSse(url: string, headers: Record<string, string> = {})
             else if (line.startsWith('id: ')) event.id = line.slice(4);
             else if (line.startsWith('data: ')) ((event.data += line.slice(6)), (hasData = true));
           }
-          if (hasData) events.push(event);
+          if (hasData) (event.event === 'ping' ? pings : events).push(event);
           waiters.splice(0).forEach((wake) => wake());
         }
       }
@@ -137,6 +139,7 @@ export async function openSse(url: string, headers: Record<string, string> = {})
     response,
     events,
     comments,
+    pings,
     get retry() {
       return retry;
     },
