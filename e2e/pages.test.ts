@@ -52,12 +52,30 @@ describe('every demo page', () => {
         assert.match(response?.headers()['content-security-policy'] ?? '', /script-src 'self'/);
         await page.locator(ready!).first().waitFor({ state: 'attached' });
         assert.equal(await page.evaluate(() => document.documentElement.lang), lang, name);
+        // Every translated element shows words, never its dictionary key (e.g. "counter.h1").
+        const rawKeys = await page.evaluate(() =>
+          [...document.querySelectorAll<HTMLElement>('[data-i18n]')].filter((el) => el.textContent!.trim() === el.dataset.i18n).map((el) => el.dataset.i18n),
+        );
+        assert.deepEqual(rawKeys, [], `${name} (${lang}) shows no raw i18n keys`);
         assert.deepEqual(await axeViolations(page), [], `${name} (${lang}) is axe-clean`);
         assert.deepEqual(problems, [], `${name} (${lang}) logged no errors`);
         await page.close();
       }
     });
   }
+
+  it('switch the officer page to English and back to its own Vietnamese text', async () => {
+    const page = await context.newPage();
+    await page.goto(`${demo.url}/counter.html?counter=C1&lang=vi`);
+    await page.locator('#procedure option').first().waitFor({ state: 'attached' });
+    const vietnamese = await page.locator('h1').innerText();
+    assert.match(vietnamese, /[ạảãàáâậầấẩẫăặằắẳẵđêệềếểễôộồốổỗơợờớởỡưựừứửữ]/i, 'the heading is Vietnamese');
+    await page.click('button.lang');
+    assert.match(await page.locator('h1').innerText(), /Officer counter/);
+    await page.click('button.lang');
+    assert.equal(await page.locator('h1').innerText(), vietnamese);
+    await page.close();
+  });
 
   it('switch language with the header button, and the widgets follow', async () => {
     const page = await context.newPage();

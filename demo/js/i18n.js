@@ -70,6 +70,13 @@ export function setLang(next) {
 /** Reads the saved language (or ?lang=), wires the switch button, and applies it. */
 export function initLang(strings) {
   if (strings) addStrings(strings);
+  // Vietnamese is the page's own text: keep it as the Vietnamese entry of every key the script does
+  // not define, so switching to English and back restores it (and Vietnamese never shows a key).
+  for (const element of document.querySelectorAll('[data-i18n]')) DICT.vi[element.dataset.i18n] ??= element.textContent.trim();
+  for (const element of document.querySelectorAll('[data-i18n-label]')) DICT.vi[element.dataset.i18nLabel] ??= element.getAttribute('aria-label') ?? '';
+  for (const element of document.querySelectorAll('[data-i18n-placeholder]')) DICT.vi[element.dataset.i18nPlaceholder] ??= element.getAttribute('placeholder') ?? '';
+  const titleKey = document.querySelector('meta[name="i18n-title"]')?.getAttribute('content');
+  if (titleKey) DICT.vi[titleKey] ??= document.title;
   let saved = null;
   try {
     saved = localStorage.getItem(STORAGE_KEY);
