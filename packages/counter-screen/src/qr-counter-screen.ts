@@ -102,12 +102,21 @@ export class QrCounterScreen extends LitElement {
   @property({ attribute: 'reconnect-min-ms', type: Number }) accessor reconnectMinMs = 1000;
   /** Longest reconnect delay, ms. Default 10000. */
   @property({ attribute: 'reconnect-max-ms', type: Number }) accessor reconnectMaxMs = 10_000;
+  /**
+   * Silence, ms, after which the channel counts as dead (no `counter` event and no `ping`): the
+   * screen then shows "reconnecting" and reconnects. Armed only once the gateway has sent a `ping`,
+   * so a backend without pings keeps waiting for the connection to close. 0 turns it off. Default 40000.
+   */
+  @property({ attribute: 'stale-after', type: Number }) accessor staleAfter = 40_000;
 
   private _source: EventSource | undefined;
   /** Whether the current connection has delivered its first state (the authoritative one). */
   private _synced = false;
   private _attempt = 0;
   private _reconnectTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Whether this channel sends pings (then silence longer than `staleAfter` means a dead stream). */
+  private _pinged = false;
+  private _staleTimer: ReturnType<typeof setTimeout> | undefined;
   private _paidTimer: ReturnType<typeof setTimeout> | undefined;
   private _thanksTimer: ReturnType<typeof setTimeout> | undefined;
   private _feed: PaymentFeed | undefined;
@@ -170,6 +179,7 @@ export class QrCounterScreen extends LitElement {
       this._counterState = undefined;
       this._feed = undefined;
       this._attempt = 0;
+      this._pinged = false;
       this._connect();
     }
   }
@@ -197,22 +207,42 @@ export class QrCounterScreen extends LitElement {
     const source = new EventSource(this._resolve(`/api/counters/${encodeURIComponent(this.counter)}/events`));
     this._source = source;
     this._synced = false;
+    this._heard();
     source.addEventListener('counter', (event) => {
-      if (source === this._source) this._handleCounterEvent(event as MessageEvent<string>);
-    });
-    source.addEventListener('error', () => {
       if (source !== this._source) return;
-      // We reconnect ourselves (with our backoff) rather than rely on the browser's fixed retry,
-      // and treat every reconnection as a fresh start: the gateway sends the current state first.
-      this._close();
-      this._setConnected(false);
-      this._reconnectTimer = setTimeout(() => this._connect(), backoffDelay(this._attempt++, { baseMs: this.reconnectMinMs, maxMs: this.reconnectMaxMs }));
+      this._heard();
+      this._handleCounterEvent(event as MessageEvent<string>);
     });
+    source.addEventListener('ping', () => {
+      if (source !== this._source) return;
+      this._pinged = true;
+      this._heard();
+    });
+    // We reconnect ourselves (with our backoff) rather than rely on the browser's fixed retry,
+    // and treat every reconnection as a fresh start: the gateway sends the current state first.
+    source.addEventListener('error', () => {
+      if (source === this._source) this._reconnectLater();
+    });
+  }
+
+  /** Restarts the watchdog: a channel that pings and then goes silent died without closing. */
+  private _heard(): void {
+    clearTimeout(this._staleTimer);
+    if (this._pinged && this.staleAfter > 0) this._staleTimer = setTimeout(() => this._reconnectLater(), this.staleAfter);
+  }
+
+  /** Drops the connection, shows "reconnecting" (QR hidden) and reconnects after the backoff. */
+  private _reconnectLater(): void {
+    this._close();
+    this._setConnected(false);
+    clearTimeout(this._reconnectTimer);
+    this._reconnectTimer = setTimeout(() => this._connect(), backoffDelay(this._attempt++, { baseMs: this.reconnectMinMs, maxMs: this.reconnectMaxMs }));
   }
 
   private _close(): void {
     this._source?.close();
     this._source = undefined;
+    clearTimeout(this._staleTimer);
   }
 
   private _setConnected(connected: boolean): void {
@@ -264,12 +294,7 @@ export class QrCounterScreen extends LitElement {
     this._connect();
   };
 
-  private readonly _handleOffline = (): void => {
-    this._close();
-    this._setConnected(false);
-    clearTimeout(this._reconnectTimer);
-    this._reconnectTimer = setTimeout(() => this._connect(), backoffDelay(this._attempt++, { baseMs: this.reconnectMinMs, maxMs: this.reconnectMaxMs }));
-  };
+  private readonly _handleOffline = (): void => this._reconnectLater();
 
   /** The citizen rated on this screen (sent or queued for later): thank, then idle. */
   private _handleRated(token: string): void {

@@ -153,6 +153,46 @@ describe('<qr-counter-screen>', () => {
     expect(part(el, 'connection')).to.equal(null);
   });
 
+  it('should treat a stream that pinged and then went silent as dead: reconnecting, QR hidden, then back', async () => {
+    const channel = newChannel();
+    const p = payment('quiet1');
+    await control(channel, { state: paying(p), pingEvery: 80 });
+    const el = await fixture<QrCounterScreen>(html`<qr-counter-screen counter="C1" gateway=${channel} stale-after="300" reconnect-min-ms="100" reconnect-max-ms="400"></qr-counter-screen>`);
+    try {
+      await waitUntil(() => qrOf(el), 'QR rendered');
+      // Quiet but alive (pings only) for longer than stale-after: still connected.
+      await new Promise((resolve) => setTimeout(resolve, 600));
+      expect(el.connected).to.equal(true);
+      const connections = (await log(channel)).connections;
+      expect(connections).to.equal(1);
+
+      const lost = oneEvent(el, 'qr-counter-screen-connection');
+      await control(channel, { silent: true });
+      expect((await lost).detail.connected).to.equal(false);
+      await el.updateComplete;
+      expect((part(el, 'payment') as HTMLElement).hidden).to.equal(true, 'the QR is not shown as if it were current');
+      expect(part(el, 'connection')!.textContent).to.match(/đang kết nối lại/);
+
+      await waitUntil(() => el.connected, 'reconnected', { timeout: 5000 });
+      await el.updateComplete;
+      expect((await log(channel)).connections).to.be.greaterThan(connections);
+      expect((part(el, 'payment') as HTMLElement).hidden).to.equal(false);
+      expect(part(el, 'connection')).to.equal(null);
+    } finally {
+      await control(channel, { pingEvery: 0 });
+    }
+  });
+
+  it('should not arm the watchdog for a backend that sends no pings', async () => {
+    const channel = newChannel();
+    await control(channel, { state: idle() });
+    const el = await fixture<QrCounterScreen>(html`<qr-counter-screen counter="C1" gateway=${channel} stale-after="200"></qr-counter-screen>`);
+    await waitView(el, 'idle');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect(el.connected).to.equal(true);
+    expect((await log(channel)).connections).to.equal(1);
+  });
+
   it('should ignore older versions, malformed data and other counters', async () => {
     const channel = newChannel();
     const p = payment('stale1');

@@ -8,12 +8,15 @@
 //        { state: {...} }        the next CounterState (version = last + 1 unless given), pushed
 //        { raw: "text" }         an arbitrary `event: counter` data line pushed as is
 //        { down: true|false }    down: open streams are closed, new ones get 503
+//        { pingEvery: ms }       `event: ping` (no id) to every open, non-silent stream every ms (0 stops)
+//        { silent: true }        the streams open now get nothing more, but stay open (a dead link
+//                                without a FIN); later connections are served normally
 //   GET  <channel>/log → { connections, ratings, open }
 import { testRoutes } from '../../../scripts/wtr-plugins.mjs';
 
 const PREFIX = '/__test/counter/';
 
-/** @type {Map<string, {state: any, version: number, down: boolean, clients: Set<import('node:http').ServerResponse>, connections: number, ratings: any[]}>} */
+/** @type {Map<string, {state: any, version: number, down: boolean, clients: Set<import('node:http').ServerResponse>, connections: number, ratings: any[], pinger?: NodeJS.Timeout}>} */
 const channels = new Map();
 
 function channelOf(name) {
@@ -77,6 +80,17 @@ async function handle(req, res) {
       for (const client of channel.clients) client.write(frame(JSON.stringify(channel.state)));
     }
     if (typeof body.raw === 'string') for (const client of channel.clients) client.write(frame(body.raw));
+    if (typeof body.pingEvery === 'number') {
+      clearInterval(channel.pinger);
+      if (body.pingEvery > 0) {
+        channel.pinger = setInterval(() => {
+          for (const client of channel.clients) client.write(`event: ping\ndata: {"t":${Date.now()}}\n\n`);
+        }, body.pingEvery);
+        channel.pinger.unref();
+      }
+    }
+    // Silenced streams leave `clients` (nothing reaches them) but are not ended.
+    if (body.silent) channel.clients.clear();
     if (typeof body.down === 'boolean') {
       channel.down = body.down;
       if (body.down) {
