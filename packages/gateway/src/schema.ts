@@ -90,6 +90,20 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (scope, key)
   );
   `,
+  `
+  -- Short survey tokens (22 characters, so the phone QR stays small): the claims a token vouches for,
+  -- keyed by the token's SHA-256 (base64url) — never by the token itself. Used once: ratings.token_id.
+  CREATE TABLE survey_tokens (
+    id text PRIMARY KEY,
+    counter text NOT NULL,
+    dossier text,
+    officer text,
+    procedure text,
+    expires_at timestamptz NOT NULL,
+    created_at timestamptz NOT NULL DEFAULT now()
+  );
+  CREATE INDEX survey_tokens_expiry ON survey_tokens (expires_at);
+  `,
 ];
 
 export async function migrate(db: Database): Promise<void> {

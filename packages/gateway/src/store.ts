@@ -4,7 +4,7 @@ import type { Database, Queryable, Row } from './db.js';
 import { ApiError } from './http.js';
 import { newPaymentCode, paymentCodeCandidates } from './payment-code.js';
 import { randomId } from './crypto.js';
-import { signSurveyToken } from './survey-token.js';
+import { issueSurveyToken } from './survey-token.js';
 
 /** The NOTIFY channel every state change is published on to the other instances (PostgreSQL). */
 export const EVENTS_CHANNEL = 'motcua_events';
@@ -221,6 +221,10 @@ export class Store {
       for (const { counter } of rows) await this.setCounter(tx, counter, (base) => ({ ...base, state: 'idle' }), {});
       return rows.length;
     });
+    // Survey tokens a week past their expiry go (until then a late scan gets TOKEN_EXPIRED, not INVALID_TOKEN).
+    await this.db.query(
+      `DELETE FROM survey_tokens WHERE id IN (SELECT id FROM survey_tokens WHERE expires_at <= now() - interval '7 days' LIMIT 500)`,
+    );
     return { expired, reset };
   }
 
@@ -301,16 +305,13 @@ export class Store {
     const showing = { ifPaymentId: payment.id };
     if (payment.status === 'paid') {
       const expiresAt = new Date(Date.now() + this.options.surveyTokenTtlSeconds * 1000);
-      const { token, claims } = signSurveyToken(
-        {
-          counter: payment.counter,
-          dossier: payment.dossier,
-          ...(row.officer ? { officer: row.officer } : {}),
-          ...(row.procedure ? { procedure: row.procedure } : {}),
-          exp: Math.floor(expiresAt.getTime() / 1000),
-        },
-        this.options.surveyTokenSecret,
-      );
+      const { token, claims } = await issueSurveyToken(tx, {
+        counter: payment.counter,
+        dossier: payment.dossier,
+        ...(row.officer ? { officer: row.officer } : {}),
+        ...(row.procedure ? { procedure: row.procedure } : {}),
+        exp: Math.floor(expiresAt.getTime() / 1000),
+      });
       const base = this.options.publicBaseUrl?.replace(/\/$/, '') ?? '';
       const survey: SurveyPrompt = {
         surveyId: 'counter',

@@ -1,8 +1,10 @@
+import { createHash } from 'node:crypto';
 import { hmacHex, randomId, safeEqual } from './crypto.js';
+import type { Queryable } from './db.js';
 
-/** What a one-time survey token vouches for. Signed (HMAC-SHA256), so the gateway stores nothing until it is used. */
+/** What a one-time survey token vouches for. */
 export interface SurveyTokenClaims {
-  /** Token id: stored with the rating, so the token can be used once. */
+  /** Token id: stored with the rating (`ratings.token_id`, unique), so the token can be used once. */
   tid: string;
   counter: string;
   dossier?: string;
@@ -12,14 +14,80 @@ export interface SurveyTokenClaims {
   exp: number;
 }
 
+export type SurveyTokenCheck = { ok: true; claims: SurveyTokenClaims } | { ok: false; reason: 'INVALID_TOKEN' | 'TOKEN_EXPIRED' };
+
+/**
+ * A survey token: 16 random bytes, base64url — 22 characters, 128 bits, so the phone QR stays small.
+ * The claims live server-side in `survey_tokens`, keyed by the token's SHA-256 (the token itself is
+ * never stored: a copy of the database does not hold usable links).
+ */
+export const SURVEY_TOKEN_PATTERN = /^[A-Za-z0-9_-]{22}$/;
+
+/** The row key (and `tid`) of a short token: base64url SHA-256, 43 characters. */
+export const surveyTokenId = (token: string): string => createHash('sha256').update(token).digest('base64url');
+
+interface SurveyTokenRow {
+  id: string;
+  counter: string;
+  dossier: string | null;
+  officer: string | null;
+  procedure: string | null;
+  expires_at: Date | string;
+}
+
+/** Creates a token for these claims, stored in the caller's transaction (it exists only if that commits). */
+export async function issueSurveyToken(
+  tx: Queryable,
+  claims: Omit<SurveyTokenClaims, 'tid'>,
+): Promise<{ token: string; claims: SurveyTokenClaims }> {
+  const token = randomId(16);
+  const tid = surveyTokenId(token);
+  await tx.query(
+    `INSERT INTO survey_tokens (id, counter, dossier, officer, procedure, expires_at) VALUES ($1,$2,$3,$4,$5,$6)`,
+    [tid, claims.counter, claims.dossier ?? null, claims.officer ?? null, claims.procedure ?? null, new Date(claims.exp * 1000).toISOString()],
+  );
+  return { token, claims: { tid, ...claims } };
+}
+
+/**
+ * Checks a survey token: a short one against `survey_tokens`; a signed one issued before short tokens
+ * existed (`<base64url claims>.<hex HMAC>`) by its signature, until it expires. Use (once) is enforced
+ * where the rating is stored.
+ */
+export async function checkSurveyToken(db: Queryable, token: string, secret: string, now = Date.now()): Promise<SurveyTokenCheck> {
+  if (token.includes('.')) return verifySurveyToken(token, secret, now);
+  if (!SURVEY_TOKEN_PATTERN.test(token)) return { ok: false, reason: 'INVALID_TOKEN' };
+  const [row] = await db.query<SurveyTokenRow & Record<string, unknown>>(
+    'SELECT id, counter, dossier, officer, procedure, expires_at FROM survey_tokens WHERE id = $1',
+    [surveyTokenId(token)],
+  );
+  if (!row) return { ok: false, reason: 'INVALID_TOKEN' };
+  const expiresAt = new Date(row.expires_at).getTime();
+  if (expiresAt < now) return { ok: false, reason: 'TOKEN_EXPIRED' };
+  return {
+    ok: true,
+    claims: {
+      tid: row.id,
+      counter: row.counter,
+      ...(row.dossier !== null ? { dossier: row.dossier } : {}),
+      ...(row.officer !== null ? { officer: row.officer } : {}),
+      ...(row.procedure !== null ? { procedure: row.procedure } : {}),
+      exp: Math.floor(expiresAt / 1000),
+    },
+  };
+}
+
+/**
+ * The former long form: the claims themselves, signed (HMAC-SHA256). No longer issued by the gateway;
+ * kept so that links handed out before the change work until they expire.
+ */
 export function signSurveyToken(claims: Omit<SurveyTokenClaims, 'tid'>, secret: string): { token: string; claims: SurveyTokenClaims } {
   const full: SurveyTokenClaims = { tid: randomId(12), ...claims };
   const body = Buffer.from(JSON.stringify(full)).toString('base64url');
   return { token: `${body}.${hmacHex(secret, body)}`, claims: full };
 }
 
-export type SurveyTokenCheck = { ok: true; claims: SurveyTokenClaims } | { ok: false; reason: 'INVALID_TOKEN' | 'TOKEN_EXPIRED' };
-
+/** Verifies a long-form (signed) token: constant-time signature compare, then the expiry. */
 export function verifySurveyToken(token: string, secret: string, now = Date.now()): SurveyTokenCheck {
   const [body, signature, extra] = token.split('.');
   if (!body || !signature || extra !== undefined || !safeEqual(signature, hmacHex(secret, body))) return { ok: false, reason: 'INVALID_TOKEN' };

@@ -2,7 +2,7 @@ import type { SurveySubmission } from '@motcua/core';
 import { canonicalJson, randomId, sha256Hex } from './crypto.js';
 import { ApiError, field } from './http.js';
 import type { Store } from './store.js';
-import { verifySurveyToken, type SurveyTokenClaims } from './survey-token.js';
+import { checkSurveyToken, type SurveyTokenClaims } from './survey-token.js';
 
 const KEY_PATTERN = /^[\x21-\x7e]{8,200}$/;
 
@@ -51,7 +51,7 @@ export async function submitRating(
   const bodyHash = sha256Hex(canonicalJson(hashed));
   let claims: SurveyTokenClaims | undefined;
   if (submission.token) {
-    const check = verifySurveyToken(submission.token, secret);
+    const check = await checkSurveyToken(store.db, submission.token, secret);
     if (!check.ok) throw new ApiError(401, check.reason, check.reason === 'TOKEN_EXPIRED' ? 'The survey link has expired.' : 'The survey token is not valid.');
     claims = check.claims;
     if (claims.counter !== submission.counter) throw new ApiError(400, 'INVALID_FIELD', '"counter" does not match the survey token.');
