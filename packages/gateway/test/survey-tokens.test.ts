@@ -1,0 +1,146 @@
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { encodeQr } from '@motcua/core/qr';
+import type { CounterState, SurveySubmission } from '@motcua/core';
+import { openDatabase, type Database } from '../src/db.js';
+import { createLogger } from '../src/log.js';
+import { migrate } from '../src/schema.js';
+import { Store } from '../src/store.js';
+import { checkSurveyToken, issueSurveyToken, signSurveyToken, SURVEY_TOKEN_PATTERN, surveyTokenId } from '../src/survey-token.js';
+import { BACKENDS, createPayment, openSse, sleep, startTestGateway, throwawayDatabase, type TestGateway } from './helpers.js';
+
+const BASE_URL = 'https://motcua.hoankiem.hanoi.gov.vn';
+const SECRET = 'survey-secret';
+
+/** Pays a new payment of `counter` and returns the survey prompt its screen shows. */
+async function surveyPrompt(gateway: TestGateway, counter: string, overrides: Record<string, unknown> = {}) {
+  const screen = await openSse(`${gateway.url}/api/counters/${counter}/events`);
+  const payment = await createPayment(gateway, { counter, ...overrides });
+  await gateway.api('/dev/bank/transfer', { json: { paymentId: payment.id } });
+  const state = await screen.next<CounterState>((s) => s.state === 'survey' && s.payment?.id === payment.id);
+  screen.close();
+  assert.ok(state.state === 'survey');
+  return { payment, survey: state.survey };
+}
+
+const rating = (counter: string, token: string | undefined, extra: Partial<SurveySubmission> = {}): SurveySubmission => ({
+  surveyId: 'counter', counter, ...(token ? { token } : {}), answers: { attitude: 'satisfied' }, locale: 'vi', submittedAt: new Date().toISOString(), ...extra,
+});
+
+for (const backend of BACKENDS) {
+  describe(`short survey tokens on ${backend.name}`, { skip: backend.skip }, () => {
+    let gateway: TestGateway;
+    let shortLived: TestGateway;
+    before(async () => {
+      gateway = await startTestGateway(backend.name, { rateLimitPerMinute: 0, surveyRateLimitPerMinute: 0, publicBaseUrl: BASE_URL });
+      shortLived = await startTestGateway(backend.name, { rateLimitPerMinute: 0, surveyRateLimitPerMinute: 0, surveyTokenTtlSeconds: 1 });
+    });
+    after(async () => {
+      await gateway?.close();
+      await shortLived?.close();
+    });
+    const post = (target: TestGateway, body: unknown, key = `k-${Math.random()}`) =>
+      target.api('/api/surveys', { json: body, key: null, headers: { 'idempotency-key': key } });
+
+    it('should issue a 22-character URL-safe token, different each time, whose phone QR is version 5 or less', async () => {
+      const { survey } = await surveyPrompt(gateway, 'T1', { dossier: 'HS-000.00.21.H26-260512-0001', officer: 'CB07', procedure: 'Cấp bản sao trích lục hộ tịch' });
+      assert.match(survey.token, SURVEY_TOKEN_PATTERN);
+      assert.equal(survey.phoneUrl, `${BASE_URL}/survey.html?token=${survey.token}`);
+      assert.ok(encodeQr(survey.phoneUrl!).version <= 5, `QR version ${encodeQr(survey.phoneUrl!).version}`);
+      const other = await surveyPrompt(gateway, 'T1');
+      assert.notEqual(other.survey.token, survey.token);
+    });
+
+    it('should accept a token once, for its counter and dossier only, and keep the 201/200/422/409 behaviour', async () => {
+      const { payment, survey } = await surveyPrompt(gateway, 'T2', { officer: 'CB09' });
+      assert.equal((await post(gateway, rating('T3', survey.token))).body.error.code, 'INVALID_FIELD');
+      assert.equal((await post(gateway, rating('T2', survey.token, { dossier: 'HS-someone-else' }))).status, 400);
+      const key = `short-${payment.id}`;
+      const body = rating('T2', survey.token);
+      const first = await post(gateway, body, key);
+      assert.equal(first.status, 201);
+      const repeat = await post(gateway, { ...body }, key);
+      assert.deepEqual([repeat.status, repeat.body], [200, first.body]);
+      assert.equal((await post(gateway, { ...body, answers: { attitude: 'dissatisfied' } }, key)).status, 422);
+      const again = await post(gateway, rating('T2', survey.token, { answers: { attitude: 'dissatisfied' } }));
+      assert.deepEqual([again.status, again.body.error.code], [409, 'ALREADY_RATED']);
+    });
+
+    it('should refuse unknown and malformed tokens with 401 INVALID_TOKEN', async () => {
+      for (const token of ['AAAAAAAAAAAAAAAAAAAAAA', 'short', 'x'.repeat(23), 'AAAAAAAAAAAAAAAAAAAA+/', 'eyJ0aWQiOiJ4In0.deadbeef']) {
+        const answer = await post(gateway, rating('T4', token));
+        assert.deepEqual([answer.status, answer.body.error.code], [401, 'INVALID_TOKEN'], token);
+      }
+      // A real token with one character changed is unknown too.
+      const { survey } = await surveyPrompt(gateway, 'T4');
+      const flipped = survey.token.slice(0, -1) + (survey.token.endsWith('A') ? 'B' : 'A');
+      assert.equal((await post(gateway, rating('T4', flipped))).body.error.code, 'INVALID_TOKEN');
+    });
+
+    it('should refuse an expired token with 401 TOKEN_EXPIRED', async () => {
+      const { survey } = await surveyPrompt(shortLived, 'T5');
+      await sleep(2_100);
+      const answer = await post(shortLived, rating('T5', survey.token));
+      assert.deepEqual([answer.status, answer.body.error.code], [401, 'TOKEN_EXPIRED']);
+    });
+
+    it('should still accept a signed long token issued before the change, once, until it expires', async () => {
+      const { payment } = await surveyPrompt(gateway, 'T6');
+      const exp = Math.floor(Date.now() / 1000) + 600;
+      const legacy = signSurveyToken({ counter: 'T6', dossier: payment.dossier, exp }, SECRET).token;
+      assert.equal((await post(gateway, rating('T6', legacy))).status, 201);
+      assert.equal((await post(gateway, rating('T6', legacy))).status, 409);
+      const expired = signSurveyToken({ counter: 'T6', dossier: 'HS-legacy-expired', exp: Math.floor(Date.now() / 1000) - 1 }, SECRET).token;
+      assert.equal((await post(gateway, rating('T6', expired))).body.error.code, 'TOKEN_EXPIRED');
+      const forged = signSurveyToken({ counter: 'T6', dossier: 'HS-legacy-forged', exp }, 'another-secret').token;
+      assert.equal((await post(gateway, rating('T6', forged))).body.error.code, 'INVALID_TOKEN');
+    });
+  });
+
+  describe(`survey_tokens table on ${backend.name}`, { skip: backend.skip }, () => {
+    let db: Database;
+    let drop: (() => Promise<void>) | undefined;
+    before(async () => {
+      const database = backend.name === 'PostgreSQL' ? await throwawayDatabase() : undefined;
+      drop = database?.drop;
+      db = await openDatabase({ ...(database ? { databaseUrl: database.url } : {}), dataDir: 'memory://', poolSize: 2, log: createLogger('silent') });
+      await migrate(db);
+    });
+    after(async () => {
+      await db?.close();
+      await drop?.();
+    });
+
+    it('should store the claims keyed by the SHA-256 of the token, never the token itself', async () => {
+      const exp = Math.floor(Date.now() / 1000) + 60;
+      const { token, claims } = await db.transaction((tx) => issueSurveyToken(tx, { counter: 'C9', dossier: 'HS-1', officer: 'CB1', procedure: 'P', exp }));
+      assert.equal(claims.tid, surveyTokenId(token));
+      const rows = await db.query('SELECT * FROM survey_tokens');
+      assert.equal(rows.length, 1);
+      assert.ok(!JSON.stringify(rows).includes(token));
+      assert.deepEqual(await checkSurveyToken(db, token, SECRET), { ok: true, claims: { tid: claims.tid, counter: 'C9', dossier: 'HS-1', officer: 'CB1', procedure: 'P', exp } });
+      assert.deepEqual(await checkSurveyToken(db, token, SECRET, (exp + 1) * 1000), { ok: false, reason: 'TOKEN_EXPIRED' });
+      // A token whose transaction rolled back does not exist.
+      let lost = '';
+      await assert.rejects(db.transaction(async (tx) => {
+        lost = (await issueSurveyToken(tx, { counter: 'C9', exp })).token;
+        throw new Error('rollback');
+      }));
+      assert.deepEqual(await checkSurveyToken(db, lost, SECRET), { ok: false, reason: 'INVALID_TOKEN' });
+    });
+
+    it('should delete tokens a week past their expiry on sweep, and keep the others', async () => {
+      const now = Math.floor(Date.now() / 1000);
+      const old = await db.transaction((tx) => issueSurveyToken(tx, { counter: 'C8', exp: now - 8 * 86_400 }));
+      const recent = await db.transaction((tx) => issueSurveyToken(tx, { counter: 'C8', exp: now - 86_400 }));
+      const store = new Store(db, {
+        bank: { bin: '970415', account: '1', accountName: 'X' }, counters: {}, surveyTokenSecret: SECRET, surveyTokenTtlSeconds: 60,
+        surveyScreenMs: 1_000, expiredScreenMs: 1_000, onCommit: () => {},
+      });
+      await store.sweep();
+      assert.equal((await checkSurveyToken(db, old.token, SECRET)).ok, false);
+      assert.deepEqual(await checkSurveyToken(db, old.token, SECRET), { ok: false, reason: 'INVALID_TOKEN' });
+      assert.deepEqual(await checkSurveyToken(db, recent.token, SECRET), { ok: false, reason: 'TOKEN_EXPIRED' });
+    });
+  });
+}
