@@ -65,6 +65,12 @@ export interface WatchPaymentOptions {
   useSse?: boolean;
   /** SSE errors in a row without a message before falling back to polling. Default 3. */
   sseMaxFailures?: number;
+  /**
+   * Silence on the SSE stream, ms (no event and no `ping`), after which it counts as dead (a link
+   * that died without closing): the watcher then checks by polling at once, as after an SSE error.
+   * Armed only once the server has sent a `ping`. 0 turns it off. Default 40000.
+   */
+  staleAfterMs?: number;
   /** Randomness for the backoff jitter; injectable for tests. Default Math.random. */
   random?: () => number;
 }
@@ -105,6 +111,7 @@ export function watchPayment(src: string, options: WatchPaymentOptions): Payment
     requestTimeoutMs = 6000,
     useSse = true,
     sseMaxFailures = 3,
+    staleAfterMs = 40_000,
     random,
   } = options;
   const fetchImpl = options.fetch ?? globalThis.fetch.bind(globalThis);
@@ -119,6 +126,8 @@ export function watchPayment(src: string, options: WatchPaymentOptions): Payment
   let inFlight = false;
   let recheck = false;
   let pollTimer: ReturnType<typeof setTimeout> | undefined;
+  let staleTimer: ReturnType<typeof setTimeout> | undefined;
+  let pinged = false;
   let stopped = false;
 
   const isHidden = () => hasDocument && document.visibilityState === 'hidden';
@@ -127,6 +136,7 @@ export function watchPayment(src: string, options: WatchPaymentOptions): Payment
     if (stopped) return;
     stopped = true;
     clearTimeout(pollTimer);
+    clearTimeout(staleTimer);
     events?.close();
     events = undefined;
     if (hasDocument) document.removeEventListener('visibilitychange', handleVisibility);
@@ -245,6 +255,7 @@ export function watchPayment(src: string, options: WatchPaymentOptions): Payment
   }
 
   function fallBackToPolling(): void {
+    clearTimeout(staleTimer);
     events?.close();
     events = undefined;
     setTransport('polling');
@@ -261,8 +272,19 @@ export function watchPayment(src: string, options: WatchPaymentOptions): Payment
     source.addEventListener('open', () => {
       openedAt = Date.now();
     });
+    // The watchdog: once the server pings, silence means the stream died without closing.
+    const heard = () => {
+      clearTimeout(staleTimer);
+      if (pinged && staleAfterMs > 0) staleTimer = setTimeout(() => events === source && fallBackToPolling(), staleAfterMs);
+    };
+    heard();
+    source.addEventListener('ping', () => {
+      pinged = true;
+      heard();
+    });
     const handleMessage = (message: MessageEvent<string>) => {
       if (stopped) return;
+      heard();
       sseFailures = 0;
       try {
         accept(JSON.parse(message.data));

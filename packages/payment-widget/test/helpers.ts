@@ -20,6 +20,8 @@ export interface ControlBody {
   pushOtherId?: boolean;
   pushMalformed?: boolean;
   dropSse?: boolean;
+  pingEvery?: number;
+  silent?: boolean;
 }
 
 /** A fresh payment on the test server, with its scenario; returns its URL and resource. */

@@ -95,6 +95,35 @@ describe('watchPayment', () => {
     expect(recorder.transports.at(-1)).to.equal('sse');
   });
 
+  it('should treat an SSE stream that pinged and then went silent as dead: check by polling at once, then SSE again', async () => {
+    const { id, src } = await paymentOn({ pingEvery: 80 });
+    const recorder = start(src, { staleAfterMs: 300 });
+    await waitFor(async () => (await serverLog(id)).eventConnections === 1, 'the first SSE connection');
+    // Quiet but alive (pings only) for longer than staleAfterMs: nothing else happens.
+    await sleep(600);
+    expect(recorder.transports).to.deep.equal(['sse']);
+    expect((await serverLog(id)).gets).to.equal(1);
+    // The link dies without closing; meanwhile the payment moves on.
+    await control(id, { silent: true, update: { amountPaid: 10000 } });
+    await waitFor(() => last(recorder)?.version === 2, 'version 2, by the check that follows the silence');
+    expect(recorder.transports).to.deep.equal(['sse', 'polling', 'sse']);
+    expect((await serverLog(id)).gets).to.equal(2);
+    await waitFor(async () => (await serverLog(id)).eventConnections === 2, 'SSE again');
+    await control(id, { update: { status: 'paid', amountPaid: 50000 } });
+    await waitFor(() => last(recorder)?.status === 'paid', 'paid over the new stream');
+    expect((await serverLog(id)).gets).to.equal(2);
+  });
+
+  it('should not arm the SSE watchdog for a server that sends no pings', async () => {
+    const { id, src } = await paymentOn();
+    const recorder = start(src, { staleAfterMs: 200 });
+    await waitFor(async () => (await serverLog(id)).eventConnections === 1, 'the SSE connection');
+    await sleep(600);
+    expect(recorder.transports).to.deep.equal(['sse']);
+    expect((await serverLog(id)).gets).to.equal(1);
+    expect((await serverLog(id)).eventConnections).to.equal(1);
+  });
+
   it('should ignore stale versions, another id and malformed data on SSE (no false paid)', async () => {
     const { id, src } = await paymentOn();
     const recorder = start(src);

@@ -7,6 +7,8 @@
 //   { update: { status, amountPaid } }   new version, pushed to open SSE streams
 //   { pushStale: { status } }   push an OLDER version with this status (must be ignored)
 //   { pushOtherId: true } / { pushMalformed: true }   push garbage on the open streams
+//   { pingEvery: ms }   streams opened from now on send `event: ping` (no id) every ms (0: none)
+//   { silent: true }   the streams open now get nothing more but stay open (a link dead without a FIN)
 // GET /__test/payment/<id>/log → what the server saw (requests, max in flight, Last-Event-IDs).
 // GET /__test/payment/csp.html → a page served with a strict Content-Security-Policy.
 // GET /__test/payment/bundle.js?copy=N → the package bundled into one file (a "CDN copy"); each
@@ -94,6 +96,8 @@ async function handleControl(id, body) {
   const state = body.create ? await createPayment(id, body.create) : await getState(id);
   if (body.mode) state.mode = body.mode;
   if (body.sse) state.sse = body.sse;
+  if (typeof body.pingEvery === 'number') state.pingEvery = body.pingEvery;
+  if (body.silent) state.clients.clear();
   if (body.update) {
     Object.assign(state.resource, body.update, { version: state.resource.version + 1 });
     if (body.update.status === 'paid') state.resource.paidAt = new Date().toISOString();
@@ -131,8 +135,11 @@ function handleEvents(req, res, state) {
   if (state.sse === 'drop') return res.end();
   state.clients.add(res);
   const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), 15_000);
+  // Pings stop with everything else when the stream is silenced (it leaves `clients`).
+  const pinger = state.pingEvery > 0 ? setInterval(() => state.clients.has(res) && res.write(`event: ping\ndata: {"t":${Date.now()}}\n\n`), state.pingEvery) : undefined;
   res.on('close', () => {
     clearInterval(heartbeat);
+    clearInterval(pinger);
     state.clients.delete(res);
   });
 }
