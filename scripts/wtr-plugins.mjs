@@ -170,3 +170,19 @@ export function testRoutes(name, prefix, handle) {
     },
   };
 }
+
+/** The request body parsed as JSON (`{}` when empty); rejects on malformed JSON. For testRoutes handlers. */
+export function readJson(req) {
+  return new Promise((resolve, reject) => {
+    let text = '';
+    req.on('data', (chunk) => (text += chunk));
+    req.on('end', () => {
+      try {
+        resolve(text ? JSON.parse(text) : {});
+      } catch (error) {
+        reject(error);
+      }
+    });
+    req.on('error', reject);
+  });
+}

@@ -12,7 +12,7 @@
 //        { silent: true }        the streams open now get nothing more, but stay open (a dead link
 //                                without a FIN); later connections are served normally
 //   GET  <channel>/log → { connections, ratings, open }
-import { testRoutes } from '../../../scripts/wtr-plugins.mjs';
+import { readJson, testRoutes } from '../../../scripts/wtr-plugins.mjs';
 
 const PREFIX = '/__test/counter/';
 
@@ -31,21 +31,6 @@ function channelOf(name) {
 function send(res, status, body) {
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
   res.end(JSON.stringify(body));
-}
-
-function readBody(req) {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    req.on('data', (chunk) => (text += chunk));
-    req.on('end', () => {
-      try {
-        resolve(text ? JSON.parse(text) : {});
-      } catch (error) {
-        reject(error);
-      }
-    });
-    req.on('error', reject);
-  });
 }
 
 const frame = (data) => `event: counter\ndata: ${data}\n\n`;
@@ -67,13 +52,13 @@ async function handle(req, res) {
   }
   if (route === '/api/surveys' && req.method === 'POST') {
     if (channel.down) return send(res, 503, { error: { code: 'DOWN', message: 'down' } });
-    const body = await readBody(req);
+    const body = await readJson(req);
     const key = req.headers['idempotency-key'];
     if (!channel.ratings.some((r) => r.key === key)) channel.ratings.push({ key, body });
     return send(res, 201, { id: `R${channel.ratings.length}` });
   }
   if (route === '/control' && req.method === 'POST') {
-    const body = await readBody(req);
+    const body = await readJson(req);
     if (body.state) {
       channel.version = body.state.version ?? channel.version + 1;
       channel.state = { ...body.state, version: channel.version };

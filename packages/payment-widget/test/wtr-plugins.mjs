@@ -16,7 +16,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { testRoutes } from '../../../scripts/wtr-plugins.mjs';
+import { readJson, testRoutes } from '../../../scripts/wtr-plugins.mjs';
 
 const PREFIX = '/__test/payment/';
 const packageDir = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
@@ -67,21 +67,6 @@ async function createPayment(id, options = {}) {
 
 async function getState(id) {
   return payments.get(id) ?? (await createPayment(id));
-}
-
-function readBody(req) {
-  return new Promise((resolve, reject) => {
-    let text = '';
-    req.on('data', (chunk) => (text += chunk));
-    req.on('end', () => {
-      try {
-        resolve(text ? JSON.parse(text) : {});
-      } catch (error) {
-        reject(error);
-      }
-    });
-    req.on('error', reject);
-  });
 }
 
 function sendEvent(res, resource) {
@@ -244,7 +229,7 @@ async function handle(req, res) {
   const [id, action] = rest.split('/');
   if (!id) return send(res, 404, 'not found', 'text/plain');
   const state = await getState(id);
-  if (action === 'control' && req.method === 'POST') return send(res, 200, await handleControl(id, await readBody(req)));
+  if (action === 'control' && req.method === 'POST') return send(res, 200, await handleControl(id, await readJson(req)));
   if (action === 'log') return send(res, 200, state.log);
   if (action === 'events') return handleEvents(req, res, state);
   if (action === undefined) return handleGet(req, res, state, id);

@@ -1,4 +1,4 @@
-// A real HTTP endpoint for <qr-survey>'s browser tests, as Koa middleware under /__test/survey/.
+// A real HTTP endpoint for <qr-survey>'s browser tests, under /__test/survey/ (see testRoutes).
 // Each test uses its own bucket: POST /__test/survey/{bucket}/ratings is the survey endpoint (with
 // Idempotency-Key de-duplication and one rating per token), POST …/control switches it
 // (`up` | `down` = connection dropped | `status` = answer with `status`), GET …/stats counts what arrived.
@@ -6,6 +6,8 @@
 /** @typedef {{ mode: 'up' | 'down' | 'status', status: number, delayMs: number, requests: number,
  *   keys: Map<string, { body: string, id: string }>, tokens: Map<string, string>,
  *   log: { key: string | null, outcome: number | 'dropped' }[], inFlight: Map<string, number>, overlaps: number }} Bucket */
+
+import { testRoutes } from '../../../scripts/wtr-plugins.mjs';
 
 /** @type {Map<string, Bucket>} */
 const buckets = new Map();
@@ -111,24 +113,9 @@ async function handle(req, res, name, action) {
 }
 
 export default [
-  {
-    name: 'survey-widget-test-endpoint',
-    serverStart({ server }) {
-      // Koa composed its middleware (a copy) before serverStart runs, so app.use() here is never
-      // reached; answer /__test/survey/ at the HTTP server, ahead of Koa.
-      const koaListeners = server.listeners('request');
-      server.removeAllListeners('request');
-      server.on('request', (req, res) => {
-        const match = /^\/__test\/survey\/([\w-]+)\/(ratings|control|stats)(?:\?.*)?$/.exec(req.url ?? '');
-        if (!match) {
-          for (const listener of koaListeners) listener.call(server, req, res);
-          return;
-        }
-        handle(req, res, match[1], match[2]).catch((error) => {
-          console.error(error);
-          if (!res.headersSent) json(res, 500, { error: { code: 'TEST_SERVER', message: String(error) } });
-        });
-      });
-    },
-  },
+  testRoutes('survey-widget-test-endpoint', '/__test/survey/', (req, res) => {
+    const match = /^\/__test\/survey\/([\w-]+)\/(ratings|control|stats)(?:\?.*)?$/.exec(req.url ?? '');
+    if (!match) return json(res, 404, { error: { code: 'NOT_FOUND', message: String(req.url) } });
+    return handle(req, res, match[1], match[2]);
+  }),
 ];
