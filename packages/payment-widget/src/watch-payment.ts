@@ -140,7 +140,7 @@ export function watchPayment(src: string, options: WatchPaymentOptions): Payment
     events?.close();
     events = undefined;
     if (hasDocument) document.removeEventListener('visibilitychange', handleVisibility);
-    globalThis.removeEventListener?.('online', handleOnline);
+    globalThis.removeEventListener?.('online', checkNow);
   }
 
   function accept(value: unknown): void {
@@ -308,18 +308,8 @@ export function watchPayment(src: string, options: WatchPaymentOptions): Payment
     });
   }
 
-  function handleVisibility(): void {
-    if (stopped || isHidden()) return;
-    attempt = 0;
-    if (transport === 'polling') {
-      clearTimeout(pollTimer);
-      void tick();
-    } else {
-      void check();
-    }
-  }
-
-  function handleOnline(): void {
+  /** Checks at once and starts the backoff over: on visible, on online, and on refresh(). */
+  function checkNow(): void {
     if (stopped) return;
     attempt = 0;
     if (transport === 'polling') {
@@ -330,26 +320,21 @@ export function watchPayment(src: string, options: WatchPaymentOptions): Payment
     }
   }
 
+  function handleVisibility(): void {
+    if (!isHidden()) checkNow();
+  }
+
   if (signal.aborted) {
     stopped = true;
   } else {
     signal.addEventListener('abort', stop, { once: true });
     if (hasDocument) document.addEventListener('visibilitychange', handleVisibility);
-    globalThis.addEventListener?.('online', handleOnline);
+    globalThis.addEventListener?.('online', checkNow);
     void tick();
   }
 
   return {
-    refresh() {
-      if (stopped) return;
-      attempt = 0;
-      if (transport === 'polling') {
-        clearTimeout(pollTimer);
-        void tick();
-      } else {
-        void check();
-      }
-    },
+    refresh: checkNow,
     get transport() {
       return transport;
     },
