@@ -8,16 +8,8 @@ export { NAPAS_GUID };
 /** Service codes of field 38.02. */
 export const SERVICE_CODES = { account: 'QRIBFTTA', card: 'QRIBFTTC' } as const;
 
-/** What {@link encodeVietQR} takes. Text fields must be printable ASCII (see {@link toMemo}). */
-export interface VietQRInput {
-  /** Acquirer BIN, 6 digits (field 38.01.00). */
-  bin: string;
-  /** Account or card number, 1–19 letters/digits (field 38.01.01). */
-  account: string;
-  /** `account` → QRIBFTTA (default), `card` → QRIBFTTC. */
-  service?: 'account' | 'card';
-  /** VND, a positive integer of at most 13 digits: number, bigint or digit string. */
-  amount?: number | bigint | string;
+/** The optional fields a VietQR carries, the same in what is encoded and what is decoded. */
+export interface VietQRFields {
   /** Purpose of transaction, the transfer memo (62.08, ≤ 25). */
   purpose?: string;
   /** Bill number (62.01, ≤ 25). */
@@ -34,25 +26,29 @@ export interface VietQRInput {
   merchantCity?: string;
   /** Merchant category code (52, 4 digits). */
   mcc?: string;
+}
+
+/** What {@link encodeVietQR} takes. Text fields must be printable ASCII (see {@link toMemo}). */
+export interface VietQRInput extends VietQRFields {
+  /** Acquirer BIN, 6 digits (field 38.01.00). */
+  bin: string;
+  /** Account or card number, 1–19 letters/digits (field 38.01.01). */
+  account: string;
+  /** `account` → QRIBFTTA (default), `card` → QRIBFTTC. */
+  service?: 'account' | 'card';
+  /** VND, a positive integer of at most 13 digits: number, bigint or digit string. */
+  amount?: number | bigint | string;
   /** Point of initiation: `dynamic` (12) by default when an amount is given, `static` (11) otherwise. */
   initiation?: 'static' | 'dynamic';
 }
 
 /** What {@link decodeVietQR} returns. `amount` is a string of digits. */
-export interface VietQRData {
+export interface VietQRData extends VietQRFields {
   initiation: 'static' | 'dynamic';
   bin: string;
   account: string;
   service: 'account' | 'card';
   amount?: string;
-  purpose?: string;
-  billNumber?: string;
-  storeLabel?: string;
-  referenceLabel?: string;
-  terminalLabel?: string;
-  merchantName?: string;
-  merchantCity?: string;
-  mcc?: string;
   /** ISO 4217 numeric, `704` for VND. */
   currency: string;
   /** `VN`. */
