@@ -6,20 +6,33 @@ import { basename, dirname } from 'node:path';
 import commonjs from '@rollup/plugin-commonjs';
 import { nodeResolve } from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
+import { litStaticProperties } from './scripts/rollup-lit-properties.mjs';
 
 const plugins = () => [
+  litStaticProperties(),
   nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
   commonjs(),
   terser({ ecma: 2022, module: true, compress: { passes: 3 }, format: { comments: false } }),
 ];
 
-/** [input (tsc output), CDN file] — entries whose package is not built yet are skipped. */
+/**
+ * [input (tsc output), CDN file, extra entries] — builds whose package is not built yet are skipped.
+ * An extra entry is a file of its own beside the CDN file (`<name>-<extra>.js`, no hash: hosts import
+ * it by name) that shares every module with it, e.g. the headless `watchPayment` of the all-in-one.
+ */
 export const CDN_BUILDS = [
   ['packages/core/dist/index.js', 'packages/core/dist/cdn/motcua-core.js'],
   ['packages/payment-widget/dist/cdn.js', 'packages/payment-widget/dist/cdn/qr-payment.js'],
   ['packages/survey-widget/dist/cdn.js', 'packages/survey-widget/dist/cdn/qr-survey.js'],
-  ['packages/counter-screen/dist/index.js', 'packages/counter-screen/dist/cdn/qr-counter-screen.js'],
-  ['packages/counter-screen/dist/all.js', 'dist/cdn/motcua.js'],
+  ['packages/counter-screen/dist/cdn.js', 'packages/counter-screen/dist/cdn/qr-counter-screen.js'],
+  [
+    'packages/counter-screen/dist/all.js',
+    'dist/cdn/motcua.js',
+    {
+      'watch-payment': 'packages/payment-widget/dist/watch-payment.js',
+      'submission-queue': 'packages/survey-widget/dist/submission-queue.js',
+    },
+  ],
 ];
 
 const builds = CDN_BUILDS.filter(([input]) => existsSync(input));
@@ -27,12 +40,12 @@ const builds = CDN_BUILDS.filter(([input]) => existsSync(input));
 for (const [, file] of builds) rmSync(dirname(file), { recursive: true, force: true });
 
 /** @type {import('rollup').RollupOptions[]} */
-export default builds.map(([input, file]) => ({
-  input,
+export default builds.map(([input, file, extras = {}]) => ({
+  input: { [basename(file, '.js')]: input, ...extras },
   // Code a widget loads lazily (the survey's QR renderer) stays a separate chunk beside the file.
   output: {
     dir: dirname(file),
-    entryFileNames: basename(file),
+    entryFileNames: (chunk) => (chunk.name === basename(file, '.js') ? basename(file) : `${basename(file, '.js')}-[name].js`),
     chunkFileNames: `${basename(file, '.js')}-[name]-[hash].js`,
     format: 'es',
   },

@@ -136,6 +136,12 @@ export async function startInteropServer(): Promise<InteropServer> {
       return send(res, 200, 'text/html; charset=utf-8', pageHtml({ framework, cdn, bundle, payment: url.searchParams.get('payment') ?? 'none', dossier: url.searchParams.get('dossier') ?? 'D-0', title: `${framework} ${cdn ?? bundle}` }));
     }
     if (route === '/favicon.ico') return send(res, 204, 'image/x-icon', '');
+    // A page with nothing but one CDN file (or one of its headless modules).
+    if (route === '/blank.html') {
+      const file = url.searchParams.get('cdn') ?? '';
+      const script = cdnFile(file) ? `<script type="module" src="/cdn/${file}"></script>` : '';
+      return send(res, 200, 'text/html; charset=utf-8', `<!doctype html><html lang="vi"><title>${file}</title>${script}`);
+    }
     if (route === '/vendor/jsQR.js') return send(res, 200, 'text/javascript', jsQr);
     const bundle = /^\/bundles\/([\w-]+)\.js$/.exec(route)?.[1];
     if (bundle && bundles.has(bundle)) return send(res, 200, 'text/javascript', bundles.get(bundle)!);

@@ -68,6 +68,8 @@ if (stages.includes('node')) {
   const files = [
     ...NODE_PACKAGES.flatMap((name) => listTests(path.join(root, 'packages', name, 'test'), (f) => f.endsWith('.test.ts'))),
     ...listTests(path.join(root, 'packages'), (f) => f.endsWith('.node.test.ts') && !NODE_PACKAGES.some((n) => f.includes(`/packages/${n}/`))),
+    // The build's own tools (the CDN build's decorator rewrite).
+    ...readdirSync(path.join(root, 'scripts')).filter((f) => f.endsWith('.test.mjs')).map((f) => path.join('scripts', f)),
   ];
   header(`Node tests (${files.length} files)`);
   const result = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], pgEnv);

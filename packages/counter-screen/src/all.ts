@@ -1,12 +1,21 @@
 /**
  * The all-in-one entry (bundled as `dist/cdn/motcua.js`): `<qr-payment>`, `<qr-survey>` and
  * `<qr-counter-screen>` with one script tag.
+ *
+ * Only what the first paint needs is in the file itself; the status watcher, the rating queue, the
+ * bank directory, English and the survey's optional steps are chunks beside it, loaded when a page
+ * needs them. The headless APIs are files of their own in the same folder, sharing one copy of
+ * everything with the elements: `motcua-watch-payment.js` (`watchPayment`) and
+ * `motcua-submission-queue.js` (`SubmissionQueue`).
  */
-import '@motcua/payment-widget';
-import '@motcua/survey-widget';
+import '@motcua/payment-widget/define.js';
+import '@motcua/survey-widget/define.js';
+import './define.js';
 
-export { QrPayment, watchPayment } from '@motcua/payment-widget';
-export { QrSurvey, SubmissionQueue } from '@motcua/survey-widget';
-export * from './index.js';
+export { QrPayment } from '@motcua/payment-widget/qr-payment.js';
+export { QrSurvey } from '@motcua/survey-widget/qr-survey.js';
+export { QrCounterScreen } from './qr-counter-screen.js';
+export { PaymentFeed } from './payment-feed.js';
+export { VERSION } from './define.js';
 // The codec, for pages that read or check a payload (e.g. a simulated bank showing the memo).
 export { encodeVietQR, decodeVietQR, parseEmvQr, VietQRError } from '@motcua/core';

@@ -4,10 +4,23 @@ import { keyed } from 'lit/directives/keyed.js';
 import type { CounterState, SurveyPrompt } from '@motcua/core';
 import { parsePaymentResource } from '@motcua/core/protocol';
 import { backoffDelay, nearestLang, resolveLocale, type Locale } from '@motcua/core/runtime';
-import { SubmissionQueue, isDossierRated } from '@motcua/survey-widget';
+import { isDossierRated } from '@motcua/survey-widget';
+import type { SubmissionQueue } from '@motcua/survey-widget/submission-queue.js';
 import { MESSAGES, type Messages } from './messages.js';
 import { PaymentFeed } from './payment-feed.js';
 import { styles } from './qr-counter-screen.styles.js';
+
+/**
+ * Runs `use` with the page's shared rating queue. Its module (IndexedDB, retries) is a chunk of its
+ * own in the CDN files, loaded after the first paint; if it cannot load, `<qr-survey>` reports it
+ * when a rating is made, so here it is only skipped.
+ */
+function withSharedQueue(use: (queue: SubmissionQueue) => unknown): Promise<void> {
+  return import('@motcua/survey-widget/submission-queue.js').then(
+    ({ SubmissionQueue }) => void use(SubmissionQueue.shared()),
+    () => {},
+  );
+}
 
 /** How the screen offers the rating: a tap on this screen, a QR for the citizen's phone, or both side by side. */
 export type SurveyChannel = 'both' | 'kiosk' | 'qr';
@@ -159,7 +172,7 @@ export class QrCounterScreen extends LitElement {
     window.addEventListener('online', this._handleOnline);
     window.addEventListener('offline', this._handleOffline);
     // Ratings an earlier page left unsent (the gateway was down) go out even if no survey shows now.
-    SubmissionQueue.shared().start();
+    void withSharedQueue((queue) => queue.start());
     if (this.hasUpdated) this._connect();
   }
 
@@ -259,7 +272,7 @@ export class QrCounterScreen extends LitElement {
     // a fresh database); after it, only newer versions count.
     if (this._synced && this._counterState && next.version <= this._counterState.version) return;
     // Back after a disconnection: the gateway answers again, so queued ratings need not wait for their backoff.
-    if (!this._synced && this._counterState) void SubmissionQueue.shared().flush();
+    if (!this._synced && this._counterState) void withSharedQueue((queue) => queue.flush());
     this._synced = true;
     this._attempt = 0;
     const previous = this._counterState;
