@@ -12,7 +12,17 @@ const plugins = () => [
   litStaticProperties(),
   nodeResolve({ browser: true, exportConditions: ['browser', 'production'] }),
   commonjs(),
-  terser({ ecma: 2022, module: true, compress: { passes: 3 }, format: { comments: false } }),
+  terser({
+    ecma: 2022,
+    module: true,
+    compress: { passes: 3 },
+    // Private members (`_name`, our convention, STYLE.md) get short names, as Lit's own build does.
+    // Lit's internals are `_$…` and stay; one name cache per build keeps a member's name the same in
+    // the entry and its lazy chunks. Nothing outside a build reads them (no `_` keys are stored or sent).
+    mangle: { properties: { regex: /^_[A-Za-z]/ } },
+    nameCache: {},
+    format: { comments: false },
+  }),
 ];
 
 /**

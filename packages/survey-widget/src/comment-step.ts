@@ -15,6 +15,34 @@ const vi = {
   contactLabel: 'Số điện thoại hoặc email để liên hệ lại',
 };
 
+/** The comment step's styles, adopted beside the element's own when this chunk is used. */
+export const COMMENT_CSS = `
+textarea,
+input[type='text'] {
+  width: 100%;
+  font: inherit;
+  padding: 0.75rem;
+  border: 2px solid var(--_border);
+  border-radius: calc(var(--_radius) / 2);
+  color: inherit;
+  background: var(--_bg);
+}
+label {
+  display: grid;
+  gap: 0.25rem;
+}
+[part~='opt-in'] {
+  display: flex;
+  align-items: center;
+  gap: 0.5rem;
+  min-height: 2.75rem;
+}
+[part~='opt-in'] input {
+  width: 1.5rem;
+  height: 1.5rem;
+}
+`;
+
 /** The comment step's words, Vietnamese first. */
 export const COMMENT_STRINGS: Readonly<Record<Locale, typeof vi>> = {
   vi,

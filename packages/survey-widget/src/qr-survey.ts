@@ -7,6 +7,7 @@ import { forgetDossierRated, isDossierRated, markDossierRated } from './rated-do
 import { vi, type Strings } from './strings.js';
 import { styles } from './styles.js';
 import type { QueuedDetail, RejectedDetail, SentDetail, StorageDetail, SubmissionQueue } from './submission-queue.js';
+import type { QrDrawing } from './qr-mode.js';
 
 /** `qr-survey-submit`: the server stored the rating (or already had it). */
 export interface QrSurveySubmitDetail {
@@ -43,7 +44,6 @@ export type SurveyMode = 'kiosk' | 'qr' | 'phone';
 type View = 'ask' | 'comment' | 'thanks' | 'rated' | 'qr';
 
 const SATISFACTION_VALUES: readonly string[] = Object.values(Satisfaction);
-const QUIET_ZONE = 4;
 
 // What only some pages need is loaded with import() (Rollup makes each a chunk beside the CDN file)
 // and awaited before the paint that needs it (see scheduleUpdate), so nothing is shown half-loaded.
@@ -68,6 +68,23 @@ const lazyPresets: Record<string, ReturnType<typeof lazy<QuestionSet>>> = {
 const english = lazy(async () => (await import('./strings-en.js')).en);
 const validator = lazy(async () => (await import('./parse-question-set.js')).parseQuestionSet);
 const commentStep = lazy(() => import('./comment-step.js'));
+/** `mode="qr"`: the QR encoder, the QR's template and styles. */
+const qrMode = lazy(() => import('./qr-mode.js'));
+
+/** The constructable sheets of the lazy chunks' styles, one per text, shared by every element. */
+const chunkSheets = new Map<string, CSSStyleSheet>();
+
+/** Adds a lazy chunk's styles to `root`, after the element's own (a constructable sheet: CSP-safe). */
+function adoptChunkStyles(root: HTMLElement | DocumentFragment, cssText: string): void {
+  if (!(root instanceof ShadowRoot)) return;
+  let sheet = chunkSheets.get(cssText);
+  if (!sheet) {
+    sheet = new CSSStyleSheet();
+    sheet.replaceSync(cssText);
+    chunkSheets.set(cssText, sheet);
+  }
+  if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+}
 /** The page's shared queue; its module (IndexedDB, retries) is loaded when the first element connects. */
 const sharedQueue = async () => (await import('./submission-queue.js')).SubmissionQueue.shared();
 
@@ -168,8 +185,7 @@ export class QrSurvey extends LitElement {
   private _contact = '';
   private _queued = false;
   private _message = '';
-  private _qrPath = '';
-  private _qrSize = 0;
+  private _qr: QrDrawing | undefined;
   private _locked = false;
 
   private _set: QuestionSet = COUNTER_PRESET;
@@ -225,6 +241,9 @@ export class QrSurvey extends LitElement {
         this._reset('dossier');
       }
     }
+    // The styles of the lazy parts about to show, before this render paints.
+    if (commentStep.value) adoptChunkStyles(this.renderRoot, commentStep.value.COMMENT_CSS);
+    if (qrMode.value) adoptChunkStyles(this.renderRoot, qrMode.value.QR_MODE_CSS);
   }
 
   /** Loads, before this update renders, the chunks it needs that the entry file does not carry. */
@@ -535,17 +554,16 @@ export class QrSurvey extends LitElement {
     this._qrFor = url;
     try {
       // Loaded only when a QR is shown, so the kiosk bundle stays small.
-      const { encodeQr, qrPath } = await import('@motcua/core/qr');
-      const matrix = encodeQr(url, { errorCorrection: 'M' });
+      await qrMode.load();
+      const drawing = qrMode.value!.drawQr(url);
       if (url !== this._qrFor) return;
       this.requestUpdate();
-      this._qrSize = matrix.size + 2 * QUIET_ZONE;
-      this._qrPath = qrPath(matrix, QUIET_ZONE);
+      this._qr = drawing;
       this._message = '';
     } catch (error) {
       this.requestUpdate();
       this._qrFor = '';
-      this._qrPath = '';
+      this._qr = undefined;
       this._message = this._strings.qrError;
       this._emit('qr-survey-error', { reason: 'qr', message: (error as Error)?.message ?? String(error) });
     }
@@ -661,9 +679,8 @@ export class QrSurvey extends LitElement {
     const s = this._strings;
     switch (this._view) {
       case 'qr':
-        return this._qrPath
-          ? html`${svg`<svg part="qr" role="img" aria-label=${s.qrLabel} viewBox="0 0 ${this._qrSize} ${this._qrSize}" xmlns="http://www.w3.org/2000/svg"><rect class="qr-light" width=${this._qrSize} height=${this._qrSize}></rect><path class="qr-dark" d=${this._qrPath}></path></svg>`}
-              <p part="qr-caption">${s.scanToRate}. ${s.scanPrivacy}</p>`
+        return this._qr && qrMode.value
+          ? qrMode.value.renderQr(this._qr, { label: s.qrLabel, caption: `${s.scanToRate}. ${s.scanPrivacy}` }, { html, svg })
           : nothing;
       case 'thanks':
         return html`<p part="thanks">${s.thanks}</p>

@@ -103,30 +103,6 @@ export const styles = css`
     outline: 3px solid var(--motcua-focus-ring, #1a73e8);
     outline-offset: 2px;
   }
-  textarea,
-  input[type='text'] {
-    width: 100%;
-    font: inherit;
-    padding: 0.75rem;
-    border: 2px solid var(--_border);
-    border-radius: calc(var(--_radius) / 2);
-    color: inherit;
-    background: var(--_bg);
-  }
-  label {
-    display: grid;
-    gap: 0.25rem;
-  }
-  [part~='opt-in'] {
-    display: flex;
-    align-items: center;
-    gap: 0.5rem;
-    min-height: 2.75rem;
-  }
-  [part~='opt-in'] input {
-    width: 1.5rem;
-    height: 1.5rem;
-  }
   [part~='actions'] {
     display: flex;
     gap: var(--_gap);
@@ -159,21 +135,6 @@ export const styles = css`
   [part~='error'] {
     color: var(--_negative);
     font-weight: 600;
-  }
-  [part~='qr'] {
-    display: block;
-    width: var(--motcua-qr-size, 240px);
-    min-width: 200px;
-    max-width: 100%;
-    height: auto;
-    margin: 0 auto;
-    shape-rendering: crispEdges;
-  }
-  .qr-light {
-    fill: #ffffff;
-  }
-  .qr-dark {
-    fill: #000000;
   }
   .visually-hidden {
     position: absolute;

@@ -161,6 +161,10 @@ describe('<qr-survey>', () => {
     expect(part(el, 'notice')!.textContent).to.contain('Xin không ghi thông tin cá nhân');
     const optIn = part(el, 'opt-in')!.querySelector('input')!;
     expect(optIn.checked).to.equal(false);
+    // The step's styles come with its chunk: a full-width field, a touch-sized opt-in.
+    expect(getComputedStyle(textarea).borderTopWidth).to.equal('2px');
+    expect(textarea.getBoundingClientRect().width).to.be.closeTo(part(el, 'comment')!.getBoundingClientRect().width, 1);
+    expect(part(el, 'opt-in')!.getBoundingClientRect().height).to.be.at.least(44);
     expect(part(el, 'contact')).to.equal(null);
     await expect(el).to.be.accessible();
     textarea.value = `  ${HOSTILE}  `;
@@ -400,6 +404,9 @@ describe('<qr-survey>', () => {
     expect(el.shadowRoot!.querySelector('img')).to.equal(null);
     expect(el.shadowRoot!.querySelector('[role="radio"]')).to.equal(null);
     expect(svgEl.getBoundingClientRect().width).to.be.at.least(200);
+    // Its styles come with the QR chunk: never under 200 px, dark modules black on white.
+    expect(getComputedStyle(svgEl).minWidth).to.equal('200px');
+    expect(getComputedStyle(svgEl.querySelector('.qr-dark')!).fill).to.equal('rgb(0, 0, 0)');
     const size = svgEl.viewBox.baseVal.width;
     // Rasterise the SVG and decode it with jsQR.
     const jsQR = await loadJsQR();
