@@ -48,6 +48,8 @@ export interface InteropServer {
   pay(id: string): void;
   /** How many event streams are open for a payment (the widget is listening). */
   listeners(id: string): number;
+  /** CDN files whose name matches are answered 503 (a chunk that cannot load); empty the set to heal. */
+  failing: Set<RegExp>;
   close(): Promise<void>;
 }
 
@@ -119,6 +121,7 @@ export async function startInteropServer(): Promise<InteropServer> {
   const payments = new Map<string, PaymentResource>();
   const streams = new Map<string, Set<ServerResponse>>();
   const ratings: InteropServer['ratings'] = [];
+  const failing = new Set<RegExp>();
 
   const send = (res: ServerResponse, status: number, type: string, body: string) => {
     res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store' });
@@ -146,6 +149,7 @@ export async function startInteropServer(): Promise<InteropServer> {
     const bundle = /^\/bundles\/([\w-]+)\.js$/.exec(route)?.[1];
     if (bundle && bundles.has(bundle)) return send(res, 200, 'text/javascript', bundles.get(bundle)!);
     const cdn = /^\/cdn\/(.+)$/.exec(route)?.[1];
+    if (cdn && [...failing].some((pattern) => pattern.test(cdn))) return send(res, 503, 'text/plain', 'unavailable');
     if (cdn) {
       const file = cdnFile(cdn);
       return file ? send(res, 200, 'text/javascript', readFileSync(file, 'utf8')) : send(res, 404, 'text/plain', 'not built');
@@ -218,6 +222,7 @@ export async function startInteropServer(): Promise<InteropServer> {
       for (const res of streams.get(id) ?? []) res.write(frame(paid));
     },
     listeners: (id) => streams.get(id)?.size ?? 0,
+    failing,
     close: () =>
       new Promise<void>((resolve) => {
         for (const open of streams.values()) for (const res of open) res.end();

@@ -1,6 +1,6 @@
 // `npm run size`: builds the CDN files and prints each one's size against its budget (gzip -9);
-// exits 1 when any is over budget or missing. `--report` prints the same table and always exits 0
-// (CI uses it while the widget budgets are not met yet: see the open notes on issues 3, 4 and 7).
+// exits 1 when any is over budget or missing (CI runs it after the tests). `--report` prints the same
+// table and always exits 0.
 import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';

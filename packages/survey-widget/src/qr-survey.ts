@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { SurveySubmission } from '@motcua/core';
-import { resolveLocale, type Locale } from '@motcua/core/runtime';
+import { lazy, resolveLocale, type Lazy, type Locale } from '@motcua/core/runtime';
 import { COUNTER_PRESET, Satisfaction, localize, satisfactionScale, type QuestionSet, type SurveyOption, type SurveyQuestion } from './questions.js';
 import { forgetDossierRated, isDossierRated, markDossierRated } from './rated-dossiers.js';
 import { vi, type Strings } from './strings.js';
@@ -47,22 +47,7 @@ const SATISFACTION_VALUES: readonly string[] = Object.values(Satisfaction);
 
 // What only some pages need is loaded with import() (Rollup makes each a chunk beside the CDN file)
 // and awaited before the paint that needs it (see scheduleUpdate), so nothing is shown half-loaded.
-/** A chunk loaded at most once at a time; `value` is set once it has loaded, and a failed load is tried again next time. */
-function lazy<T>(load: () => Promise<T>): { value?: T; load(): Promise<unknown> } {
-  let loading: Promise<unknown> | undefined;
-  const chunk: { value?: T; load(): Promise<unknown> } = {
-    load: () =>
-      (loading ??= load().then(
-        (value) => (chunk.value = value),
-        (error: unknown) => {
-          loading = undefined;
-          throw error;
-        },
-      )),
-  };
-  return chunk;
-}
-const lazyPresets: Record<string, ReturnType<typeof lazy<QuestionSet>>> = {
+const lazyPresets: Record<string, Lazy<QuestionSet>> = {
   phone: lazy(async () => (await import('./phone-preset.js')).phonePreset(satisfactionScale(3))),
 };
 const english = lazy(async () => (await import('./strings-en.js')).en);
