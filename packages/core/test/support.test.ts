@@ -3,7 +3,7 @@ import { describe, it } from 'node:test';
 import type { PaymentResource } from '../src/index.js';
 import { decodeVietQR, encodeVietQR } from '../src/index.js';
 import { amountDue, isFinalStatus, parsePaymentResource, ProtocolError, qrForAmountDue } from '../src/protocol.js';
-import { backoffDelay, defineElement, formatVnd, resolveLocale } from '../src/runtime.js';
+import { backoffDelay, defineElement, formatVnd, lazy, resolveLocale } from '../src/runtime.js';
 
 describe('backoffDelay', () => {
   it('should grow exponentially from the base and stop at the cap', () => {
@@ -113,5 +113,33 @@ describe('amount due and its QR', () => {
     assert.equal(qrForAmountDue({ ...base, qr }), qr);
     const reissued = qrForAmountDue({ ...base, status: 'underpaid', amountPaid: 20_000, qr });
     assert.equal(qrForAmountDue({ ...base, status: 'underpaid', amountPaid: 20_000, qr: reissued }), reissued);
+  });
+});
+
+describe('lazy', () => {
+  it('should load once, share the load under way, and keep the value for synchronous use', async () => {
+    let calls = 0;
+    const chunk = lazy(async () => ({ n: ++calls }));
+    assert.equal(chunk.value, undefined, 'nothing before the first load');
+    const [first, second] = await Promise.all([chunk.load(), chunk.load()]);
+    assert.equal(calls, 1, 'two callers, one load');
+    assert.equal(first, second);
+    assert.deepEqual(chunk.value, { n: 1 });
+    assert.equal(await chunk.load(), first, 'loaded once for good');
+    assert.equal(calls, 1);
+  });
+
+  it('should not keep a failure: the next load tries again (a chunk unreachable while offline)', async () => {
+    let calls = 0;
+    const chunk = lazy(async () => {
+      calls++;
+      if (calls === 1) throw new Error('offline');
+      return 'loaded';
+    });
+    await assert.rejects(chunk.load(), /offline/);
+    assert.equal(chunk.value, undefined);
+    assert.equal(await chunk.load(), 'loaded');
+    assert.equal(chunk.value, 'loaded');
+    assert.equal(calls, 2);
   });
 });

@@ -1,5 +1,5 @@
 import type { PaymentStatus } from '@motcua/core/protocol';
-import type { Locale } from '@motcua/core/runtime';
+import { lazy, type Locale } from '@motcua/core/runtime';
 
 /** Every string <qr-payment> shows or announces. */
 export interface Messages {
@@ -104,19 +104,10 @@ const vi: Messages = {
  */
 export const MESSAGES: { vi: Messages; en?: Messages } = { vi };
 
-let englishLoading: Promise<void> | undefined;
+const english = lazy(() => import('./messages-en.js'));
 
 /** Loads the translation table of `locale` into `MESSAGES`; a failed load may be tried again. */
-export function loadMessages(locale: Locale): Promise<void> {
-  if (locale === 'vi') return Promise.resolve();
-  englishLoading ??= import('./messages-en.js').then(
-    (module) => {
-      MESSAGES.en = module.en;
-    },
-    (error: unknown) => {
-      englishLoading = undefined;
-      throw error;
-    },
-  );
-  return englishLoading;
+export async function loadMessages(locale: Locale): Promise<void> {
+  if (locale === 'vi') return;
+  MESSAGES.en = (await english.load()).en;
 }

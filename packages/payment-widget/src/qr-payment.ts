@@ -2,7 +2,7 @@ import { LitElement, html, nothing, type PropertyValues, type TemplateResult } f
 import { property } from 'lit/decorators.js';
 import { decodeVietQR, encodeVietQR, toMemo, VietQRError, type PaymentResource } from '@motcua/core';
 import { amountDue, isFinalStatus, parsePaymentResource, qrForAmountDue, type PaymentStatus } from '@motcua/core/protocol';
-import { formatVnd, nearestLang, resolveLocale, type Locale } from '@motcua/core/runtime';
+import { formatVnd, lazy, nearestLang, resolveLocale, type Locale } from '@motcua/core/runtime';
 import { loadMessages, MESSAGES, type Messages } from './messages.js';
 import { holdPrintIsolation, releasePrintIsolation } from './print-isolation.js';
 import { drawQrSymbol, encodeQrSymbol, type QrSymbol } from './qr-matrix.js';
@@ -289,7 +289,7 @@ export class QrPayment extends LitElement {
         this._show(this._detailsFromPayload(this.payload));
       } else if (this.bank || this.account) {
         // A bank code (`VCB`) needs the directory before the QR can be encoded.
-        if (banks) this._show(this._detailsFromAttributes());
+        if (banks.value) this._show(this._detailsFromAttributes());
         else {
           this._phase = 'loading';
           const signal = this._newSignal();
@@ -303,12 +303,12 @@ export class QrPayment extends LitElement {
       this._fail(toFailure(error), false);
     }
     // The bank name appears once the directory has loaded; the BIN is shown until then.
-    if (!banks) this._loadBanks(() => this.requestUpdate());
+    if (!banks.value) this._loadBanks(() => this.requestUpdate());
   }
 
   private _loadBanks(then: () => void): void {
     this._track(
-      loadBanks().then(then, (error: unknown) => {
+      banks.load().then(then, (error: unknown) => {
         if (this.bank || this.account) this._fail({ code: 'UNKNOWN', message: error instanceof Error ? error.message : String(error) }, false);
       }),
     );
@@ -386,7 +386,7 @@ export class QrPayment extends LitElement {
 
   /** Static mode: encodes the VietQR from the attributes. Throws InputError for anything wrong. */
   private _detailsFromAttributes(): PaymentDetails {
-    const bank = banks?.findBank(this.bank);
+    const bank = banks.value?.findBank(this.bank);
     if (!bank) {
       throw new InputError(/^\d{6}$/.test(this.bank.trim()) ? 'UNKNOWN_BANK' : 'INVALID_BIN', `No bank with BIN or code "${this.bank}".`, 'bank');
     }
@@ -774,24 +774,10 @@ export class QrPayment extends LitElement {
 }
 
 // The bank directory (2.4 KB gzip) loads after the first paint; `bankName` shows the BIN until then.
-let banks: typeof import('@motcua/core/banks') | undefined;
-let banksLoading: Promise<void> | undefined;
-
-function loadBanks(): Promise<void> {
-  banksLoading ??= import('@motcua/core/banks').then(
-    (module) => {
-      banks = module;
-    },
-    (error: unknown) => {
-      banksLoading = undefined;
-      throw error;
-    },
-  );
-  return banksLoading;
-}
+const banks = lazy(() => import('@motcua/core/banks'));
 
 function bankName(bin: string): string {
-  return banks?.findBank(bin)?.shortName ?? `BIN ${bin}`;
+  return banks.value?.findBank(bin)?.shortName ?? `BIN ${bin}`;
 }
 
 function formatDuration(ms: number): string {
