@@ -205,25 +205,52 @@ describe('CDN files: reactive properties as the sources declare them', () => {
 });
 
 describe('CDN files: a lazy chunk that cannot load', () => {
-  it('qr-counter-screen.js: the screen says it could not load, retries, and comes up once the chunk is reachable', async () => {
+  it('qr-counter-screen.js: the screen says it could not load, tries again (also when put back into the page), and comes up once the chunk is reachable', async () => {
     server.failing.add(/^qr-counter-screen-counter-screen-/);
     const { page, close } = await openBlank('qr-counter-screen.js');
     try {
       await page.evaluate(() => {
         const screen = document.createElement('qr-counter-screen');
         screen.setAttribute('counter', 'C9');
-        screen.setAttribute('reconnect-min-ms', '200');
-        screen.setAttribute('reconnect-max-ms', '400');
+        screen.setAttribute('reconnect-min-ms', '60000');
+        screen.setAttribute('reconnect-max-ms', '60000');
         document.body.append(screen);
       });
       await page.waitForFunction(() => document.querySelector('qr-counter-screen')?.shadowRoot?.querySelector('[role="alert"]'), null, { timeout: 10_000 });
       const shown = await page.evaluate(() => document.querySelector('qr-counter-screen')!.shadowRoot!.querySelector('[role="alert"]')!.textContent);
       assert.match(shown ?? '', /Không tải được màn hình quầy/);
+      // The chunk is reachable again, and the screen is moved (its next retry, a minute away, is
+      // dropped with the disconnection): it tries again as soon as it is put back.
       server.failing.clear();
-      // Healed: the next retry loads the chunk and the screen starts (no counter channel here: it keeps connecting).
+      await page.evaluate(() => {
+        const screen = document.querySelector('qr-counter-screen')!;
+        screen.remove();
+        document.body.append(screen);
+      });
+      // It loads the chunk and the screen starts (no counter channel here: it keeps connecting).
       await page.waitForFunction(() => document.querySelector('qr-counter-screen')?.shadowRoot?.querySelector('[part~="counter-name"]'), null, { timeout: 10_000 });
       const view = await page.evaluate(() => (document.querySelector('qr-counter-screen') as HTMLElement & { view: string }).view);
       assert.equal(view, 'connecting');
+    } finally {
+      server.failing.clear();
+      await close();
+    }
+  });
+
+  it('qr-counter-screen.js: the screen retries by itself, with its reconnect backoff', async () => {
+    server.failing.add(/^qr-counter-screen-counter-screen-/);
+    const { page, close } = await openBlank('qr-counter-screen.js');
+    try {
+      await page.evaluate(() => {
+        const screen = document.createElement('qr-counter-screen');
+        screen.setAttribute('counter', 'C9');
+        screen.setAttribute('reconnect-min-ms', '300');
+        screen.setAttribute('reconnect-max-ms', '600');
+        document.body.append(screen);
+      });
+      await page.waitForFunction(() => document.querySelector('qr-counter-screen')?.shadowRoot?.querySelector('[role="alert"]'), null, { timeout: 10_000 });
+      server.failing.clear();
+      await page.waitForFunction(() => document.querySelector('qr-counter-screen')?.shadowRoot?.querySelector('[part~="counter-name"]'), null, { timeout: 10_000 });
     } finally {
       server.failing.clear();
       await close();

@@ -117,6 +117,12 @@ export class QrCounterScreen extends LitElement {
     return this._screen?.view ?? (this.counter ? 'connecting' : 'misconfigured');
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    // Put back into a page after its implementation failed to load (the retry timer was cleared): try now.
+    if (!this._screen && this.hasUpdated) this.requestUpdate();
+  }
+
   override disconnectedCallback(): void {
     super.disconnectedCallback();
     clearTimeout(this._retryTimer);
