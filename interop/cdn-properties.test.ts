@@ -204,19 +204,24 @@ describe('CDN files: reactive properties as the sources declare them', () => {
   });
 });
 
+/** Adds a `<qr-counter-screen counter="C9">` retrying every `backoffMs` (±), and waits for its "could not load". */
+async function mountFailingScreen(page: Page, backoffMs: number): Promise<void> {
+  await page.evaluate((ms) => {
+    const screen = document.createElement('qr-counter-screen');
+    screen.setAttribute('counter', 'C9');
+    screen.setAttribute('reconnect-min-ms', String(ms));
+    screen.setAttribute('reconnect-max-ms', String(ms * 2));
+    document.body.append(screen);
+  }, backoffMs);
+  await page.waitForFunction(() => document.querySelector('qr-counter-screen')?.shadowRoot?.querySelector('[role="alert"]'), null, { timeout: 10_000 });
+}
+
 describe('CDN files: a lazy chunk that cannot load', () => {
   it('qr-counter-screen.js: the screen says it could not load, tries again (also when put back into the page), and comes up once the chunk is reachable', async () => {
     server.failing.add(/^qr-counter-screen-counter-screen-/);
     const { page, close } = await openBlank('qr-counter-screen.js');
     try {
-      await page.evaluate(() => {
-        const screen = document.createElement('qr-counter-screen');
-        screen.setAttribute('counter', 'C9');
-        screen.setAttribute('reconnect-min-ms', '60000');
-        screen.setAttribute('reconnect-max-ms', '60000');
-        document.body.append(screen);
-      });
-      await page.waitForFunction(() => document.querySelector('qr-counter-screen')?.shadowRoot?.querySelector('[role="alert"]'), null, { timeout: 10_000 });
+      await mountFailingScreen(page, 60_000);
       const shown = await page.evaluate(() => document.querySelector('qr-counter-screen')!.shadowRoot!.querySelector('[role="alert"]')!.textContent);
       assert.match(shown ?? '', /Không tải được màn hình quầy/);
       // The chunk is reachable again, and the screen is moved (its next retry, a minute away, is
@@ -241,14 +246,7 @@ describe('CDN files: a lazy chunk that cannot load', () => {
     server.failing.add(/^qr-counter-screen-counter-screen-/);
     const { page, close } = await openBlank('qr-counter-screen.js');
     try {
-      await page.evaluate(() => {
-        const screen = document.createElement('qr-counter-screen');
-        screen.setAttribute('counter', 'C9');
-        screen.setAttribute('reconnect-min-ms', '300');
-        screen.setAttribute('reconnect-max-ms', '600');
-        document.body.append(screen);
-      });
-      await page.waitForFunction(() => document.querySelector('qr-counter-screen')?.shadowRoot?.querySelector('[role="alert"]'), null, { timeout: 10_000 });
+      await mountFailingScreen(page, 300);
       server.failing.clear();
       await page.waitForFunction(() => document.querySelector('qr-counter-screen')?.shadowRoot?.querySelector('[part~="counter-name"]'), null, { timeout: 10_000 });
     } finally {
