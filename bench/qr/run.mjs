@@ -26,7 +26,7 @@ const byteSegment = (text) => [{ data: new TextEncoder().encode(text), mode: 'by
 
 // Sanity: the two agree bit for bit before they are timed (same mask forced: see qr.test.ts for why
 // the chosen mask may differ) — in byte mode against one byte segment, in auto mode against qrcode
-// given the string, which segments these texts as we do (qr-segments.test.ts checks where not).
+// given the string, which segments these texts as we do (qr-segments.node.test.ts checks where not).
 const digits = '0123456789'.repeat(30);
 for (const text of [vietqr, surveyUrl, long, digits]) {
   for (const [mode, data] of [['byte', byteSegment(text)], ['auto', text]]) {

@@ -1,6 +1,6 @@
 // The QR encoder in byte mode (`mode: 'byte'`) against qrcode (the reference) given one byte segment,
 // bit for bit: every length 1–300 of ASCII, every version at its capacity, real VietQR payloads, URLs
-// and Vietnamese, at all four levels and masks. Mixed-mode segmentation: qr-segments.test.ts.
+// and Vietnamese, at all four levels and masks. Mixed-mode segmentation: qr-segments.node.test.ts.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encodeVietQR, toMemo } from '../src/index.js';

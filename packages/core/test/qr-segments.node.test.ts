@@ -1,6 +1,8 @@
 // Mixed-mode segmentation (mode 'auto'): the shortest bit stream, proven against an exhaustive search
 // for short texts, never longer than qrcode's own segmentation nor in a larger version, read back
 // through jsQR for every corpus, and bit for bit qrcode's symbol whenever the two segment alike.
+// Node only (".node.test.ts"): these exhaustive sweeps take ~25 s and hit the browser runner's 15 s
+// Mocha timeout on a loaded 2-core machine; the encoder's browser behaviour is covered by qr.test.ts.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import QRCode, { type QRCodeMaskPattern } from 'qrcode';
@@ -9,7 +11,7 @@ import { countClass, segmentText, writeSegments, type QrSegment } from '../src/q
 import { LEVELS, asciiText, differs, loadJsQR, qrcodeBits, qrcodeSegments, rasterise, vietqrPayloads } from './qr-helpers.js';
 
 const utf8 = (text: string) => new TextEncoder().encode(text);
-/** jsQR 1.4.0 misreads version 23 (its alignment table is wrong; see qr-properties.test.ts). */
+/** jsQR 1.4.0 misreads version 23 (its alignment table is wrong; see qr-properties.node.test.ts). */
 const JSQR_BAD_VERSION = 23;
 const COUNT_BITS = [
   [10, 12, 14],

@@ -1,6 +1,8 @@
 // Property tests of the QR encoder (fast-check): random text up to capacity reads back through jsQR
 // (on an RGBA buffer, no canvas) in byte and in mixed (auto) mode, and encodeQr throws only QrError
 // whatever it is given.
+// Node only (".node.test.ts"): sweeps up to version 40 are too slow for the browser runner's 15 s
+// timeout on a loaded machine; qr.test.ts and qr-canvas.test.ts cover the encoder in Chromium.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
