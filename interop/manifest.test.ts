@@ -2,11 +2,11 @@
 // reference and React wrappers kept in step with it, and package.json fields that point at real files.
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
 // @ts-expect-error — a plain ES module without types (scripts/ is not a TypeScript project).
-import { ELEMENT_PACKAGES, generate } from '../scripts/manifest.mjs';
+import { ELEMENT_PACKAGES, generate, templateParts } from '../scripts/manifest.mjs';
 import { root } from './harness.js';
 
 interface Element {
@@ -66,6 +66,42 @@ describe('custom-elements manifests', () => {
         for (const event of element.events ?? []) assert.ok(generated.reference.includes(`| \`${event.name}\` |`), `${event.name} in the reference`);
       }
     }
+  });
+});
+
+describe('custom-elements manifests against the docs', () => {
+  const partsOf = (tag: string) => new Set(generated.packages.flatMap((p) => p.elements).find((e) => e.tagName === tag)?.cssParts?.map((part) => part.name));
+
+  it('should list every part, attribute and event a package README names', () => {
+    for (const { dir, elements } of generated.packages) {
+      const readme = read(`packages/${dir}/README.md`);
+      for (const element of elements) {
+        // "Parts: `base`, `qr-frame`, …" in the README's Styling section.
+        const partsParagraph = readme.match(/^Parts: ([\s\S]*?)\n\n/m)?.[1] ?? '';
+        for (const [, name] of partsParagraph.matchAll(/`([a-z][a-z0-9-]*)`/g)) assert.ok(partsOf(element.tagName).has(name!), `${element.tagName}: part ${name} (README) is in custom-elements.json`);
+        for (const [, name] of readme.matchAll(new RegExp(`^\\| \`(${element.tagName}-[a-z-]+)\` \\|`, 'gm'))) {
+          assert.ok(element.events?.some((e) => e.name === name), `${element.tagName}: event ${name} (README) is in custom-elements.json`);
+        }
+      }
+    }
+  });
+
+  it('should list every part that docs/theming.md styles, that the JSDoc names and that the templates carry', () => {
+    for (const [, tag, name] of read('docs/theming.md').matchAll(/(qr-[a-z-]+)::part\(([a-z0-9-]+)\)/g)) assert.ok(partsOf(tag!).has(name!), `${tag}::part(${name})`);
+    for (const { dir, elements } of generated.packages) {
+      const [element] = elements;
+      const sources = readdirSync(path.join(root, 'packages', dir, 'src'), { recursive: true })
+        .filter((file) => String(file).endsWith('.ts'))
+        .map((file) => readFileSync(path.join(root, 'packages', dir, 'src', String(file)), 'utf8'));
+      for (const name of (sources.flatMap(templateParts) as string[][]).flat()) assert.ok(partsOf(element!.tagName).has(name), `${element!.tagName}: part="${name}" in a template`);
+      for (const text of sources) {
+        for (const [, also] of text.matchAll(/@csspart [a-z0-9-]+ - [^\n]*\balso\b([^\n]*)/g)) {
+          for (const [, name] of also!.matchAll(/`([a-z][a-z0-9-]*)`/g)) assert.ok(partsOf(element!.tagName).has(name!), `${element!.tagName}: part ${name} (JSDoc)`);
+        }
+      }
+      for (const part of element!.cssParts ?? []) assert.ok(generated.reference.includes(`| \`${part.name}\` |`), `${part.name} in docs/reference.md`);
+    }
+    assert.ok(partsOf('qr-payment').has('copy-button') && partsOf('qr-payment').has('regenerate-button'));
   });
 });
 

@@ -99,6 +99,46 @@ function stringUnionAliasesPlugin() {
   };
 }
 
+/** Every static `part="…"` token in some source text (a token with a `${…}` in it is left out). */
+export function templateParts(text) {
+  return [...text.matchAll(/\bpart="([^"]*)"/g)].map((match) => match[1].replace(/\$\{[^}]*\}/g, '$').split(/\s+/).filter((token) => token && !token.includes('$')));
+}
+
+/**
+ * Every part an element has is in its manifest: the `@csspart` tags, the parts a `@csspart`
+ * description names with "also `x`, `y`", and every static `part="…"` token in the package's templates
+ * (one element per package). A part that is documented only as a refinement of another — `part="button
+ * copy-button"` — gets an entry of its own naming the part it refines, so that `::part(copy-button)` is
+ * as discoverable as `::part(button)`.
+ */
+function allPartsPlugin(sources) {
+  return {
+    name: 'motcua - every part',
+    packageLinkPhase({ customElementsManifest }) {
+      const elements = customElementsManifest.modules.flatMap((mod) => (mod.declarations ?? []).filter((d) => d.customElement && d.tagName));
+      if (elements.length !== 1) return;
+      const [element] = elements;
+      const parts = (element.cssParts ??= []);
+      const known = new Set(parts.map((part) => part.name));
+      const add = (name, refines) => {
+        if (known.has(name)) return;
+        known.add(name);
+        const kind = name.startsWith(`${refines}-`) ? name.slice(refines.length + 1) : undefined;
+        const description = kind ? `An \`${refines}\` part of the kind \`${kind}\` (it has both parts).` : `The ${name.replace(/-/g, ' ')} (also part \`${refines}\`).`;
+        parts.push({ name, description });
+      };
+      for (const part of [...parts]) {
+        const also = part.description?.match(/\balso\b([^.;)]*)/)?.[1] ?? '';
+        for (const [, name] of also.matchAll(/`([a-z][a-z0-9-]*)`/g)) add(name, part.name);
+      }
+      for (const tokens of sources.flatMap(templateParts)) {
+        const documented = tokens.find((token) => known.has(token));
+        for (const token of tokens) if (!known.has(token)) add(token, documented ?? token);
+      }
+    },
+  };
+}
+
 /** Module paths as shipped: `src/x.ts` → `dist/x.js` (what a consumer imports). */
 function distPathsPlugin() {
   const toDist = (value) => value.replace(/^(?:\/?src|\.)\/(.*)\.[jt]s$/, 'dist/$1.js');
@@ -123,7 +163,9 @@ export function analyzePackage(name) {
   const modules = files.map((file) =>
     ts.createSourceFile(`src/${file.split(path.sep).join('/')}`, readFileSync(path.join(dir, 'src', file), 'utf8'), ts.ScriptTarget.ES2022, true),
   );
-  const manifest = create({ modules, plugins: [...litPlugin(), defineElementPlugin(), stringUnionAliasesPlugin(), publicOnlyPlugin(), distPathsPlugin()], context: { dev: false } });
+  const sources = modules.map((module) => module.text);
+  const plugins = [...litPlugin(), defineElementPlugin(), stringUnionAliasesPlugin(), publicOnlyPlugin(), allPartsPlugin(sources), distPathsPlugin()];
+  const manifest = create({ modules, plugins, context: { dev: false } });
   const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
   manifest.readme = 'README.md';
   return { name: pkg.name, version: pkg.version, manifest };
