@@ -16,7 +16,7 @@ const plugins = () => [
     ecma: 2022,
     module: true,
     compress: { passes: 3 },
-    // Private members (`_name`, our convention, STYLE.md) get short names, as Lit's own build does.
+    // Private members (`_name`, our convention, CONTRIBUTING.md) get short names, as Lit's own build does.
     // Lit's internals are `_$…` and stay; one name cache per build keeps a member's name the same in
     // the entry and its lazy chunks. Nothing outside a build reads them (no `_` keys are stored or sent).
     mangle: { properties: { regex: /^_[A-Za-z]/ } },
@@ -37,7 +37,8 @@ export const CDN_BUILDS = [
   ['packages/counter-screen/dist/cdn.js', 'packages/counter-screen/dist/cdn/qr-counter-screen.js'],
   [
     'packages/counter-screen/dist/all.js',
-    'dist/cdn/motcua.js',
+    // Published in @motcua/counter-screen's tarball beside qr-counter-screen.js (docs/distribution.md).
+    'packages/counter-screen/dist/cdn/motcua.js',
     {
       'watch-payment': 'packages/payment-widget/dist/watch-payment.js',
       'submission-queue': 'packages/survey-widget/dist/submission-queue.js',
@@ -45,9 +46,11 @@ export const CDN_BUILDS = [
   ],
 ];
 
-const builds = CDN_BUILDS.filter(([input]) => existsSync(input));
+// MOTCUA_CDN_PACKAGE=<folder> builds only that package's CDN files (its `prepack`, scripts/prepack.mjs).
+const only = process.env.MOTCUA_CDN_PACKAGE;
+const builds = CDN_BUILDS.filter(([input, file]) => existsSync(input) && (!only || file.startsWith(`packages/${only}/`)));
 // Start each CDN folder empty: lazy chunks carry content hashes, and stale ones must not be published.
-for (const [, file] of builds) rmSync(dirname(file), { recursive: true, force: true });
+for (const dir of new Set(builds.map(([, file]) => dirname(file)))) rmSync(dir, { recursive: true, force: true });
 
 /** @type {import('rollup').RollupOptions[]} */
 export default builds.map(([input, file, extras = {}]) => ({

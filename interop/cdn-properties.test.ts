@@ -192,8 +192,8 @@ describe('CDN files: reactive properties as the sources declare them', () => {
       assert.deepEqual(result.exports, ['PaymentFeed', 'QrCounterScreen', 'QrPayment', 'QrSurvey', 'VERSION', 'VietQRError', 'decodeVietQR', 'encodeVietQR', 'parseEmvQr']);
       // The elements load the same files when they need them (no second, hashed copy), so a host's
       // queue is the elements' queue.
-      const files = readdirSync(path.join(root, 'dist/cdn'));
-      const code = files.map((file) => readFileSync(path.join(root, 'dist/cdn', file), 'utf8')).join('\n');
+      const files = readdirSync(path.join(root, 'packages/counter-screen/dist/cdn'));
+      const code = files.map((file) => readFileSync(path.join(root, 'packages/counter-screen/dist/cdn', file), 'utf8')).join('\n');
       assert.match(code, /import\(["']\.\/motcua-submission-queue\.js["']\)/);
       assert.match(code, /import\(["']\.\/motcua-watch-payment\.js["']\)/);
       assert.deepEqual(files.filter((file) => /(submission-queue|watch-payment)-/.test(file)), []);

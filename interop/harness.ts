@@ -19,7 +19,7 @@ export const CDN_FILES = {
   'qr-payment.js': { dir: 'packages/payment-widget/dist/cdn', tags: ['qr-payment'] },
   'qr-survey.js': { dir: 'packages/survey-widget/dist/cdn', tags: ['qr-survey'] },
   'qr-counter-screen.js': { dir: 'packages/counter-screen/dist/cdn', tags: ['qr-payment', 'qr-survey', 'qr-counter-screen'] },
-  'motcua.js': { dir: 'dist/cdn', tags: ['qr-payment', 'qr-survey', 'qr-counter-screen'] },
+  'motcua.js': { dir: 'packages/counter-screen/dist/cdn', tags: ['qr-payment', 'qr-survey', 'qr-counter-screen'] },
 } as const;
 export type CdnFile = keyof typeof CDN_FILES;
 

@@ -10,7 +10,7 @@ const BUDGETS = [
   ['@motcua/core main entry (bank directory excluded)', 'packages/core/dist/cdn/motcua-core.js', 3 * 1024],
   ['<qr-payment> CDN (Lit + core + QR + widget)', 'packages/payment-widget/dist/cdn/qr-payment.js', 22 * 1024],
   ['<qr-survey> CDN', 'packages/survey-widget/dist/cdn/qr-survey.js', 12 * 1024],
-  ['all-in-one motcua.js', 'dist/cdn/motcua.js', 28 * 1024],
+  ['all-in-one motcua.js', 'packages/counter-screen/dist/cdn/motcua.js', 28 * 1024],
 ];
 
 if (!process.argv.includes('--no-build')) {

@@ -65,12 +65,12 @@ export async function build() {
   await run('npx', ['rollup', '-c', '--silent']);
 }
 
-/** Copies the all-in-one CDN bundle (and any chunks) to demo/cdn/, which the pages load. */
+/** Copies the counter-screen package's CDN files (the all-in-one `motcua.js`, its chunks) to demo/cdn/, which the pages load. */
 export async function copyBundles() {
-  const from = path.join(root, 'dist', 'cdn');
+  const from = path.join(root, 'packages', 'counter-screen', 'dist', 'cdn');
   const to = path.join(DEMO_ROOT, 'cdn');
   const files = (await readdir(from).catch(() => [])).filter((name) => name.endsWith('.js'));
-  if (!files.includes('motcua.js')) throw new Error('dist/cdn/motcua.js is missing: run `npx tsc -b && npx rollup -c` first.');
+  if (!files.includes('motcua.js')) throw new Error('packages/counter-screen/dist/cdn/motcua.js is missing: run `npx tsc -b && npx rollup -c` first.');
   await rm(to, { recursive: true, force: true });
   await mkdir(to, { recursive: true });
   for (const name of files) await copyFile(path.join(from, name), path.join(to, name));
