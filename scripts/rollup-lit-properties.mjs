@@ -10,7 +10,7 @@
 // the same element: the same attributes, converters, reflection and change detection (this is what
 // `@lit/ts-transformers`' "idiomatic decorators" transform does, for TypeScript's legacy decorators).
 //
-// The sources keep the decorators (STYLE.md); tsc's npm output is untouched. The rewrite is strict:
+// The sources keep the decorators (CONTRIBUTING.md, decision 2); tsc's npm output is untouched. The rewrite is strict:
 // a decorated member it does not recognise, a decorator other than Lit's `property`/`state`, a class
 // with its own constructor or a field initializer that reads a reactive property fails the build
 // rather than producing something subtly different.

@@ -1,6 +1,7 @@
 // `npm test`: type-check and build, then every test — Node (node:test), browser (Web Test Runner in
 // the system Chromium) and end to end (playwright-core) — and one closing "N passed, N failed" line.
-// Usage: node scripts/test.mjs [node|browser|e2e ...]   (default: all)
+// Usage: node scripts/test.mjs [node|browser|e2e ...] [--no-build]   (default: all stages, after a build)
+//   --no-build: test what the last build left (CI's second Node run, on Node 24, right after the first).
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
@@ -10,7 +11,8 @@ import { findPostgres } from './postgres.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const NODE_PACKAGES = ['core', 'gateway'];
-const stages = process.argv.slice(2).length ? process.argv.slice(2) : ['node', 'browser', 'e2e'];
+const args = process.argv.slice(2).filter((arg) => arg !== '--no-build');
+const stages = args.length ? args : ['node', 'browser', 'e2e'];
 const totals = { passed: 0, failed: 0, skipped: 0 };
 
 function listTests(dir, predicate) {
@@ -53,11 +55,13 @@ if (needsBrowser && !chrome) {
 }
 if (chrome) process.env.CHROME_PATH = chrome;
 
-header('type-check and build (tsc -b, rollup)');
-if ((await run('npx', ['tsc', '-b'])).code !== 0) process.exit(1);
-if ((await run('npx', ['rollup', '-c', '--silent'])).code !== 0) process.exit(1);
-// custom-elements.json and VS Code custom data for each widget package (scripts/manifest.mjs).
-if ((await run(process.execPath, ['scripts/manifest.mjs', '--dist-only'])).code !== 0) process.exit(1);
+if (!process.argv.includes('--no-build')) {
+  header('type-check and build (tsc -b, rollup)');
+  if ((await run('npx', ['tsc', '-b'])).code !== 0) process.exit(1);
+  if ((await run('npx', ['rollup', '-c', '--silent'])).code !== 0) process.exit(1);
+  // custom-elements.json and VS Code custom data for each widget package (scripts/manifest.mjs).
+  if ((await run(process.execPath, ['scripts/manifest.mjs', '--dist-only'])).code !== 0) process.exit(1);
+}
 
 const postgres = await findPostgres();
 const pgEnv = postgres ? { MOTCUA_TEST_PG_URL: postgres } : {};
