@@ -46,6 +46,23 @@ let work = '';
 let app = '';
 let packed: Packed[] = [];
 
+/** The documented samples, as files of the adopter's app (`samples/`). */
+function writeSamples(): void {
+  const samples = path.join(app, 'samples');
+  mkdirSync(samples, { recursive: true });
+  const [readmeCore] = codeBlocks('README.md', 'ts');
+  const [coreReadme] = codeBlocks('packages/core/README.md', 'ts');
+  const [gatewayReadme] = codeBlocks('packages/gateway/README.md', 'ts');
+  const paymentBlocks = codeBlocks('packages/payment-widget/README.md', 'js');
+  const [reactReadme] = codeBlocks('packages/react/README.md', 'tsx');
+  // Only the names a sample leaves to the reader are declared here; everything it imports is real.
+  writeFileSync(path.join(samples, 'readme-core.ts'), `const scannedText: string = 'not a VietQR';\n${readmeCore}`);
+  writeFileSync(path.join(samples, 'core.ts'), `declare const vnpayText: string;\n${coreReadme}`);
+  writeFileSync(path.join(samples, 'gateway.ts'), gatewayReadme!);
+  writeFileSync(path.join(samples, 'payment-widget.ts'), `declare function render(payment: unknown): void;\n${paymentBlocks.filter((block) => block.includes("from '@motcua") || block.startsWith('import ')).join('\n')}`);
+  writeFileSync(path.join(samples, 'react.tsx'), reactReadme!);
+}
+
 before(async () => {
   work = mkdtempSync(path.join(os.tmpdir(), 'motcua-packages-'));
   assert.ok(path.relative(root, work).startsWith('..'), 'the adopter folder is outside the repository');
@@ -62,7 +79,27 @@ before(async () => {
   Object.assign(dependencies, { react: dev['react']!, '@types/react': dev['@types/react']!, '@types/node': dev['@types/node']! });
   writeFileSync(path.join(app, 'package.json'), JSON.stringify({ name: 'adopter', private: true, type: 'module', dependencies }, null, 2));
   await exec('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: app, timeout: 180_000 });
+  writeSamples();
+  // The samples that run, compiled once (nodenext, as a Node app would).
+  writeFileSync(path.join(app, 'tsconfig.run.json'), JSON.stringify({
+    compilerOptions: { strict: true, target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', types: ['node'], outDir: 'out', rootDir: 'samples' },
+    files: ['samples/readme-core.ts', 'samples/gateway.ts'],
+  }));
+  await exec(bin('tsc'), ['-p', 'tsconfig.run.json'], { cwd: app, timeout: 120_000 });
 });
+
+/** Free port on the loopback interface. */
+async function freePort(): Promise<number> {
+  const probe = createServer();
+  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
+  const { port } = probe.address() as AddressInfo;
+  await new Promise((resolve) => probe.close(resolve));
+  return port;
+}
+
+/** What the gateway says when it is started without MOTCUA_SURVEY_TOKEN_SECRET, which the samples leave out. */
+const MISSING_SURVEY_SECRET = /MOTCUA_SURVEY_TOKEN_SECRET/;
+const SURVEY_SECRET_SKIP = 'the documented sample leaves out MOTCUA_SURVEY_TOKEN_SECRET, which the gateway requires (issue 18 item 2)';
 
 after(() => {
   if (work) rmSync(work, { recursive: true, force: true });
@@ -106,19 +143,6 @@ describe('the published packages (npm pack of every workspace, installed outside
   });
 
   it('should type-check the documented imports with node16, nodenext and bundler resolution (TypeScript 7)', async () => {
-    const samples = path.join(app, 'samples');
-    mkdirSync(samples, { recursive: true });
-    const [readmeCore] = codeBlocks('README.md', 'ts');
-    const [coreReadme] = codeBlocks('packages/core/README.md', 'ts');
-    const [gatewayReadme] = codeBlocks('packages/gateway/README.md', 'ts');
-    const paymentBlocks = codeBlocks('packages/payment-widget/README.md', 'js');
-    const [reactReadme] = codeBlocks('packages/react/README.md', 'tsx');
-    // Only the names a sample leaves to the reader are declared here; everything it imports is real.
-    writeFileSync(path.join(samples, 'readme-core.ts'), `const scannedText: string = 'not a VietQR';\n${readmeCore}`);
-    writeFileSync(path.join(samples, 'core.ts'), `declare const vnpayText: string;\n${coreReadme}`);
-    writeFileSync(path.join(samples, 'gateway.ts'), gatewayReadme!);
-    writeFileSync(path.join(samples, 'payment-widget.ts'), `declare function render(payment: unknown): void;\n${paymentBlocks.filter((block) => block.includes("from '@motcua") || block.startsWith('import ')).join('\n')}`);
-    writeFileSync(path.join(samples, 'react.tsx'), reactReadme!);
     const compilerOptions = { strict: true, target: 'es2022', lib: ['es2022', 'dom', 'dom.iterable'], types: ['node'], jsx: 'react-jsx', noEmit: true };
     for (const [module, moduleResolution] of [['node16', 'node16'], ['nodenext', 'nodenext'], ['esnext', 'bundler']]) {
       const config = path.join(app, `tsconfig.${moduleResolution}.json`);
@@ -129,17 +153,18 @@ describe('the published packages (npm pack of every workspace, installed outside
   });
 
   it('should run the README\'s core sample in Node from the installed package', async () => {
-    const config = path.join(app, 'tsconfig.run.json');
-    writeFileSync(config, JSON.stringify({
-      compilerOptions: { strict: true, target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', types: ['node'], outDir: 'out', rootDir: 'samples' },
-      files: ['samples/readme-core.ts'],
-    }));
-    await exec(bin('tsc'), ['-p', config], { cwd: app, timeout: 120_000 });
     const { stdout } = await exec(process.execPath, [path.join(app, 'out', 'readme-core.js')], { cwd: app });
     // The sample decodes `scannedText` and prints the VietQRError's code and field.
     assert.match(stdout, /^[A-Z_]+ /);
     const core = (await import(pathToFileURL(path.join(app, 'node_modules/@motcua/core/dist/index.js')).href)) as typeof import('@motcua/core');
     assert.equal(core.decodeVietQR(core.encodeVietQR({ bin: '970415', account: '113366668888', amount: 50000 })).amount, '50000');
+  });
+
+  it('should run the gateway README\'s "from code" sample in Node (PGlite in memory)', async (t) => {
+    const result = await exec(process.execPath, [path.join(app, 'out', 'gateway.js')], { cwd: app, env: { PATH: process.env['PATH']! }, timeout: 60_000 }).catch((error) => error);
+    if (result.code && MISSING_SURVEY_SECRET.test(`${result.stdout}${result.stderr}`)) return void t.skip(SURVEY_SECRET_SKIP);
+    assert.equal(result.code ?? 0, 0, `${result.stdout}${result.stderr}`);
+    assert.match(result.stdout, /^http:\/\/127\.0\.0\.1:\d+\n/, 'it prints the gateway\'s URL');
   });
 
   it('should load the README\'s script tag from the tarball in Chromium: three elements, a QR that decodes, the headless files', async (t) => {
@@ -222,10 +247,7 @@ describe('the published packages (npm pack of every workspace, installed outside
     assert.deepEqual(command, ['npx', 'motcua-gateway'], 'the sample runs the installed bin');
     // The documented variables, with a data folder and a port of this test's own.
     env['MOTCUA_DATA_DIR'] = path.join(work, 'gateway-data');
-    const probe = createServer();
-    await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-    const port = (probe.address() as AddressInfo).port;
-    await new Promise((resolve) => probe.close(resolve));
+    const port = await freePort();
     env['PORT'] = String(port);
     const child = spawn(command[0]!, command.slice(1), { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
@@ -241,10 +263,7 @@ describe('the published packages (npm pack of every workspace, installed outside
     if (!healthy) {
       child.kill('SIGKILL');
       await exited;
-      if (/MOTCUA_SURVEY_TOKEN_SECRET/.test(output)) {
-        t.skip('the documented block leaves out MOTCUA_SURVEY_TOKEN_SECRET, which the gateway requires (issue 18 item 2)');
-        return;
-      }
+      if (MISSING_SURVEY_SECRET.test(output)) return void t.skip(SURVEY_SECRET_SKIP);
       assert.fail(`the gateway did not answer /healthz:\n${output}`);
     }
     child.kill('SIGTERM');
