@@ -35,7 +35,8 @@ describe('underpaid, expired, cancelled and mangled payments (bank page, officer
   }
 
   before(async () => {
-    demo = await startDemoServer({ gateway: { sweepIntervalMs: 250 } });
+    // No grace window after expiresAt here, so the expiry case sees `expired` at once (the gateway's tests cover the window).
+    demo = await startDemoServer({ gateway: { sweepIntervalMs: 250, expiryGraceSeconds: 0 } });
     browser = await launchBrowser();
     const page = async () => {
       const p = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
@@ -87,7 +88,7 @@ describe('underpaid, expired, cancelled and mangled payments (bank page, officer
     await waitForView(screen, 'survey');
   });
 
-  it('expires by itself: both screens say so, the citizen screen hides the QR, and money sent after is kept unmatched', async () => {
+  it('expires by itself: both screens say so, the citizen screen hides the QR, and money sent after is kept against it (payment_closed: a refund owed)', async () => {
     const payment = await createPayment(demo, { amount: 2000, counter: 'C1', expiresIn: 2 });
     await officer.locator('#next').click();
     await officer.evaluate((id) => document.querySelector('#officer-payment')!.setAttribute('src', `/api/payments/${id}`), payment.id);

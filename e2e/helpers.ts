@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import jsQRModule from 'jsqr';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import type { PaymentResource } from '@motcua/core';
+import { DEFAULT_CONFIG } from '@motcua/gateway';
 // @ts-expect-error — a plain ES module without types (scripts/ is not a TypeScript project).
 import { DEMO_SECRETS, copyBundles, startDemo } from '../scripts/start.mjs';
 import { CHROME_ARGS, findChrome } from '../scripts/chrome.mjs';
@@ -80,7 +81,8 @@ export function createPayment(demo: Demo, input: { dossier?: string; amount: num
 
 /** A signed notification from the generic HMAC webhook, as an aggregator posts it. */
 export async function notify(demo: Demo, memo: string, amount: number, transactionId = `TX${randomUUID().slice(0, 12)}`): Promise<{ status: number; body: any }> {
-  const body = JSON.stringify({ id: transactionId, amount, memo, reference: `FT${Date.now()}`, time: new Date().toISOString() });
+  // `account`: the account credited — the demo's collection account (the gateway's default).
+  const body = JSON.stringify({ id: transactionId, amount, memo, account: DEFAULT_CONFIG.collectionAccount.account, reference: `FT${Date.now()}`, time: new Date().toISOString() });
   const signature = createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex');
   const response = await fetch(`${demo.url}/api/bank/notifications/generic`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': `sha256=${signature}` }, body });
   return { status: response.status, body: await response.json() };

@@ -23,6 +23,8 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const FANOUT_ROUNDS = 10;
 const SECRET = 'bench-secret';
 const API_KEY = 'bench-key';
+/** The gateway's default collection account: notifications name the account credited. */
+const ACCOUNT = '113366668888';
 const here = path.dirname(fileURLToPath(import.meta.url));
 const hardStop = setTimeout(() => {
   console.error('bench/gateway: time limit (8 min) reached, stopping');
@@ -136,7 +138,7 @@ async function notificationsPerSecond(server, codes) {
   const url = `${server.url}/api/bank/notifications/generic`;
   // Bodies and signatures are made before the clock starts: the figure is the server's, not the client's.
   const requests = codes.map((code) => {
-    const body = JSON.stringify({ id: `B${randomBytes(8).toString('hex')}`, amount: 10_000, memo: `MBVCB.123.${code} LE PHI` });
+    const body = JSON.stringify({ id: `B${randomBytes(8).toString('hex')}`, amount: 10_000, memo: `MBVCB.123.${code} LE PHI`, account: ACCOUNT });
     return { body, headers: { 'x-signature': sign(body) } };
   });
   const cpuBefore = await server.cpu();
@@ -166,7 +168,7 @@ async function benchGateway(name, extra, execArgv = []) {
   try {
     const payment = (await api(server.url, '/api/payments', JSON.stringify({ dossier: `BENCH-${Date.now()}`, amount: 1_000_000_000, purpose: 'bench', counter: 'B1' }))).body;
     const sse = ONLY_NOTIFICATIONS ? undefined : await fanout(server, `/api/payments/${payment.id}/events`, async (round) => {
-      const body = JSON.stringify({ id: `F${round}-${randomBytes(4).toString('hex')}`, amount: 1_000, memo: payment.code });
+      const body = JSON.stringify({ id: `F${round}-${randomBytes(4).toString('hex')}`, amount: 1_000, memo: payment.code, account: ACCOUNT });
       const answer = await fetch(`${server.url}/api/bank/notifications/generic`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': sign(body) }, body });
       await answer.arrayBuffer();
     });

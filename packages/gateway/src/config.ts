@@ -43,6 +43,11 @@ export interface GatewayConfig {
   staticRoot?: string;
   /** Default payment lifetime, seconds. Default 900 (15 minutes). */
   paymentTtlSeconds: number;
+  /**
+   * Seconds after `expiresAt` during which a matching transfer still pays the fee (the citizen scanned
+   * in time; banks are slow); the payment turns `expired` when they end. Default 600 (10 minutes).
+   */
+  expiryGraceSeconds: number;
   /** How long a one-time survey token stays valid, seconds. Default 86400. */
   surveyTokenTtlSeconds: number;
   /** How long the citizen screen shows the survey prompt before going idle, ms. Default 120000. */
@@ -81,6 +86,7 @@ export const DEFAULT_CONFIG: GatewayConfig = {
   corsOrigins: [],
   devBank: false,
   paymentTtlSeconds: 900,
+  expiryGraceSeconds: 600,
   surveyTokenTtlSeconds: 86_400,
   surveyScreenMs: 120_000,
   expiredScreenMs: 60_000,
@@ -152,6 +158,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayConf
       counters: counterNames(env.MOTCUA_COUNTERS),
       staticRoot: env.MOTCUA_STATIC_ROOT || undefined,
       paymentTtlSeconds: int('MOTCUA_PAYMENT_TTL_SECONDS', env.MOTCUA_PAYMENT_TTL_SECONDS),
+      expiryGraceSeconds: int('MOTCUA_EXPIRY_GRACE_SECONDS', env.MOTCUA_EXPIRY_GRACE_SECONDS),
       surveyTokenTtlSeconds: int('MOTCUA_SURVEY_TOKEN_TTL_SECONDS', env.MOTCUA_SURVEY_TOKEN_TTL_SECONDS),
       surveyScreenMs: int('MOTCUA_SURVEY_SCREEN_MS', env.MOTCUA_SURVEY_SCREEN_MS),
       expiredScreenMs: int('MOTCUA_EXPIRED_SCREEN_MS', env.MOTCUA_EXPIRED_SCREEN_MS),

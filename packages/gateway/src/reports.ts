@@ -4,49 +4,130 @@ import { ApiError } from './http.js';
 /** Days and months are Vietnam's (UTC+7, no daylight saving): a counter's day, not UTC's. */
 const VN_OFFSET = '+07:00';
 
+/**
+ * What a transfer is, for the treasury (each recorded transfer is exactly one):
+ * - `fee_paid`: applied to a payment now `paid`; its amount minus its surplus goes to the State Treasury,
+ *   its surplus (over-payment) is owed back to the citizen;
+ * - `refund_owed`: money owed back as a whole — a part-payment of a payment later cancelled or expired,
+ *   or money for a payment already closed (cancelled, or expired past the grace window);
+ * - `unmatched`: money no payment can claim — no code, an unknown code, another account — and the
+ *   rejected notifications (amount 0), all to handle by hand;
+ * - `pending`: a part-payment of a payment still open (it becomes `fee_paid` or `refund_owed`).
+ * A second provider's report of a transfer already recorded is `duplicate` and counts nowhere.
+ */
+export type TransferClass = 'fee_paid' | 'refund_owed' | 'unmatched' | 'pending';
+
+export interface ReportTransaction {
+  provider: string; transactionId: string; amount: number; surplus: number; memo: string;
+  bankReference: string | null; account: string | null; receivedAt: string;
+  /** `matched` | `unmatched` | `rejected` | `duplicate` (as recorded). */
+  status: string; reason: string | null; paymentId: string | null;
+  class: TransferClass | 'duplicate';
+  /** The part of `amount` that goes to the State Treasury. */
+  toDeposit: number;
+  /** The part of `amount` owed back to the citizen. */
+  refundOwed: number;
+  /** For a `duplicate`: the report it repeats. */
+  duplicateOf: { provider: string; transactionId: string } | null;
+}
+
 export interface ReconciliationReport {
   date: string;
   payments: Array<{
     id: string; code: string; dossier: string; counter: string; procedure: string | null; purpose: string;
     amount: number; amountPaid: number; status: string; createdAt: string; paidAt: string | null;
+    /** The transfers applied to this payment. */
     transactions: ReportTransaction[];
   }>;
+  /** Every transfer received that day, each once, with its class (duplicate reports are in `duplicates`). */
+  transactions: ReportTransaction[];
+  /** Class `unmatched`: to match by hand. */
   unmatched: ReportTransaction[];
+  /** Transfers owing something back (`refund_owed`, and `fee_paid` with a surplus). */
+  refunds: ReportTransaction[];
+  /** Second reports of transfers already listed. */
+  duplicates: ReportTransaction[];
+  /** `received = toDeposit + refundOwed + unmatched + pending`, always. */
   totals: {
-    /** Every incoming transfer that day. */
+    /** Every incoming transfer that day (duplicate reports not counted again; rejected ones are 0). */
     received: number;
-    /** Transfers matched to a payment. */
+    /** Transfers applied to a payment (whatever the payment became). */
     matched: number;
-    /** Part of the matched money over the amounts due (to refund or handle by hand). */
+    /** Part of the matched money over the amounts due. */
     surplus: number;
-    /** Fees collected that day: matched minus surplus — what goes to the State Treasury. */
+    /** Fees of paid payments: what goes to the State Treasury (never money owed back). */
     toDeposit: number;
-    /** Transfers with no payment (no code, unknown code, expired or cancelled payment). */
+    /** Money owed back to citizens: surpluses, part-payments of closed payments, money for closed payments. */
+    refundOwed: number;
+    /** Money no payment can claim (no code, unknown code, another account). */
     unmatched: number;
+    /** Part-payments of payments still open. */
+    pending: number;
     transactionCount: number;
     unmatchedCount: number;
+    refundCount: number;
+    pendingCount: number;
+    rejectedCount: number;
+    duplicateCount: number;
   };
 }
 
-interface ReportTransaction {
-  provider: string; transactionId: string; amount: number; surplus: number; memo: string;
-  bankReference: string | null; receivedAt: string; status: string; reason: string | null; paymentId: string | null;
+const iso = (value: unknown): string => new Date(value as string).toISOString();
+
+/** The class of one recorded transfer, given the status its payment has now. */
+export function classifyTransfer(tx: { status: string; reason: string | null; amount: number; surplus: number }, paymentStatus: string | null): Pick<ReportTransaction, 'class' | 'toDeposit' | 'refundOwed'> {
+  if (tx.status === 'duplicate') return { class: 'duplicate', toDeposit: 0, refundOwed: 0 };
+  if (tx.status === 'matched') {
+    if (paymentStatus === 'paid') return { class: 'fee_paid', toDeposit: tx.amount - tx.surplus, refundOwed: tx.surplus };
+    if (paymentStatus === 'expired' || paymentStatus === 'cancelled') return { class: 'refund_owed', toDeposit: 0, refundOwed: tx.amount };
+    return { class: 'pending', toDeposit: 0, refundOwed: 0 };
+  }
+  if (tx.status === 'unmatched' && tx.reason === 'payment_closed') return { class: 'refund_owed', toDeposit: 0, refundOwed: tx.amount };
+  return { class: 'unmatched', toDeposit: 0, refundOwed: 0 };
 }
 
-const iso = (value: unknown): string => new Date(value as string).toISOString();
+/** The totals of a day's transfers; duplicates are counted apart. */
+export function reconciliationTotals(all: readonly ReportTransaction[]): ReconciliationReport['totals'] {
+  const transfers = all.filter((tx) => tx.class !== 'duplicate');
+  const sum = (items: readonly ReportTransaction[], pick: (tx: ReportTransaction) => number) => items.reduce((total, tx) => total + pick(tx), 0);
+  const ofClass = (name: TransferClass) => transfers.filter((tx) => tx.class === name);
+  const matched = transfers.filter((tx) => tx.status === 'matched');
+  return {
+    received: sum(transfers, (tx) => tx.amount),
+    matched: sum(matched, (tx) => tx.amount),
+    surplus: sum(matched, (tx) => tx.surplus),
+    toDeposit: sum(transfers, (tx) => tx.toDeposit),
+    refundOwed: sum(transfers, (tx) => tx.refundOwed),
+    unmatched: sum(ofClass('unmatched'), (tx) => tx.amount),
+    pending: sum(ofClass('pending'), (tx) => tx.amount),
+    transactionCount: transfers.length,
+    unmatchedCount: ofClass('unmatched').length,
+    refundCount: transfers.filter((tx) => tx.refundOwed > 0).length,
+    pendingCount: ofClass('pending').length,
+    rejectedCount: transfers.filter((tx) => tx.status === 'rejected').length,
+    duplicateCount: all.length - transfers.length,
+  };
+}
 
 export async function reconciliation(db: Database, date: string): Promise<ReconciliationReport> {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(date) || Number.isNaN(Date.parse(date))) throw new ApiError(400, 'INVALID_FIELD', '"date" must be YYYY-MM-DD.');
   const from = `${date}T00:00:00${VN_OFFSET}`;
   const txRows = await db.query(
-    `SELECT * FROM bank_transactions WHERE received_at >= $1::timestamptz AND received_at < $1::timestamptz + interval '1 day' ORDER BY received_at, id`,
+    `SELECT t.provider, t.provider_tx_id, t.amount, t.surplus, t.memo, t.bank_reference, t.account, t.received_at, t.status, t.reason, t.payment_id,
+            p.status AS payment_status, o.provider AS original_provider, o.provider_tx_id AS original_tx_id
+     FROM bank_transactions t LEFT JOIN payments p ON p.id = t.payment_id LEFT JOIN bank_transactions o ON o.id = t.duplicate_of
+     WHERE t.received_at >= $1::timestamptz AND t.received_at < $1::timestamptz + interval '1 day' ORDER BY t.received_at, t.id`,
     [from],
   );
-  const transactions: ReportTransaction[] = txRows.map((row) => ({
-    provider: String(row.provider), transactionId: String(row.provider_tx_id), amount: Number(row.amount), surplus: Number(row.surplus),
-    memo: String(row.memo), bankReference: (row.bank_reference as string | null) ?? null, receivedAt: iso(row.received_at),
-    status: String(row.status), reason: (row.reason as string | null) ?? null, paymentId: (row.payment_id as string | null) ?? null,
-  }));
+  const all: ReportTransaction[] = txRows.map((row) => {
+    const tx = {
+      provider: String(row.provider), transactionId: String(row.provider_tx_id), amount: Number(row.amount), surplus: Number(row.surplus),
+      memo: String(row.memo), bankReference: (row.bank_reference as string | null) ?? null, account: (row.account as string | null) ?? null, receivedAt: iso(row.received_at),
+      status: String(row.status), reason: (row.reason as string | null) ?? null, paymentId: (row.payment_id as string | null) ?? null,
+      duplicateOf: row.original_provider ? { provider: String(row.original_provider), transactionId: String(row.original_tx_id) } : null,
+    };
+    return { ...tx, ...classifyTransfer(tx, (row.payment_status as string | null) ?? null) };
+  });
   // The day's payments: created that day, or receiving money that day.
   const paymentRows = await db.query(
     `SELECT * FROM payments WHERE (created_at >= $1::timestamptz AND created_at < $1::timestamptz + interval '1 day')
@@ -58,30 +139,41 @@ export async function reconciliation(db: Database, date: string): Promise<Reconc
     id: String(row.id), code: String(row.code), dossier: String(row.dossier), counter: String(row.counter), procedure: (row.procedure as string | null) ?? null,
     purpose: String(row.purpose), amount: Number(row.amount), amountPaid: Number(row.amount_paid), status: String(row.status),
     createdAt: iso(row.created_at), paidAt: row.paid_at ? iso(row.paid_at) : null,
-    transactions: transactions.filter((tx) => tx.status === 'matched' && tx.paymentId === row.id),
+    transactions: all.filter((tx) => tx.status === 'matched' && tx.paymentId === row.id),
   }));
-  const unmatched = transactions.filter((tx) => tx.status === 'unmatched');
-  const sum = (items: ReportTransaction[], pick: (tx: ReportTransaction) => number) => items.reduce((total, tx) => total + pick(tx), 0);
-  const matchedTx = transactions.filter((tx) => tx.status === 'matched');
-  const matched = sum(matchedTx, (tx) => tx.amount);
-  const surplus = sum(matchedTx, (tx) => tx.surplus);
+  const transactions = all.filter((tx) => tx.class !== 'duplicate');
   return {
     date,
     payments,
-    unmatched,
-    totals: { received: sum(transactions, (tx) => tx.amount), matched, surplus, toDeposit: matched - surplus, unmatched: sum(unmatched, (tx) => tx.amount), transactionCount: transactions.length, unmatchedCount: unmatched.length },
+    transactions,
+    unmatched: transactions.filter((tx) => tx.class === 'unmatched'),
+    refunds: transactions.filter((tx) => tx.refundOwed > 0),
+    duplicates: all.filter((tx) => tx.class === 'duplicate'),
+    totals: reconciliationTotals(all),
   };
 }
 
+/**
+ * One row per transfer (`payment` rows: applied to a payment; `unmatched` rows: not applied — their
+ * `class` says whether the money is owed back or to match by hand; `duplicate` rows: counted nowhere),
+ * payments with no transfer, then the totals.
+ */
 export function reconciliationCsv(report: ReconciliationReport): string {
-  const rows: unknown[][] = [['kind', 'payment_code', 'dossier', 'counter', 'procedure', 'purpose', 'amount_due', 'amount_paid', 'payment_status', 'provider', 'transaction_id', 'transaction_amount', 'surplus', 'received_at', 'memo', 'reason']];
+  const rows: unknown[][] = [[
+    'kind', 'payment_code', 'dossier', 'counter', 'procedure', 'purpose', 'amount_due', 'amount_paid', 'payment_status', 'provider', 'transaction_id', 'transaction_amount', 'surplus', 'received_at', 'memo', 'reason',
+    'class', 'to_deposit', 'refund_owed', 'account', 'bank_reference', 'transaction_status', 'duplicate_of',
+  ]];
+  const txCells = (tx: ReportTransaction) => [tx.class, tx.toDeposit, tx.refundOwed, tx.account ?? '', tx.bankReference ?? '', tx.status, tx.duplicateOf ? `${tx.duplicateOf.provider} ${tx.duplicateOf.transactionId}` : ''];
+  const empty = ['', '', '', '', '', '', ''];
   for (const p of report.payments) {
     const base = [p.code, p.dossier, p.counter, p.procedure ?? '', p.purpose, p.amount, p.amountPaid, p.status];
-    if (!p.transactions.length) rows.push(['payment', ...base, '', '', '', '', '', '', '']);
-    for (const tx of p.transactions) rows.push(['payment', ...base, tx.provider, tx.transactionId, tx.amount, tx.surplus, tx.receivedAt, tx.memo, '']);
+    if (!p.transactions.length) rows.push(['payment', ...base, '', '', '', '', '', '', '', ...empty]);
+    for (const tx of p.transactions) rows.push(['payment', ...base, tx.provider, tx.transactionId, tx.amount, tx.surplus, tx.receivedAt, tx.memo, '', ...txCells(tx)]);
   }
-  for (const tx of report.unmatched) rows.push(['unmatched', '', '', '', '', '', '', '', '', tx.provider, tx.transactionId, tx.amount, 0, tx.receivedAt, tx.memo, tx.reason ?? '']);
-  for (const [name, value] of Object.entries(report.totals)) rows.push(['total', name, '', '', '', '', value, '', '', '', '', '', '', '', '', '']);
+  const loose = (kind: string, tx: ReportTransaction) => [kind, '', '', '', '', '', '', '', '', tx.provider, tx.transactionId, tx.amount, 0, tx.receivedAt, tx.memo, tx.reason ?? '', ...txCells(tx)];
+  for (const tx of report.transactions) if (tx.status !== 'matched') rows.push(loose('unmatched', tx));
+  for (const tx of report.duplicates) rows.push(loose('duplicate', tx));
+  for (const [name, value] of Object.entries(report.totals)) rows.push(['total', name, '', '', '', '', value, '', '', '', '', '', '', '', '', '', ...empty]);
   return toCsv(rows);
 }
 

@@ -104,6 +104,19 @@ const MIGRATIONS: readonly string[] = [
   );
   CREATE INDEX survey_tokens_expiry ON survey_tokens (expires_at);
   `,
+  `
+  -- Money rules: every authentic notification is kept as received, and whatever cannot count says why.
+  -- rejected: authentic but not incoming VND money that can be read (amount 0 in every total).
+  -- duplicate: a second provider's report of a transfer already recorded (duplicate_of), counted nowhere.
+  ALTER TABLE bank_transactions DROP CONSTRAINT bank_transactions_status_check;
+  ALTER TABLE bank_transactions ADD CONSTRAINT bank_transactions_status_check CHECK (status IN ('matched','unmatched','rejected','duplicate'));
+  -- The destination account the provider reported (NULL for rows older than this migration).
+  ALTER TABLE bank_transactions ADD COLUMN account text;
+  -- The notification's body byte for byte (JSON with NUL or lone surrogates cannot go into jsonb or text).
+  ALTER TABLE bank_transactions ADD COLUMN raw_body bytea;
+  ALTER TABLE bank_transactions ADD COLUMN duplicate_of int8 REFERENCES bank_transactions(id);
+  CREATE INDEX bank_transactions_reference ON bank_transactions (bank_reference) WHERE bank_reference IS NOT NULL;
+  `,
 ];
 
 export async function migrate(db: Database): Promise<void> {

@@ -82,6 +82,7 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
     surveyTokenTtlSeconds: config.surveyTokenTtlSeconds,
     surveyScreenMs: config.surveyScreenMs,
     expiredScreenMs: config.expiredScreenMs,
+    expiryGraceSeconds: config.expiryGraceSeconds,
     ...(config.publicBaseUrl ? { publicBaseUrl: config.publicBaseUrl } : {}),
   });
   if (db.kind === 'postgres') {
@@ -265,7 +266,9 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
     const memo = field.optionalString(body, 'memo', { max: 200 }) ?? (payment ? memoOf(payment.qr) ?? payment.code : code ?? '');
     const amount = body.amount === undefined && payment ? payment.amount : field.integer(body, 'amount', { min: 1, max: 9_999_999_999_999 });
     const transactionId = field.optionalString(body, 'transactionId', { max: 64 });
-    const built = ADAPTERS[provider].build({ memo, amount, account: config.collectionAccount.account, ...opt('transactionId', transactionId) }, config.providers);
+    // The account credited: the collection account unless the caller simulates a transfer into another one.
+    const account = field.optionalString(body, 'account', { max: 34 }) ?? config.collectionAccount.account;
+    const built = ADAPTERS[provider].build({ memo, amount, account, ...opt('transactionId', transactionId) }, config.providers);
     const answer = await fetch(`${selfUrl}/api/bank/notifications/${provider}`, { method: 'POST', headers: built.headers, body: built.body });
     const answerText = await answer.text();
     let answerBody: unknown = answerText;

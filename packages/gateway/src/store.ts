@@ -34,14 +34,24 @@ export interface IncomingTransaction {
   providerTxId: string;
   amount: number;
   memo: string;
+  /** The bank's own reference (e.g. `FT…`): the same transfer reported by two providers carries the same one. */
   bankReference?: string;
+  /** The account credited, as the provider reports it. */
+  account?: string;
   raw: unknown;
+  /** The notification's body as received (stored byte for byte). */
+  rawBody?: Buffer;
+  /** Set when the notification is authentic but this item cannot count; stored as `rejected` with amount 0. */
+  rejection?: { reason: string; message: string };
 }
 
+export type UnmatchedReason = 'no_code' | 'unknown_code' | 'payment_closed' | 'other_account';
+
 export type TransactionOutcome =
-  | { outcome: 'duplicate'; providerTxId: string }
+  | { outcome: 'duplicate'; providerTxId: string; duplicateOf?: { provider: string; transactionId: string } }
   | { outcome: 'matched'; providerTxId: string; paymentId: string; status: PaymentStatus; amountPaid: number; surplus: number }
-  | { outcome: 'unmatched'; providerTxId: string; reason: 'no_code' | 'unknown_code' | 'payment_closed'; paymentId?: string };
+  | { outcome: 'unmatched'; providerTxId: string; reason: UnmatchedReason; paymentId?: string }
+  | { outcome: 'rejected'; providerTxId: string; reason: string; message: string };
 
 export interface StoreOptions {
   bank: PaymentBank;
@@ -51,6 +61,8 @@ export interface StoreOptions {
   surveyScreenMs: number;
   expiredScreenMs: number;
   publicBaseUrl?: string;
+  /** Seconds after `expiresAt` during which a matching transfer still pays. Default 0. */
+  expiryGraceSeconds?: number;
   /** Called inside each transaction that changed something, before it commits (PostgreSQL: NOTIFY the other instances). */
   beforeCommit?(tx: Queryable, events: GatewayEvent[]): Promise<void>;
   /** Receives the events of every committed transaction, in order (never those of a rolled-back one). */
@@ -96,6 +108,22 @@ export const toResource = (row: PaymentRow): PaymentResource => ({
   version: Number(row.version),
 });
 
+/**
+ * Text PostgreSQL can store: NUL (refused by `text` and `jsonb`) and lone UTF-16 surrogates (refused
+ * by `jsonb`) become U+FFFD. The exact bytes are kept apart, in `raw_body`.
+ */
+const storable = (value: string): string => value.replace(/\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
+const storableJson = (value: unknown): unknown =>
+  typeof value === 'string'
+    ? storable(value)
+    : Array.isArray(value)
+      ? value.map(storableJson)
+      : value && typeof value === 'object'
+        ? Object.fromEntries(Object.entries(value).map(([key, item]) => [storable(key), storableJson(item)]))
+        : value;
+
+const normalAccount = (account: string): string => account.replace(/[\s.-]/g, '');
+
 const isUniqueViolation = (error: unknown): boolean => (error as { code?: string } | null)?.code === '23505';
 
 /**
@@ -135,9 +163,12 @@ export class Store {
   }
 
   private async createPaymentIn(tx: EventTx, input: NewPayment): Promise<{ payment: PaymentResource; created: boolean }> {
-    const [open] = await tx.query<PaymentRow>(`SELECT * FROM payments WHERE dossier = $1 AND status IN ('pending','underpaid') FOR UPDATE`, [input.dossier]);
+    const [open] = await tx.query<PaymentRow & { live: boolean }>(
+      `SELECT *, expires_at > now() AS live FROM payments WHERE dossier = $1 AND status IN ('pending','underpaid') FOR UPDATE`,
+      [input.dossier],
+    );
     if (open) {
-      if (new Date(open.expires_at).getTime() > Date.now()) {
+      if (open.live) {
         if (Number(open.amount) !== input.amount || open.counter !== input.counter)
           throw new ApiError(409, 'DOSSIER_HAS_OPEN_PAYMENT', `Dossier ${input.dossier} already has an open payment (${open.code}) with another amount or counter; cancel it first.`);
         return { payment: toResource(open), created: false };
@@ -207,11 +238,21 @@ export class Store {
     tx.emit({ type: 'payment', data: payment });
   }
 
-  /** Expires every open payment past its `expiresAt` and resets timed-out screens. Safe to run on every instance. */
+  private get grace(): number {
+    return this.options.expiryGraceSeconds ?? 0;
+  }
+
+  /** The gateway's collection accounts: money into any other account never counts. */
+  isCollectionAccount(account: string | undefined): boolean {
+    return !!account && normalAccount(account) === normalAccount(this.options.bank.account);
+  }
+
+  /** Expires every open payment past its `expiresAt` plus the grace window, and resets timed-out screens. Safe to run on every instance. */
   async sweep(): Promise<{ expired: number; reset: number }> {
     const expired = await this.transaction(async (tx) => {
       const rows = await tx.query<PaymentRow>(
-        `SELECT * FROM payments WHERE status IN ('pending','underpaid') AND expires_at <= now() ORDER BY expires_at LIMIT 200 FOR UPDATE SKIP LOCKED`,
+        `SELECT * FROM payments WHERE status IN ('pending','underpaid') AND expires_at + make_interval(secs => $1) <= now() ORDER BY expires_at LIMIT 200 FOR UPDATE SKIP LOCKED`,
+        [this.grace],
       );
       for (const row of rows) await this.closePayment(tx, row, 'expired');
       return rows.length;
@@ -231,72 +272,103 @@ export class Store {
   /**
    * Records a bank transaction once (by provider + transaction id) and applies it to the payment whose
    * code its memo carries. The payment row is locked first, so concurrent transfers for one payment
-   * apply one after the other, and a re-delivery racing the original is recorded once.
+   * apply one after the other, and a re-delivery racing the original is recorded once. What cannot
+   * count is recorded with its reason: a rejected item, a second provider's report of a transfer
+   * already recorded (same bank reference, account and amount), money into another account, no or an
+   * unknown code, a payment closed (cancelled, or expired past the grace window). The database's clock decides.
    */
   async applyTransaction(input: IncomingTransaction): Promise<TransactionOutcome> {
+    const providerTxId = storable(input.providerTxId);
+    const memo = storable(input.memo);
+    const bankReference = input.bankReference ? storable(input.bankReference) : null;
+    const account = input.account ? storable(input.account) : null;
+    const amount = input.rejection ? 0 : input.amount;
+    const raw = JSON.stringify(storableJson(input.raw ?? null));
+    const rawBody = input.rawBody ?? null;
     return this.transaction(async (tx) => {
-      const record = async (status: 'matched' | 'unmatched', reason: string | null, paymentId: string | null, surplus: number): Promise<boolean> => {
+      const columns = `provider, provider_tx_id, amount, memo, bank_reference, account, raw, raw_body, status, reason, payment_id, surplus, duplicate_of`;
+      const common = [input.provider, providerTxId, amount, memo, bankReference, account, raw, rawBody];
+      const record = async (status: 'unmatched' | 'rejected' | 'duplicate', reason: string | null, paymentId: string | null, duplicateOf: string | null = null): Promise<boolean> => {
         const inserted = await tx.query(
-          `INSERT INTO bank_transactions (provider, provider_tx_id, amount, memo, bank_reference, status, reason, payment_id, surplus, raw)
-           VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10::jsonb) ON CONFLICT (provider, provider_tx_id) DO NOTHING RETURNING id`,
-          [input.provider, input.providerTxId, input.amount, input.memo, input.bankReference ?? null, status, reason, paymentId, surplus, JSON.stringify(input.raw ?? null)],
+          `INSERT INTO bank_transactions (${columns}) VALUES ($1,$2,$3,$4,$5,$6,$7::jsonb,$8::bytea,$9,$10,$11,0,$12::int8)
+           ON CONFLICT (provider, provider_tx_id) DO NOTHING RETURNING id`,
+          [...common, status, reason, paymentId, duplicateOf],
         );
         return inserted.length > 0;
       };
-      const duplicate: TransactionOutcome = { outcome: 'duplicate', providerTxId: input.providerTxId };
-      const unmatched = async (reason: 'no_code' | 'unknown_code' | 'payment_closed', paymentId?: string): Promise<TransactionOutcome> =>
-        (await record('unmatched', reason, paymentId ?? null, 0))
-          ? { outcome: 'unmatched', providerTxId: input.providerTxId, reason, ...(paymentId ? { paymentId } : {}) }
-          : duplicate;
-      const candidates = paymentCodeCandidates(input.memo);
+      const duplicate: TransactionOutcome = { outcome: 'duplicate', providerTxId };
+      const unmatched = async (reason: UnmatchedReason, paymentId?: string): Promise<TransactionOutcome> =>
+        (await record('unmatched', reason, paymentId ?? null)) ? { outcome: 'unmatched', providerTxId, reason, ...(paymentId ? { paymentId } : {}) } : duplicate;
+
+      if (input.rejection) {
+        const { reason, message } = input.rejection;
+        return (await record('rejected', reason, null)) ? { outcome: 'rejected', providerTxId, reason, message } : duplicate;
+      }
+      if (bankReference) {
+        // Serialise the reports of one bank reference, so two providers racing are seen one after the other.
+        await tx.query('SELECT pg_advisory_xact_lock(7311002, hashtext($1))', [bankReference]);
+        const [original] = await tx.query<{ id: string; provider: string; provider_tx_id: string; payment_id: string | null }>(
+          `SELECT id, provider, provider_tx_id, payment_id FROM bank_transactions
+           WHERE bank_reference = $1 AND account IS NOT DISTINCT FROM $2 AND amount = $3 AND provider <> $4 AND status IN ('matched','unmatched')
+           ORDER BY id LIMIT 1`,
+          [bankReference, account, amount, input.provider],
+        );
+        if (original) {
+          const stored = await record('duplicate', null, original.payment_id, String(original.id));
+          return stored ? { outcome: 'duplicate', providerTxId, duplicateOf: { provider: original.provider, transactionId: original.provider_tx_id } } : duplicate;
+        }
+      }
+      if (!this.isCollectionAccount(account ?? undefined)) return unmatched('other_account');
+      const candidates = paymentCodeCandidates(memo);
       if (!candidates.length) return unmatched('no_code');
-      const rows = await tx.query<PaymentRow>(
+      const rows = await tx.query<PaymentRow & { db_now: Date; past_grace: boolean }>(
         // An array literal (codes are [A-Z0-9] only) works with both drivers and lets the planner use the unique index.
-        `SELECT * FROM payments WHERE code = ANY($1::text[]) ORDER BY code FOR UPDATE`,
-        [`{${candidates.join(',')}}`],
+        `SELECT *, now() AS db_now, expires_at + make_interval(secs => $2) < now() AS past_grace FROM payments WHERE code = ANY($1::text[]) ORDER BY code FOR UPDATE`,
+        [`{${candidates.join(',')}}`, this.grace],
       );
       // Several candidates can exist only by accident (a code-shaped word in the memo): the first in the memo wins.
       const row = candidates.map((code) => rows.find((r) => r.code === code)).find(Boolean);
       if (!row) return unmatched('unknown_code');
-      if (OPEN_STATUSES.includes(row.status) && new Date(row.expires_at).getTime() <= Date.now()) {
+      // The QR named this payment's account: money into another collection account is not this payment's.
+      if (normalAccount(row.bank_account) !== normalAccount(account!)) return unmatched('other_account', row.id);
+      if (OPEN_STATUSES.includes(row.status) && row.past_grace) {
         const outcome = await unmatched('payment_closed', row.id);
         if (outcome.outcome !== 'duplicate') await this.closePayment(tx, row, 'expired');
         return outcome;
       }
       if (row.status === 'expired' || row.status === 'cancelled') return unmatched('payment_closed', row.id);
-      const amount = Number(row.amount);
+      const due = Number(row.amount);
       const before = Number(row.amount_paid);
       const after = before + input.amount;
-      const surplus = Math.max(0, after - amount) - Math.max(0, before - amount);
-      const status: PaymentStatus = after >= amount ? 'paid' : 'underpaid';
+      const surplus = Math.max(0, after - due) - Math.max(0, before - due);
+      const status: PaymentStatus = after >= due ? 'paid' : 'underpaid';
       const previous = toResource(row);
       const payment: PaymentResource = {
         ...previous,
         status,
         // While underpaid the QR asks only for what is still due, so a second scan never pays the whole fee again.
-        qr: qrForAmountDue({ status, amount, amountPaid: after, qr: row.qr }),
+        qr: qrForAmountDue({ status, amount: due, amountPaid: after, qr: row.qr }),
         amountPaid: after,
-        paidAt: previous.paidAt ?? (status === 'paid' ? new Date().toISOString() : null),
+        paidAt: previous.paidAt ?? (status === 'paid' ? new Date(row.db_now).toISOString() : null),
         version: previous.version + 1,
       };
       // Record the transfer and update the payment in one statement (one round trip): if the transfer
       // was already recorded, nothing is inserted, nothing updated, nothing published.
       const [written] = await tx.query(
         `WITH ins AS (
-           INSERT INTO bank_transactions (provider, provider_tx_id, amount, memo, bank_reference, status, payment_id, surplus, raw)
-           VALUES ($1,$2,$3,$4,$5,'matched',$6,$7,$8::jsonb) ON CONFLICT (provider, provider_tx_id) DO NOTHING RETURNING id),
+           INSERT INTO bank_transactions (${columns}) VALUES ($1,$2,$3,$4,$5,$6,$7::jsonb,$8::bytea,'matched',NULL,$9,$10,NULL)
+           ON CONFLICT (provider, provider_tx_id) DO NOTHING RETURNING id),
          up AS (
-           UPDATE payments SET status = $9, amount_paid = $10, paid_at = $11, version = $12, qr = $13
-           WHERE id = $6 AND version = $12 - 1 AND EXISTS (SELECT 1 FROM ins) RETURNING version)
+           UPDATE payments SET status = $11, amount_paid = $12, paid_at = $13, version = $14, qr = $15
+           WHERE id = $9 AND version = $14 - 1 AND EXISTS (SELECT 1 FROM ins) RETURNING version)
          SELECT version FROM up`,
-        [input.provider, input.providerTxId, input.amount, input.memo, input.bankReference ?? null, row.id, surplus, JSON.stringify(input.raw ?? null),
-          status, after, payment.paidAt, payment.version, payment.qr],
+        [...common, row.id, surplus, status, after, payment.paidAt, payment.version, payment.qr],
       );
       if (!written) return duplicate;
       tx.emit({ type: 'payment', data: payment });
       // A transfer on top of a payment already paid changes only amountPaid: the screen has moved on.
       if (row.status !== 'paid') await this.followPayment(tx, payment, row);
-      return { outcome: 'matched', providerTxId: input.providerTxId, paymentId: row.id, status, amountPaid: after, surplus };
+      return { outcome: 'matched', providerTxId, paymentId: row.id, status, amountPaid: after, surplus };
     });
   }
 

@@ -51,7 +51,7 @@ async function load(url: string, stop: { now: boolean }) {
         if (created.status !== 201) continue;
         acknowledged.push(created.body);
         if (acknowledged.length % 2) continue;
-        const body = JSON.stringify({ id: `K${created.body.id}`, amount: 10_000, memo: created.body.code });
+        const body = JSON.stringify({ id: `K${created.body.id}`, amount: 10_000, memo: created.body.code, account: created.body.bank.account });
         const { createHmac } = await import('node:crypto');
         const paid = await api('/api/bank/notifications/generic', { method: 'POST', key: null, body, headers: { 'x-signature': `sha256=${createHmac('sha256', SECRETS.hmacSecret).update(body).digest('hex')}` } });
         if (paid.status === 200 && paid.body.results[0].outcome === 'matched') paidAcknowledged.add(created.body.id);

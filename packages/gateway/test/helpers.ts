@@ -20,6 +20,8 @@ export const baseConfig = (overrides: Partial<GatewayConfig> = {}): Partial<Gate
   logLevel: 'silent',
   heartbeatMs: 60_000,
   sweepIntervalMs: 200,
+  // Expiry tests see `expired` at expiresAt; the grace window has its own tests.
+  expiryGraceSeconds: 0,
   counters: { C1: 'Quầy 1' },
   collectionAccount: { bin: '970415', account: '113366668888', accountName: 'UBND PHUONG HOAN KIEM' },
   ...overrides,
