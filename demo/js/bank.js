@@ -10,6 +10,7 @@ initLang({
     'bank.short': 'Trả thiếu',
     'bank.over': 'Trả thừa',
     'bank.mangled': 'Nội dung bị sai lệch',
+    'bank.otherAccount': 'Vào tài khoản khác',
     'bank.sent': '{provider}: {amount}, nội dung “{memo}” → gateway trả lời {status}.',
     'bank.memo': 'Nội dung CK',
   },
@@ -33,6 +34,7 @@ initLang({
     'bank.short': 'Pay short',
     'bank.over': 'Pay over',
     'bank.mangled': 'Mangled memo',
+    'bank.otherAccount': 'Into another account',
     'bank.sent': '{provider}: {amount}, memo “{memo}” → the gateway answered {status}.',
     'bank.memo': 'Memo',
   },
@@ -52,6 +54,9 @@ async function pay(payment, kind) {
   const memo = decodeVietQR(payment.qr).purpose ?? payment.code;
   const amount = kind === 'short' ? Math.max(1000, Math.floor(due / 2 / 1000) * 1000) : kind === 'over' ? due + 10_000 : due;
   const body = { provider: document.getElementById('provider').value, paymentId: payment.id, amount, memo: kind === 'mangled' ? mangleMemo(memo) : memo };
+  // The notification names the account credited (the collection account by default): money into
+  // another account of the same aggregator login must never pay the fee.
+  if (kind === 'otherAccount') body.account = '0451000999999';
   const message = document.getElementById('bank-message');
   try {
     const result = await fetchJson('/dev/bank/transfer', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
@@ -79,7 +84,7 @@ function render() {
         el('td', { class: 'num' }, formatVnd(payment.amount)),
         el('td', { class: `num status-${payment.status}` }, formatVnd(payment.amountPaid), due < payment.amount ? el('br') : '', due < payment.amount ? `(${payment.status})` : ''),
         el('td', {}, el('code', { class: 'payload' }, payment.qr)),
-        el('td', {}, el('div', { class: 'actions' }, button('exact'), button('short'), button('over'), button('mangled'))),
+        el('td', {}, el('div', { class: 'actions' }, button('exact'), button('short'), button('over'), button('mangled'), button('otherAccount'))),
       );
     }),
   );

@@ -9,7 +9,9 @@ initLang({
     'totals.matched': 'Khớp với khoản thu',
     'totals.surplus': 'Nộp thừa (cần hoàn trả)',
     'totals.toDeposit': 'Nộp Kho bạc Nhà nước',
-    'totals.unmatched': 'Không khớp',
+    'totals.refundOwed': 'Phải hoàn trả công dân',
+    'totals.unmatched': 'Không khớp (xử lý thủ công)',
+    'totals.pending': 'Đang chờ (khoản thu chưa đóng)',
     'totals.count': 'Số giao dịch',
     'sat.total': 'Tổng số lượt đánh giá: {n}',
     'dim.counter': 'Quầy',
@@ -26,6 +28,20 @@ initLang({
     'reason.no_code': 'Không có mã thanh toán',
     'reason.unknown_code': 'Mã không tồn tại',
     'reason.payment_closed': 'Khoản thu đã đóng',
+    'reason.other_account': 'Vào tài khoản khác',
+    'reason.not_incoming': 'Không phải tiền vào',
+    'reason.invalid_field': 'Thông báo thiếu/sai trường',
+    'reason.malformed_body': 'Thông báo không đọc được',
+    'reason.no_transactions': 'Thông báo không có giao dịch',
+    'reason.unexpected_fields': 'Dữ liệu payOS sai cấu trúc',
+    'reason.ambiguous_signature': 'Chữ ký payOS không rõ nghĩa',
+    'reason.not_success': 'Giao dịch không thành công',
+    'reason.not_vnd': 'Không phải VND',
+    'reason.surplus': 'Nộp thừa',
+    'class.fee_paid': 'Lệ phí đã nộp',
+    'class.refund_owed': 'Phải hoàn trả',
+    'class.unmatched': 'Không khớp',
+    'class.pending': 'Đang chờ',
     'level.neutral_only': 'Bình thường',
   },
   en: {
@@ -45,7 +61,8 @@ initLang({
     'reports.received': 'Received',
     'reports.status': 'Status',
     'reports.transactions': 'Transactions',
-    'reports.unmatched': 'Unmatched transfers (to handle by hand)',
+    'reports.unmatched': 'Refunds owed and unmatched transfers (to handle by hand)',
+    'reports.class': 'Class',
     'reports.time': 'Time',
     'reports.txid': 'Transaction id',
     'reports.amount2': 'Amount',
@@ -69,7 +86,9 @@ initLang({
     'totals.matched': 'Matched to payments',
     'totals.surplus': 'Overpaid (to refund)',
     'totals.toDeposit': 'To deposit to the State Treasury',
-    'totals.unmatched': 'Unmatched',
+    'totals.refundOwed': 'Refunds owed to citizens',
+    'totals.unmatched': 'Unmatched (to handle by hand)',
+    'totals.pending': 'Pending (payments still open)',
     'totals.count': 'Transactions',
     'sat.total': 'Ratings in total: {n}',
     'dim.counter': 'Counter',
@@ -86,6 +105,20 @@ initLang({
     'reason.no_code': 'No payment code',
     'reason.unknown_code': 'Unknown code',
     'reason.payment_closed': 'Payment closed',
+    'reason.other_account': 'Into another account',
+    'reason.not_incoming': 'Not incoming money',
+    'reason.invalid_field': 'Notification with a bad field',
+    'reason.malformed_body': 'Unreadable notification',
+    'reason.no_transactions': 'Notification without transactions',
+    'reason.unexpected_fields': 'payOS data with unexpected fields',
+    'reason.ambiguous_signature': 'Ambiguous payOS signature',
+    'reason.not_success': 'Not a successful payment',
+    'reason.not_vnd': 'Not VND',
+    'reason.surplus': 'Overpaid',
+    'class.fee_paid': 'Fee paid',
+    'class.refund_owed': 'Refund owed',
+    'class.unmatched': 'Unmatched',
+    'class.pending': 'Pending',
   },
 });
 
@@ -116,7 +149,7 @@ function drawReconciliationChart() {
   chart.replaceChildren(title);
   const hours = Array.from({ length: 12 }, (_, i) => 7 + i);
   const sums = new Map(hours.map((h) => [h, 0]));
-  const all = [...reconciliation.payments.flatMap((p) => p.transactions), ...reconciliation.unmatched];
+  const all = reconciliation.transactions;
   for (const tx of all) {
     const hour = new Date(Date.parse(tx.receivedAt) + 7 * 3600_000).getUTCHours();
     sums.set(hour, (sums.get(hour) ?? 0) + tx.amount);
@@ -139,7 +172,8 @@ function renderReconciliation() {
   if (!reconciliation) return;
   const totals = reconciliation.totals;
   $('rec-totals').replaceChildren(
-    ...[['received', totals.received], ['matched', totals.matched], ['surplus', totals.surplus], ['toDeposit', totals.toDeposit], ['unmatched', totals.unmatched]].flatMap(([key, value]) => [
+    // received = toDeposit + refundOwed + unmatched + pending (the gateway's README, "Reconciliation").
+    ...['received', 'toDeposit', 'refundOwed', 'unmatched', 'pending', 'matched', 'surplus'].map((key) => [key, totals[key]]).flatMap(([key, value]) => [
       el('dt', {}, t(`totals.${key}`)),
       el('dd', { dataset: { total: key } }, formatVnd(value)),
     ]),
@@ -157,13 +191,23 @@ function renderReconciliation() {
         el('td', { class: 'num' }, formatVnd(p.amount)),
         el('td', { class: 'num' }, formatVnd(p.amountPaid)),
         el('td', { class: `status-${p.status}` }, t(`status.${p.status}`)),
-        el('td', {}, ...p.transactions.flatMap((tx, i) => [i ? el('br') : '', `${tx.provider} ${tx.transactionId}: ${formatVnd(tx.amount)} (${formatTime(tx.receivedAt)})`])),
+        el('td', {}, ...p.transactions.flatMap((tx, i) => [i ? el('br') : '', `${tx.provider} ${tx.transactionId}: ${formatVnd(tx.amount)} (${formatTime(tx.receivedAt)}) — ${t(`class.${tx.class}`)}`])),
       ),
     ),
   );
   $('rec-unmatched').tBodies[0].replaceChildren(
-    ...reconciliation.unmatched.map((tx) =>
-      el('tr', {}, el('td', {}, formatTime(tx.receivedAt)), el('td', {}, `${tx.provider} ${tx.transactionId}`), el('td', { class: 'num' }, formatVnd(tx.amount)), el('td', {}, tx.memo), el('td', {}, t(`reason.${tx.reason}`))),
+    // Refunds first (a surplus shows only the part owed back), then the money to match by hand.
+    ...[...reconciliation.refunds, ...reconciliation.unmatched].map((tx) =>
+      el(
+        'tr',
+        { dataset: { class: tx.class } },
+        el('td', {}, formatTime(tx.receivedAt)),
+        el('td', {}, `${tx.provider} ${tx.transactionId}`),
+        el('td', { class: 'num' }, formatVnd(tx.class === 'unmatched' ? tx.amount : tx.refundOwed)),
+        el('td', {}, tx.memo),
+        el('td', {}, t(`class.${tx.class}`)),
+        el('td', {}, t(`reason.${tx.reason ?? 'surplus'}`)),
+      ),
     ),
   );
   drawReconciliationChart();
