@@ -112,8 +112,15 @@ const MIGRATIONS: readonly string[] = [
   ALTER TABLE bank_transactions ADD CONSTRAINT bank_transactions_status_check CHECK (status IN ('matched','unmatched','rejected','duplicate'));
   -- The destination account the provider reported (NULL for rows older than this migration).
   ALTER TABLE bank_transactions ADD COLUMN account text;
-  -- The notification's body byte for byte (JSON with NUL or lone surrogates cannot go into jsonb or text).
-  ALTER TABLE bank_transactions ADD COLUMN raw_body bytea;
+  -- Every authentic notification's body byte for byte, once (JSON with NUL or lone surrogates cannot go
+  -- into jsonb or text), and which one each transaction came from (a Casso batch: several rows, one body).
+  CREATE TABLE bank_notifications (
+    sha256 text PRIMARY KEY,
+    provider text NOT NULL,
+    body bytea NOT NULL,
+    received_at timestamptz NOT NULL DEFAULT now()
+  );
+  ALTER TABLE bank_transactions ADD COLUMN notification_sha256 text;
   ALTER TABLE bank_transactions ADD COLUMN duplicate_of int8 REFERENCES bank_transactions(id);
   CREATE INDEX bank_transactions_reference ON bank_transactions (bank_reference) WHERE bank_reference IS NOT NULL;
   `,

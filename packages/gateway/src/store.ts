@@ -3,6 +3,7 @@ import { encodeVietQR, toMemo, type CounterState, type PaymentBank, type Payment
 import type { Database, Queryable, Row } from './db.js';
 import { ApiError } from './http.js';
 import { newPaymentCode, paymentCodeCandidates } from './payment-code.js';
+import { createHash } from 'node:crypto';
 import { randomId } from './crypto.js';
 import { issueSurveyToken } from './survey-token.js';
 
@@ -110,7 +111,7 @@ export const toResource = (row: PaymentRow): PaymentResource => ({
 
 /**
  * Text PostgreSQL can store: NUL (refused by `text` and `jsonb`) and lone UTF-16 surrogates (refused
- * by `jsonb`) become U+FFFD. The exact bytes are kept apart, in `raw_body`.
+ * by `jsonb`) become U+FFFD. The exact bytes are kept apart, in `bank_notifications`.
  */
 const storable = (value: string): string => value.replace(/\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, '\uFFFD');
 const storableJson = (value: unknown): unknown =>
@@ -284,13 +285,16 @@ export class Store {
     const account = input.account ? storable(input.account) : null;
     const amount = input.rejection ? 0 : input.amount;
     const raw = JSON.stringify(storableJson(input.raw ?? null));
-    const rawBody = input.rawBody ?? null;
+    const bodyHash = input.rawBody ? createHash('sha256').update(input.rawBody).digest('hex') : null;
     return this.transaction(async (tx) => {
-      const columns = `provider, provider_tx_id, amount, memo, bank_reference, account, raw, raw_body, status, reason, payment_id, surplus, duplicate_of`;
-      const common = [input.provider, providerTxId, amount, memo, bankReference, account, raw, rawBody];
+      // The body is kept once per distinct notification, in the same statement as the transaction row.
+      const keepBody = `kept AS (INSERT INTO bank_notifications (sha256, provider, body) SELECT $8::text, $1::text, $9::bytea WHERE $8::text IS NOT NULL ON CONFLICT (sha256) DO NOTHING)`;
+      const columns = `provider, provider_tx_id, amount, memo, bank_reference, account, raw, notification_sha256, status, reason, payment_id, surplus, duplicate_of`;
+      const common = [input.provider, providerTxId, amount, memo, bankReference, account, raw, bodyHash, input.rawBody ?? null];
       const record = async (status: 'unmatched' | 'rejected' | 'duplicate', reason: string | null, paymentId: string | null, duplicateOf: string | null = null): Promise<boolean> => {
         const inserted = await tx.query(
-          `INSERT INTO bank_transactions (${columns}) VALUES ($1,$2,$3,$4,$5,$6,$7::jsonb,$8::bytea,$9,$10,$11,0,$12::int8)
+          `WITH ${keepBody}
+           INSERT INTO bank_transactions (${columns}) VALUES ($1,$2,$3,$4,$5,$6,$7::jsonb,$8,$10,$11,$12,0,$13::int8)
            ON CONFLICT (provider, provider_tx_id) DO NOTHING RETURNING id`,
           [...common, status, reason, paymentId, duplicateOf],
         );
@@ -355,12 +359,13 @@ export class Store {
       // Record the transfer and update the payment in one statement (one round trip): if the transfer
       // was already recorded, nothing is inserted, nothing updated, nothing published.
       const [written] = await tx.query(
-        `WITH ins AS (
-           INSERT INTO bank_transactions (${columns}) VALUES ($1,$2,$3,$4,$5,$6,$7::jsonb,$8::bytea,'matched',NULL,$9,$10,NULL)
+        `WITH ${keepBody},
+         ins AS (
+           INSERT INTO bank_transactions (${columns}) VALUES ($1,$2,$3,$4,$5,$6,$7::jsonb,$8,'matched',NULL,$10,$11,NULL)
            ON CONFLICT (provider, provider_tx_id) DO NOTHING RETURNING id),
          up AS (
-           UPDATE payments SET status = $11, amount_paid = $12, paid_at = $13, version = $14, qr = $15
-           WHERE id = $9 AND version = $14 - 1 AND EXISTS (SELECT 1 FROM ins) RETURNING version)
+           UPDATE payments SET status = $12, amount_paid = $13, paid_at = $14, version = $15, qr = $16
+           WHERE id = $10 AND version = $15 - 1 AND EXISTS (SELECT 1 FROM ins) RETURNING version)
          SELECT version FROM up`,
         [...common, row.id, surplus, status, after, payment.paidAt, payment.version, payment.qr],
       );

@@ -6,7 +6,12 @@ import { after, before, describe, it } from 'node:test';
 import fc from 'fast-check';
 import { configFromEnv, payosSignature } from '../src/index.js';
 import { classifyTransfer, reconciliationTotals, type ReportTransaction } from '../src/reports.js';
-import { BACKENDS, SECRETS, createPayment, sleep, startTestGateway, type TestGateway } from './helpers.js';
+import { openDatabase } from '../src/db.js';
+import { createLogger } from '../src/log.js';
+import { ADAPTERS } from '../src/providers.js';
+import { migrate } from '../src/schema.js';
+import { Store } from '../src/store.js';
+import { BACKENDS, SECRETS, createPayment, sleep, startTestGateway, throwawayDatabase, type TestGateway } from './helpers.js';
 
 const ACCOUNT = '113366668888';
 const OTHER_ACCOUNT = '0451000999999';
@@ -402,6 +407,32 @@ function assertCsvAddsUp(csv: string, totals: Record<string, number>) {
   assert.equal(sum('transaction_amount', (row) => row[column('class')] === 'pending'), totals.pending);
   const total = (name: string) => Number(rows.find((row) => row[0] === 'total' && row[1] === name)?.[column('amount_due')]);
   assert.equal(total('toDeposit'), totals.toDeposit);
+}
+
+for (const backend of BACKENDS) {
+  describe(`stored notifications on ${backend.name}`, { skip: backend.skip }, () => {
+    it('should keep the body of every authentic notification byte for byte, once, whatever it holds', async () => {
+      const database = backend.name === 'PostgreSQL' ? await throwawayDatabase() : undefined;
+      const db = await openDatabase({ ...(database ? { databaseUrl: database.url } : {}), dataDir: 'memory://', poolSize: 2, log: createLogger('silent') });
+      try {
+        await migrate(db);
+        const store = new Store(db, { bank: { bin: '970415', account: ACCOUNT, accountName: 'X' }, counters: {}, surveyTokenSecret: 's', surveyTokenTtlSeconds: 60, surveyScreenMs: 1, expiredScreenMs: 1, onCommit: () => {} });
+        const body = Buffer.concat([Buffer.from('{"error":0,"data":[{"id":1,"amount":5000,"description":"a\\u0000\\ud800 '), Buffer.from([0xff]), Buffer.from(`","bank_sub_acc_id":"${ACCOUNT}"},{"id":2}]}`)]);
+        const items = ADAPTERS.casso.parse({ 'secure-token': SECRETS.cassoSecureToken }, body, SECRETS);
+        assert.deepEqual(items.map((item) => item.rejection?.reason ?? 'ok'), ['ok', 'invalid_field']);
+        for (const item of [...items, ...items]) await store.applyTransaction(item);
+        const kept = await db.query<{ body: Uint8Array; provider: string }>('SELECT body, provider FROM bank_notifications');
+        assert.equal(kept.length, 1);
+        assert.ok(Buffer.from(kept[0]!.body).equals(body));
+        const rows = await db.query<{ memo: string; status: string }>('SELECT memo, status FROM bank_transactions WHERE notification_sha256 IS NOT NULL ORDER BY id');
+        assert.deepEqual(rows.map((row) => row.status), ['unmatched', 'rejected']);
+        assert.equal(rows[0]!.memo, 'a\uFFFD\uFFFD \uFFFD');
+      } finally {
+        await db.close();
+        await database?.drop();
+      }
+    });
+  });
 }
 
 describe('reconciliation arithmetic', () => {
