@@ -252,7 +252,7 @@ export class Store {
   async sweep(): Promise<{ expired: number; reset: number }> {
     const expired = await this.transaction(async (tx) => {
       const rows = await tx.query<PaymentRow>(
-        `SELECT * FROM payments WHERE status IN ('pending','underpaid') AND expires_at + make_interval(secs => $1) <= now() ORDER BY expires_at LIMIT 200 FOR UPDATE SKIP LOCKED`,
+        `SELECT * FROM payments WHERE status IN ('pending','underpaid') AND expires_at <= now() - make_interval(secs => $1) ORDER BY expires_at LIMIT 200 FOR UPDATE SKIP LOCKED`,
         [this.grace],
       );
       for (const row of rows) await this.closePayment(tx, row, 'expired');
@@ -282,7 +282,8 @@ export class Store {
     const providerTxId = storable(input.providerTxId);
     const memo = storable(input.memo);
     const bankReference = input.bankReference ? storable(input.bankReference) : null;
-    const account = input.account ? storable(input.account) : null;
+    // Stored without spaces, dots or dashes, so two providers' spellings of one account compare equal.
+    const account = input.account ? normalAccount(storable(input.account)) : null;
     const amount = input.rejection ? 0 : input.amount;
     const raw = JSON.stringify(storableJson(input.raw ?? null));
     const bodyHash = input.rawBody ? createHash('sha256').update(input.rawBody).digest('hex') : null;
@@ -334,7 +335,7 @@ export class Store {
       const row = candidates.map((code) => rows.find((r) => r.code === code)).find(Boolean);
       if (!row) return unmatched('unknown_code');
       // The QR named this payment's account: money into another collection account is not this payment's.
-      if (normalAccount(row.bank_account) !== normalAccount(account!)) return unmatched('other_account', row.id);
+      if (normalAccount(row.bank_account) !== account) return unmatched('other_account', row.id);
       if (OPEN_STATUSES.includes(row.status) && row.past_grace) {
         const outcome = await unmatched('payment_closed', row.id);
         if (outcome.outcome !== 'duplicate') await this.closePayment(tx, row, 'expired');
