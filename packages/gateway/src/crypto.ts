@@ -23,4 +23,4 @@ export function canonicalJson(value: unknown): string {
   return JSON.stringify(value ?? null);
 }
 
-export const sha256Hex = (data: string): string => createHash('sha256').update(data).digest('hex');
+export const sha256Hex = (data: string | Buffer): string => createHash('sha256').update(data).digest('hex');

@@ -1,7 +1,6 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ProviderSecrets } from './config.js';
-import { createHash } from 'node:crypto';
-import { hmacHex, randomId, safeEqual } from './crypto.js';
+import { hmacHex, randomId, safeEqual, sha256Hex } from './crypto.js';
 import { ApiError, parseJsonObject } from './http.js';
 import type { IncomingTransaction, TransactionOutcome } from './store.js';
 
@@ -65,7 +64,7 @@ function notificationParser(
 ): ProviderAdapter['parse'] {
   return (headers, raw, secrets) => {
     authenticate(headers, raw, secrets);
-    const bodyHash = createHash('sha256').update(raw).digest('hex').slice(0, 32);
+    const bodyHash = sha256Hex(raw).slice(0, 32);
     const rejected = (index: number, error: unknown, itemRaw: unknown): IncomingTransaction => {
       if (!(error instanceof Rejection) && !(error instanceof ApiError)) throw error;
       const reason: RejectionReason = error instanceof Rejection ? error.reason : error.code === 'MALFORMED_JSON' ? 'malformed_body' : 'invalid_field';

@@ -3,8 +3,7 @@ import { encodeVietQR, toMemo, type CounterState, type PaymentBank, type Payment
 import type { Database, Queryable, Row } from './db.js';
 import { ApiError } from './http.js';
 import { newPaymentCode, paymentCodeCandidates } from './payment-code.js';
-import { createHash } from 'node:crypto';
-import { randomId } from './crypto.js';
+import { randomId, sha256Hex } from './crypto.js';
 import { issueSurveyToken } from './survey-token.js';
 
 /** The NOTIFY channel every state change is published on to the other instances (PostgreSQL). */
@@ -286,7 +285,7 @@ export class Store {
     const account = input.account ? normalAccount(storable(input.account)) : null;
     const amount = input.rejection ? 0 : input.amount;
     const raw = JSON.stringify(storableJson(input.raw ?? null));
-    const bodyHash = input.rawBody ? createHash('sha256').update(input.rawBody).digest('hex') : null;
+    const bodyHash = input.rawBody ? sha256Hex(input.rawBody) : null;
     return this.transaction(async (tx) => {
       // The body is kept once per distinct notification, in the same statement as the transaction row.
       const keepBody = `kept AS (INSERT INTO bank_notifications (sha256, provider, body) SELECT $8::text, $1::text, $9::bytea WHERE $8::text IS NOT NULL ON CONFLICT (sha256) DO NOTHING)`;
