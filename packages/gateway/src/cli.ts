@@ -4,7 +4,8 @@
 import { configFromEnv } from './config.js';
 import { startGateway } from './server.js';
 
-const gateway = await startGateway(configFromEnv()).catch((error: unknown) => {
+// configFromEnv() throws on a bad variable: reported like any other start failure (one JSON line, exit 1).
+const gateway = await Promise.resolve().then(() => startGateway(configFromEnv())).catch((error: unknown) => {
   process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'gateway failed to start', error: (error as Error).message })}\n`);
   process.exit(1);
 });

@@ -26,19 +26,37 @@ export interface GatewayConfig {
   databasePoolSize: number;
   /** Keys accepted from portal backends (`Authorization: Bearer <key>` or `X-Api-Key`). */
   apiKeys: string[];
-  /** The district's collection account every QR points to. */
+  /**
+   * The district's collection account every QR points to. Required (`MOTCUA_BANK_BIN`,
+   * `MOTCUA_BANK_ACCOUNT`, `MOTCUA_BANK_ACCOUNT_NAME`) unless {@link devBank} is on: the default is a
+   * demo account, and the gateway refuses to start on it outside dev mode.
+   */
   collectionAccount: PaymentBank;
   providers: ProviderSecrets;
-  /** HMAC key signing the one-time survey tokens. */
+  /**
+   * Only to accept survey tokens of the former signed form (`<claims>.<HMAC>`, issued before the 22-character tokens)
+   * until they expire: the HMAC key they were signed with. Tokens issued now are random and stored, so
+   * they need no secret. Empty (the default): signed tokens are refused (401 `INVALID_TOKEN`).
+   */
   surveyTokenSecret: string;
   /** Portal origins allowed by CORS on the public endpoints (`*` for any). */
   corsOrigins: string[];
-  /** Enables `POST /dev/bank/transfer` (never in production). */
+  /**
+   * Dev mode: enables `POST /dev/bank/transfer` (the simulated bank) and allows the demo collection
+   * account. Never in production.
+   */
   devBank: boolean;
   /** Absolute base URL of this gateway as browsers see it (used in survey phone links). Relative links when unset. */
   publicBaseUrl?: string;
   /** Counter id → display name shown on the citizen screen. */
   counters?: Record<string, string>;
+  /**
+   * Counter id → the key of its paired citizen screen (`MOTCUA_SCREEN_KEYS=C1=<key>,C2=<key>`; 16–200
+   * URL-safe characters). Only a screen presenting its counter's key receives the rating prompt (the
+   * one-time token); everyone else reads the counter without it. A counter without a key offers no
+   * rating on its screen.
+   */
+  screenKeys?: Record<string, string>;
   /** Folder served for non-API paths (demo pages). */
   staticRoot?: string;
   /** Default payment lifetime, seconds. Default 900 (15 minutes). */
@@ -66,13 +84,20 @@ export interface GatewayConfig {
   surveyRateLimitPerMinute: number;
   /** Largest accepted request body, bytes. Default 65536. */
   maxBodyBytes: number;
-  /** Use `X-Forwarded-For` for the client IP (behind a trusted proxy only). Default false. */
-  trustProxy: boolean;
+  /**
+   * Reverse proxies in front of the gateway whose `X-Forwarded-For` entries are trusted: a count of
+   * hops (`true` = 1, `false` = 0). The client IP is the entry that many places from the right (what
+   * the nearest trusted proxy received the request from), never a client-written one. Default false.
+   */
+  trustProxy: boolean | number;
   /** `debug` | `info` | `warn` | `error` | `silent`. Default `info`. */
   logLevel: LogLevel;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
+
+/** The demo's collection account: the default, refused outside dev mode (nobody's real money may go there). */
+export const DEMO_COLLECTION_ACCOUNT: Readonly<PaymentBank> = Object.freeze({ bin: '970415', account: '113366668888', accountName: 'UBND PHUONG DEMO' });
 
 export const DEFAULT_CONFIG: GatewayConfig = {
   port: 8080,
@@ -80,7 +105,7 @@ export const DEFAULT_CONFIG: GatewayConfig = {
   dataDir: '.data/pglite',
   databasePoolSize: 10,
   apiKeys: [],
-  collectionAccount: { bin: '970415', account: '113366668888', accountName: 'UBND PHUONG DEMO' },
+  collectionAccount: { ...DEMO_COLLECTION_ACCOUNT },
   providers: {},
   surveyTokenSecret: '',
   corsOrigins: [],
@@ -113,7 +138,11 @@ const int = (name: string, value: string | undefined): number | undefined => {
 const bool = (value: string | undefined): boolean | undefined =>
   value === undefined || value === '' ? undefined : /^(1|true|yes|on)$/i.test(value);
 
-/** `C1=Quầy 1,C2=Quầy 2` → `{C1: 'Quầy 1', C2: 'Quầy 2'}`. */
+/** `MOTCUA_TRUST_PROXY`: `true`/`yes`/`on` = one proxy, `false`/`no`/`off` = none, or a number of hops. */
+const proxyHops = (value: string | undefined): boolean | number | undefined =>
+  value !== undefined && /^\d+$/.test(value.trim()) ? int('MOTCUA_TRUST_PROXY', value.trim()) : bool(value);
+
+/** `C1=Quầy 1,C2=Quầy 2` → `{C1: 'Quầy 1', C2: 'Quầy 2'}` (counter names, and screen keys alike). */
 const counterNames = (value: string | undefined): Record<string, string> | undefined => {
   if (!value) return undefined;
   return Object.fromEntries(
@@ -134,7 +163,6 @@ const counterNames = (value: string | undefined): Record<string, string> | undef
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const defined = <T extends object>(value: T): Partial<T> =>
     Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
-  const account = DEFAULT_CONFIG.collectionAccount;
   const level = env.MOTCUA_LOG_LEVEL as LogLevel | undefined;
   return {
     ...DEFAULT_CONFIG,
@@ -156,6 +184,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayConf
       devBank: bool(env.MOTCUA_DEV_BANK),
       publicBaseUrl: env.MOTCUA_PUBLIC_BASE_URL || undefined,
       counters: counterNames(env.MOTCUA_COUNTERS),
+      screenKeys: counterNames(env.MOTCUA_SCREEN_KEYS),
       staticRoot: env.MOTCUA_STATIC_ROOT || undefined,
       paymentTtlSeconds: int('MOTCUA_PAYMENT_TTL_SECONDS', env.MOTCUA_PAYMENT_TTL_SECONDS),
       expiryGraceSeconds: int('MOTCUA_EXPIRY_GRACE_SECONDS', env.MOTCUA_EXPIRY_GRACE_SECONDS),
@@ -168,13 +197,33 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayConf
       rateLimitPerMinute: int('MOTCUA_RATE_LIMIT_PER_MINUTE', env.MOTCUA_RATE_LIMIT_PER_MINUTE),
       surveyRateLimitPerMinute: int('MOTCUA_SURVEY_RATE_LIMIT_PER_MINUTE', env.MOTCUA_SURVEY_RATE_LIMIT_PER_MINUTE),
       maxBodyBytes: int('MOTCUA_MAX_BODY_BYTES', env.MOTCUA_MAX_BODY_BYTES),
-      trustProxy: bool(env.MOTCUA_TRUST_PROXY),
+      trustProxy: proxyHops(env.MOTCUA_TRUST_PROXY),
       logLevel: level,
     }),
-    collectionAccount: {
-      bin: env.MOTCUA_BANK_BIN ?? account.bin,
-      account: env.MOTCUA_BANK_ACCOUNT ?? account.account,
-      accountName: env.MOTCUA_BANK_ACCOUNT_NAME ?? account.accountName,
-    },
+    collectionAccount: collectionAccountFromEnv(env),
   };
+}
+
+const BANK_VARIABLES = { bin: 'MOTCUA_BANK_BIN', account: 'MOTCUA_BANK_ACCOUNT', accountName: 'MOTCUA_BANK_ACCOUNT_NAME' } as const;
+
+/** All three `MOTCUA_BANK_*` or none (the demo account, which only dev mode accepts): never half of each. */
+function collectionAccountFromEnv(env: NodeJS.ProcessEnv): PaymentBank {
+  const given = Object.values(BANK_VARIABLES).filter((name) => env[name]);
+  if (!given.length) return { ...DEMO_COLLECTION_ACCOUNT };
+  const missing = Object.values(BANK_VARIABLES).filter((name) => !env[name]);
+  if (missing.length) throw new Error(`${missing.join(', ')} must be set with ${given.join(', ')}: the collection account is all three or none.`);
+  return { bin: env.MOTCUA_BANK_BIN!, account: env.MOTCUA_BANK_ACCOUNT!, accountName: env.MOTCUA_BANK_ACCOUNT_NAME! };
+}
+
+/**
+ * Refuses a configuration that would take real citizens' money into the demo account: outside dev
+ * mode ({@link GatewayConfig.devBank}) a collection account of one's own is required.
+ */
+export function checkCollectionAccount(config: Pick<GatewayConfig, 'collectionAccount' | 'devBank'>): void {
+  const { bin, account } = config.collectionAccount;
+  if (config.devBank || bin !== DEMO_COLLECTION_ACCOUNT.bin || account !== DEMO_COLLECTION_ACCOUNT.account) return;
+  throw new Error(
+    'No collection account: set MOTCUA_BANK_BIN, MOTCUA_BANK_ACCOUNT and MOTCUA_BANK_ACCOUNT_NAME (collectionAccount) to the account the fees are paid into. ' +
+      'The demo account is accepted only in dev mode (MOTCUA_DEV_BANK=true).',
+  );
 }

@@ -62,11 +62,20 @@ export function parseJsonObject(raw: Buffer): Record<string, unknown> {
   return value as Record<string, unknown>;
 }
 
+/**
+ * What no stored text may hold: NUL (PostgreSQL text and jsonb refuse it) and lone UTF-16 surrogates
+ * (not Unicode: refused by jsonb, silently replaced in text).
+ */
+const UNSTORABLE = /\0|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Whether `value` can be stored as PostgreSQL text or jsonb as it is. */
+export const isStorableText = (value: string): boolean => !UNSTORABLE.test(value);
+
 /** Field readers that throw a 400 naming the field. */
 export const field = {
   string(body: Record<string, unknown>, name: string, { max = 200, min = 1, pattern }: { max?: number; min?: number; pattern?: RegExp } = {}): string {
     const value = body[name];
-    if (typeof value !== 'string' || value.length < min || value.length > max || (pattern && !pattern.test(value)))
+    if (typeof value !== 'string' || value.length < min || value.length > max || (pattern && !pattern.test(value)) || !isStorableText(value))
       throw new ApiError(400, 'INVALID_FIELD', `"${name}" must be a string of ${min}–${max} characters${pattern ? ` matching ${pattern}` : ''}.`);
     return value;
   },
@@ -81,6 +90,34 @@ export const field = {
     return value;
   },
 };
+
+/**
+ * A query parameter read as an integer in [min, max] (absent: `fallback`); anything else — `-1`,
+ * `1.5`, `1e3`, `abc` — is a 400 naming it.
+ */
+export function queryInteger(params: URLSearchParams, name: string, { min, max, fallback }: { min: number; max: number; fallback: number }): number {
+  const raw = params.get(name);
+  if (raw === null || raw === '') return fallback;
+  const value = /^\d{1,16}$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(value) || value < min || value > max) throw new ApiError(400, 'INVALID_FIELD', `"${name}" must be an integer from ${min} to ${max}.`);
+  return value;
+}
+
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+
+/**
+ * A calendar day `YYYY-MM-DD` (or month `YYYY-MM`) that exists, from year 1970 to 9999: `2026-02-30`
+ * and `0000-01-01` are a 400 naming the field, not a database error.
+ */
+export function calendarDate(name: string, value: string, kind: 'day' | 'month'): string {
+  const match = (kind === 'day' ? /^(\d{4})-(\d{2})-(\d{2})$/ : /^(\d{4})-(\d{2})$/).exec(value);
+  const [year, month, day] = match ? [Number(match[1]), Number(match[2]), match[3] === undefined ? 1 : Number(match[3])] : [0, 0, 0];
+  const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
+  const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1] ?? 0;
+  if (!match || year < 1970 || day < 1 || day > days)
+    throw new ApiError(400, 'INVALID_FIELD', `"${name}" must be ${kind === 'day' ? 'a calendar day YYYY-MM-DD' : 'a month YYYY-MM'} from 1970 to 9999.`);
+  return value;
+}
 
 /** Simple fixed-window limiter per key (client IP + bucket); memory only, nothing about the client is stored. */
 export class RateLimiter {

@@ -1,15 +1,16 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { decodeVietQR } from '@motcua/core';
-import { DEFAULT_CONFIG, type GatewayConfig } from './config.js';
+import { DEFAULT_CONFIG, checkCollectionAccount, type GatewayConfig } from './config.js';
 import { randomId, safeEqual } from './crypto.js';
 import { openDatabase } from './db.js';
-import { ApiError, RateLimiter, field, parseJsonObject, readBody, sendError, sendJson } from './http.js';
+import { ApiError, RateLimiter, calendarDate, field, parseJsonObject, queryInteger, readBody, sendError, sendJson } from './http.js';
 import { createLogger } from './log.js';
 import { ADAPTERS, isProvider, type Provider } from './providers.js';
 import { reconciliation, reconciliationCsv, satisfaction, satisfactionCsv } from './reports.js';
 import { migrate } from './schema.js';
 import { EventHub } from './sse.js';
+import { checkScreenKeys, isPairedScreen, publicCounterState } from './counter-screens.js';
 import { serveStatic } from './static-files.js';
 import { EVENTS_CHANNEL, Store, type GatewayEvent } from './store.js';
 import { submitRating } from './surveys.js';
@@ -49,17 +50,28 @@ const COUNTER_ID = /^[A-Za-z0-9_-]{1,64}$/;
  * applies the migrations, listens for events, and serves the API.
  *
  * @example
- * const gateway = await startGateway({ port: 0, dataDir: 'memory://', apiKeys: ['k'], surveyTokenSecret: 's' });
+ * const gateway = await startGateway({
+ *   port: 0, dataDir: 'memory://', apiKeys: ['k'],
+ *   collectionAccount: { bin: '970415', account: '113366668888', accountName: 'UBND PHUONG HOAN KIEM' },
+ * });
  * console.log(gateway.url);
  * await gateway.close();
  */
 export async function startGateway(partial: Partial<GatewayConfig> = {}): Promise<Gateway> {
   const config: GatewayConfig = { ...DEFAULT_CONFIG, ...partial, providers: { ...DEFAULT_CONFIG.providers, ...partial.providers } };
   const log = createLogger(config.logLevel);
-  if (!config.surveyTokenSecret) throw new Error('surveyTokenSecret is required (MOTCUA_SURVEY_TOKEN_SECRET)');
+  checkCollectionAccount(config);
+  const screenKeys = config.screenKeys ?? {};
+  checkScreenKeys(screenKeys);
   const db = await openDatabase({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), dataDir: config.dataDir, poolSize: config.databasePoolSize, log });
   await migrate(db);
   const hub = new EventHub(config.heartbeatMs, config.sseRetryMs);
+  if (!Object.keys(screenKeys).length) log.warn('no screen keys (MOTCUA_SCREEN_KEYS): citizen screens will offer no rating');
+  /** A counter's state goes to its paired screens as it is, and to public readers without the rating prompt. */
+  const publish = (event: GatewayEvent) => {
+    hub.dispatch(event);
+    if (event.type === 'counter') hub.dispatch({ type: 'counter', data: publicCounterState(event.data) }, `counter-public:${event.data.counter}`);
+  };
   // Events of committed changes go to this instance's subscribers at once; on PostgreSQL they also go
   // to the other instances through NOTIFY, sent inside the transaction so that it is delivered exactly
   // when the change commits (tagged with this instance's id, so its own echo is skipped).
@@ -74,7 +86,7 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
         }
       : {}),
     onCommit(events) {
-      for (const event of events) hub.dispatch(event);
+      for (const event of events) publish(event);
     },
     bank: config.collectionAccount,
     counters: config.counters ?? {},
@@ -90,7 +102,7 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
       const separator = payload.indexOf('|');
       if (payload.slice(0, separator) === instanceId) return;
       try {
-        hub.dispatch(JSON.parse(payload.slice(separator + 1)) as GatewayEvent);
+        publish(JSON.parse(payload.slice(separator + 1)) as GatewayEvent);
       } catch {
         log.warn('malformed event notification', { length: payload.length });
       }
@@ -106,8 +118,8 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
     return { 'access-control-allow-origin': origin, vary: 'Origin', 'access-control-expose-headers': 'Retry-After' };
   };
 
-  const clientIp = (req: IncomingMessage): string =>
-    (config.trustProxy && String(req.headers['x-forwarded-for'] ?? '').split(',')[0]?.trim()) || req.socket.remoteAddress || 'unknown';
+  const proxyHops = trustedProxyHops(config.trustProxy);
+  const clientIp = (req: IncomingMessage): string => clientAddress(req.socket.remoteAddress ?? 'unknown', req.headers['x-forwarded-for'], proxyHops);
 
   const limit = (req: IncomingMessage, bucket: string, perMinute: number) => {
     const wait = limiter.take(`${bucket}:${clientIp(req)}`, perMinute);
@@ -142,7 +154,7 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
       res.writeHead(204, {
         ...cors,
         ...(cors['access-control-allow-origin']
-          ? { 'access-control-allow-methods': 'GET, POST, OPTIONS', 'access-control-allow-headers': 'Content-Type, Idempotency-Key, Last-Event-ID, Authorization, X-Api-Key', 'access-control-max-age': '600' }
+          ? { 'access-control-allow-methods': 'GET, POST, OPTIONS', 'access-control-allow-headers': 'Content-Type, Idempotency-Key, Last-Event-ID, Authorization, X-Api-Key, X-Screen-Key', 'access-control-max-age': '600' }
           : {}),
       });
       res.end();
@@ -169,10 +181,12 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
         return sendJson(res, created ? 201 : 200, payment, { ...cors, location: `/api/payments/${payment.id}` });
       }
       if (method === 'GET') {
-        const status = url.searchParams.get('status') ?? undefined;
+        const status = url.searchParams.get('status') || undefined;
         if (status && !['pending', 'paid', 'underpaid', 'expired', 'cancelled'].includes(status)) throw new ApiError(400, 'INVALID_FIELD', '"status" is not a payment status.');
-        const counter = url.searchParams.get('counter') ?? undefined;
-        const payments = await store.listPayments({ ...opt('status', status), ...opt('counter', counter), limit: Math.min(500, Number(url.searchParams.get('limit')) || 100) });
+        const counter = url.searchParams.get('counter') || undefined;
+        if (counter && !COUNTER_ID.test(counter)) throw new ApiError(400, 'INVALID_FIELD', `"counter" must match ${COUNTER_ID}.`);
+        const limit = queryInteger(url.searchParams, 'limit', { min: 1, max: 500, fallback: 100 });
+        const payments = await store.listPayments({ ...opt('status', status), ...opt('counter', counter), limit });
         return sendJson(res, 200, { payments }, cors);
       }
       throw methodNotAllowed();
@@ -200,12 +214,14 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
       if (method !== 'GET') throw methodNotAllowed();
       limit(req, 'public', config.rateLimitPerMinute);
       const counter = match[1]!;
-      return hub.open(`counter:${counter}`, res, lastEventId(req, url), 'counter', () => store.counterState(counter), cors);
+      if (isPairedScreen(req, url, counter, screenKeys)) return hub.open(`counter:${counter}`, res, lastEventId(req, url), 'counter', () => store.counterState(counter), cors);
+      return hub.open(`counter-public:${counter}`, res, lastEventId(req, url), 'counter', async () => publicCounterState(await store.counterState(counter)), cors);
     }
     if ((match = ROUTES.counter.exec(pathname))) {
       if (method !== 'GET') throw methodNotAllowed();
       limit(req, 'public', config.rateLimitPerMinute);
-      return sendJson(res, 200, await store.counterState(match[1]!), cors);
+      const state = await store.counterState(match[1]!);
+      return sendJson(res, 200, isPairedScreen(req, url, match[1]!, screenKeys) ? state : publicCounterState(state), cors);
     }
     if ((match = ROUTES.counterIdle.exec(pathname))) {
       if (method !== 'POST') throw methodNotAllowed();
@@ -236,11 +252,11 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
       requireApiKey(req);
       const csv = wantsCsv(req, url);
       if (ROUTES.reconciliation.test(pathname)) {
-        const date = url.searchParams.get('date') ?? new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+        const date = calendarDate('date', url.searchParams.get('date') ?? new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10), 'day');
         const report = await reconciliation(db, date);
         return csv ? sendCsv(res, `reconciliation-${date}.csv`, reconciliationCsv(report), cors) : sendJson(res, 200, report, cors);
       }
-      const month = url.searchParams.get('month') ?? new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 7);
+      const month = calendarDate('month', url.searchParams.get('month') ?? new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 7), 'month');
       const report = await satisfaction(db, month, config.counters);
       return csv ? sendCsv(res, `satisfaction-${month}.csv`, satisfactionCsv(report), cors) : sendJson(res, 200, report, cors);
     }
@@ -259,15 +275,15 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
     const body = await jsonBody(req);
     const provider = (field.optionalString(body, 'provider', { max: 10 }) ?? 'generic') as Provider;
     if (!isProvider(provider)) throw new ApiError(400, 'INVALID_FIELD', '"provider" must be generic, sepay, casso or payos.');
-    const paymentId = field.optionalString(body, 'paymentId', { max: 64 });
+    const paymentId = field.optionalString(body, 'paymentId', { max: 64, pattern: COUNTER_ID });
     const payment = paymentId ? await store.getPayment(paymentId) : undefined;
     if (paymentId && !payment) throw notFound('No such payment.');
-    const code = field.optionalString(body, 'code', { max: 64 });
-    const memo = field.optionalString(body, 'memo', { max: 200 }) ?? (payment ? memoOf(payment.qr) ?? payment.code : code ?? '');
+    const code = field.optionalString(body, 'code', { max: 64, pattern: TEXT_FIELD });
+    const memo = field.optionalString(body, 'memo', { max: 200, pattern: TEXT_FIELD }) ?? (payment ? memoOf(payment.qr) ?? payment.code : code ?? '');
     const amount = body.amount === undefined && payment ? payment.amount : field.integer(body, 'amount', { min: 1, max: 9_999_999_999_999 });
-    const transactionId = field.optionalString(body, 'transactionId', { max: 64 });
+    const transactionId = field.optionalString(body, 'transactionId', { max: 64, pattern: /^[\x21-\x7e]+$/ });
     // The account credited: the collection account unless the caller simulates a transfer into another one.
-    const account = field.optionalString(body, 'account', { max: 34 }) ?? config.collectionAccount.account;
+    const account = field.optionalString(body, 'account', { max: 34, pattern: /^[\x21-\x7e]+$/ }) ?? config.collectionAccount.account;
     const built = ADAPTERS[provider].build({ memo, amount, account, ...opt('transactionId', transactionId) }, config.providers);
     const answer = await fetch(`${selfUrl}/api/bank/notifications/${provider}`, { method: 'POST', headers: built.headers, body: built.body });
     const answerText = await answer.text();
@@ -350,6 +366,26 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
       return closed;
     },
   };
+}
+
+/** `trustProxy` as a number of reverse proxies in front of the gateway: `true` is one, `false` none. */
+export const trustedProxyHops = (trustProxy: boolean | number): number => (trustProxy === true ? 1 : trustProxy === false ? 0 : Math.max(0, Math.floor(trustProxy)));
+
+/**
+ * The client's address behind `hops` trusted reverse proxies. Each proxy appends the address it
+ * received the request from to `X-Forwarded-For`, so only the last `hops` entries (the nearest proxy's
+ * being the socket's peer) are written by proxies we trust; anything to their left was written by the
+ * client and may be forged. The client is the entry `hops` places from the right of
+ * `[...X-Forwarded-For, socket peer]`; with fewer entries, the leftmost one (a proxy added it).
+ */
+export function clientAddress(peer: string, forwardedFor: string | string[] | undefined, hops: number): string {
+  if (!hops) return peer;
+  const entries = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor ?? '')
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  const chain = [...entries, peer];
+  return chain[Math.max(0, chain.length - 1 - hops)]!;
 }
 
 const opt = <K extends string, V>(key: K, value: V | undefined): { [P in K]?: V } => (value === undefined ? {} : ({ [key]: value } as { [P in K]?: V }));

@@ -43,9 +43,12 @@ export class EventHub {
     return this.latest.has(channel);
   }
 
-  /** Sends an event to the subscribers of its channel (older versions than already sent are dropped). */
-  dispatch(event: GatewayEvent): void {
-    const key = event.type === 'payment' ? `payment:${event.data.id}` : `counter:${event.data.counter}`;
+  /**
+   * Sends an event to the subscribers of its channel — by default the one its type and id name —
+   * (older versions than already sent are dropped).
+   */
+  dispatch(event: GatewayEvent, channel?: string): void {
+    const key = channel ?? (event.type === 'payment' ? `payment:${event.data.id}` : `counter:${event.data.counter}`);
     const subscribers = this.channels.get(key);
     const known = this.latest.get(key);
     if (!subscribers || (known && known.version >= event.data.version)) return;

@@ -22,6 +22,14 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /**
+ * The policy of every file the gateway serves: scripts, styles and connections from its own origin
+ * only, no inline script or style, no plugins, not framed by other sites. The widgets need nothing
+ * more (docs/security.md). Pages that need more are better served by the portal itself.
+ */
+export const STATIC_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'self'";
+
+/**
  * Serves a file under `root` for GET/HEAD (`index.html` for a folder). Returns false when there is
  * no such file, so the caller answers 404. Paths are resolved and checked against the real root, so
  * `..`, encoded slashes and symlinks cannot leave it.
@@ -48,6 +56,9 @@ export async function serveStatic(root: string, req: IncomingMessage, res: Serve
       'content-length': info.size,
       'cache-control': 'no-cache',
       'x-content-type-options': 'nosniff',
+      'content-security-policy': STATIC_CSP,
+      // The phone survey page's URL carries its one-time token: never in a Referer.
+      'referrer-policy': 'no-referrer',
     });
     if (req.method === 'HEAD') res.end();
     else createReadStream(file).pipe(res);

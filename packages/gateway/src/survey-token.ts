@@ -90,7 +90,8 @@ export function signSurveyToken(claims: Omit<SurveyTokenClaims, 'tid'>, secret: 
 /** Verifies a long-form (signed) token: constant-time signature compare, then the expiry. */
 export function verifySurveyToken(token: string, secret: string, now = Date.now()): SurveyTokenCheck {
   const [body, signature, extra] = token.split('.');
-  if (!body || !signature || extra !== undefined || !safeEqual(signature, hmacHex(secret, body))) return { ok: false, reason: 'INVALID_TOKEN' };
+  // Without a secret anyone could sign: no signed token is accepted then.
+  if (!secret || !body || !signature || extra !== undefined || !safeEqual(signature, hmacHex(secret, body))) return { ok: false, reason: 'INVALID_TOKEN' };
   let claims: SurveyTokenClaims;
   try {
     claims = JSON.parse(Buffer.from(body, 'base64url').toString('utf8')) as SurveyTokenClaims;

@@ -1,10 +1,18 @@
 import type { SurveySubmission } from '@motcua/core';
 import { canonicalJson, randomId, sha256Hex } from './crypto.js';
-import { ApiError, field } from './http.js';
+import { ApiError, calendarDate, field, isStorableText } from './http.js';
 import type { Store } from './store.js';
 import { checkSurveyToken, type SurveyTokenClaims } from './survey-token.js';
 
 const KEY_PATTERN = /^[\x21-\x7e]{8,200}$/;
+/** One line of printable text (no control characters). */
+const LINE = /^[^\x00-\x1f\x7f]*$/;
+/** A comment may span lines; no other control characters. */
+const COMMENT = /^[^\x00-\x08\x0b\x0c\x0e-\x1f\x7f]*$/;
+const COUNTER_ID = /^[A-Za-z0-9_-]{1,64}$/;
+const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
+/** `submittedAt` is kept as timestamptz: from 2000 to before 2100, so no client clock can break the insert. */
+const SUBMITTED_RANGE = [Date.UTC(2000, 0, 1), Date.UTC(2100, 0, 1)] as const;
 
 /** Validates a `SurveySubmission` body (400 naming the field). `contact` is accepted but never stored. */
 export function parseSubmission(body: Record<string, unknown>): SurveySubmission {
@@ -13,24 +21,29 @@ export function parseSubmission(body: Record<string, unknown>): SurveySubmission
   const entries = Object.entries(answers as Record<string, unknown>);
   if (!entries.length || entries.length > 50) throw new ApiError(400, 'INVALID_FIELD', '"answers" must hold 1–50 answers.');
   for (const [question, value] of entries) {
-    if (question.length > 64 || typeof value !== 'string' || !value || value.length > 64) throw new ApiError(400, 'INVALID_FIELD', `"answers.${question.slice(0, 64)}" must be a non-empty string of at most 64 characters.`);
+    if (!question || question.length > 64 || !LINE.test(question) || !isStorableText(question) || typeof value !== 'string' || !value || value.length > 64 || !LINE.test(value) || !isStorableText(value))
+      throw new ApiError(400, 'INVALID_FIELD', `"answers.${question.slice(0, 64).replace(/[^\x20-\x7e]/g, '?')}" must be a non-empty line of at most 64 characters.`);
   }
-  const submittedAt = field.string(body, 'submittedAt', { max: 40 });
-  if (Number.isNaN(Date.parse(submittedAt))) throw new ApiError(400, 'INVALID_FIELD', '"submittedAt" must be an ISO 8601 date-time.');
-  const optional = (name: string, max = 100) => {
-    const value = field.optionalString(body, name, { max });
+  const submittedAt = field.string(body, 'submittedAt', { max: 40, pattern: ISO_INSTANT });
+  // Date.parse rolls 2026-02-30 over to March: the day must exist as written.
+  calendarDate('submittedAt', submittedAt.slice(0, 10), 'day');
+  const instant = Date.parse(submittedAt);
+  if (Number.isNaN(instant) || instant < SUBMITTED_RANGE[0] || instant >= SUBMITTED_RANGE[1])
+    throw new ApiError(400, 'INVALID_FIELD', '"submittedAt" must be an ISO 8601 date-time from 2000 to 2099.');
+  const optional = (name: string, max = 100, pattern = LINE) => {
+    const value = field.optionalString(body, name, { max, pattern });
     return value === undefined ? {} : { [name]: value };
   };
   return {
-    surveyId: field.string(body, 'surveyId', { max: 64 }),
-    counter: field.string(body, 'counter', { max: 64 }),
+    surveyId: field.string(body, 'surveyId', { max: 64, pattern: LINE }),
+    counter: field.string(body, 'counter', { max: 64, pattern: COUNTER_ID }),
     answers: answers as Record<string, string>,
-    locale: field.string(body, 'locale', { max: 16 }),
+    locale: field.string(body, 'locale', { max: 16, pattern: LINE }),
     submittedAt,
     ...optional('officer'),
     ...optional('dossier'),
     ...optional('token', 2000),
-    ...optional('comment', 1000),
+    ...optional('comment', 1000, COMMENT),
   };
 }
 
@@ -54,8 +67,15 @@ export async function submitRating(
     const check = await checkSurveyToken(store.db, submission.token, secret);
     if (!check.ok) throw new ApiError(401, check.reason, check.reason === 'TOKEN_EXPIRED' ? 'The survey link has expired.' : 'The survey token is not valid.');
     claims = check.claims;
+    // The token says who and what is rated; the body may repeat it (the widgets do) but never change it.
     if (claims.counter !== submission.counter) throw new ApiError(400, 'INVALID_FIELD', '"counter" does not match the survey token.');
-    if (submission.dossier && claims.dossier && submission.dossier !== claims.dossier) throw new ApiError(400, 'INVALID_FIELD', '"dossier" does not match the survey token.');
+    if (submission.dossier !== undefined && submission.dossier !== claims.dossier) throw new ApiError(400, 'INVALID_FIELD', '"dossier" does not match the survey token.');
+    if (submission.officer !== undefined && submission.officer !== claims.officer) throw new ApiError(400, 'INVALID_FIELD', '"officer" does not match the survey token.');
+  } else {
+    // Without a token anyone could rate someone else's dossier (and block the citizen's own rating)
+    // or an officer by name: a tokenless rating (a kiosk of its own) rates the counter only.
+    if (submission.dossier !== undefined) throw new ApiError(400, 'INVALID_FIELD', '"dossier" may only come with a survey token.');
+    if (submission.officer !== undefined) throw new ApiError(400, 'INVALID_FIELD', '"officer" may only come with a survey token.');
   }
   try {
     return await store.transaction(async (tx) => {
@@ -74,14 +94,14 @@ export async function submitRating(
         const response = typeof previous!.response === 'string' ? JSON.parse(previous!.response) : previous!.response;
         return { status: 200, body: response as { id: string } };
       }
-      const dossier = claims?.dossier ?? submission.dossier ?? null;
+      const dossier = claims?.dossier ?? null;
       const already = await tx.query(`SELECT 1 FROM ratings WHERE token_id = $1 OR dossier = $2 LIMIT 1`, [claims?.tid ?? null, dossier]);
       if (already.length) throw new ApiError(409, 'ALREADY_RATED', 'This dossier has already been rated (Hồ sơ đã được đánh giá).');
       const id = randomId();
       await tx.query(
         `INSERT INTO ratings (id, survey_id, counter, officer, procedure, dossier, token_id, answers, comment, locale, submitted_at)
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8::jsonb,$9,$10,$11)`,
-        [id, submission.surveyId, submission.counter, claims?.officer ?? submission.officer ?? null, claims?.procedure ?? null, dossier, claims?.tid ?? null,
+        [id, submission.surveyId, submission.counter, claims?.officer ?? null, claims?.procedure ?? null, dossier, claims?.tid ?? null,
           JSON.stringify(submission.answers), submission.comment ?? null, submission.locale, new Date(submission.submittedAt).toISOString()],
       );
       await tx.query(`UPDATE idempotency_keys SET status = 201, response = $2::jsonb WHERE scope = 'survey' AND key = $1`, [idempotencyKey, JSON.stringify({ id })]);

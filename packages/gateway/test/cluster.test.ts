@@ -7,7 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import type { CounterState, PaymentResource } from '@motcua/core';
 import { startGateway } from '../src/index.js';
-import { API_KEY, NO_PG, SECRETS, baseConfig, createPayment, newDossier, openSse, throwawayDatabase, withApi } from './helpers.js';
+import { API_KEY, NO_PG, SECRETS, baseConfig, createPayment, newDossier, openSse, pairedScreenUrl, throwawayDatabase, withApi } from './helpers.js';
 
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 
@@ -129,14 +129,21 @@ describe('two instances on one PostgreSQL', { skip: NO_PG }, () => {
       const apiA = withApi(a);
       const payment = await createPayment(apiA, { counter: 'F1' });
       const onB = await openSse(`${b.url}/api/payments/${payment.id}/events`);
-      const screenOnB = await openSse(`${b.url}/api/counters/F1/events`);
+      const screenOnB = await openSse(pairedScreenUrl(b, 'F1'));
+      const publicOnB = await openSse(`${b.url}/api/counters/F1/events`);
       assert.equal((await onB.next()).status, 'pending');
       assert.equal((await screenOnB.next<CounterState>()).state, 'payment');
       const answer = await apiA.api('/dev/bank/transfer', { json: { paymentId: payment.id, provider: 'sepay' } });
       assert.equal(answer.body.response.status, 200);
       const paid = await onB.next();
       assert.equal(paid.status, 'paid');
-      assert.equal((await screenOnB.next<CounterState>((s) => s.state === 'survey')).state, 'survey');
+      const prompt = await screenOnB.next<CounterState>((s) => s.state === 'survey');
+      assert.ok(prompt.state === 'survey' && prompt.survey.token);
+      // The public reader on B hears the same change, without the rating token.
+      const seen = await publicOnB.next<CounterState>((s) => s.version === prompt.version);
+      assert.ok(seen.state === 'payment' && seen.payment.status === 'paid');
+      assert.ok(!publicOnB.events.some((event) => event.data.includes(prompt.survey.token)));
+      publicOnB.close();
       // And the other way round: a payment created on B shows on a screen watched through A.
       const screenOnA = await openSse(`${a.url}/api/counters/F2/events`);
       await screenOnA.next();

@@ -6,6 +6,13 @@ import { startGateway, type GatewayConfig } from '../src/index.js';
 
 export const API_KEY = 'test-api-key-0123456789';
 export const SECRETS = { hmacSecret: 'generic-secret', sepayApiKey: 'sepay-key', cassoSecureToken: 'casso-token', payosChecksumKey: 'payos-checksum' };
+/** Credentials of the paired citizen screens (`screenKeys`): only they receive the rating token. */
+export const SCREEN_KEYS: Record<string, string> = Object.fromEntries(
+  ['C1', 'F1', 'K1', 'Q1', 'REP', 'T1', 'T2', 'T3', 'T4', 'T5', 'T6'].map((counter) => [counter, `screen-key-${counter}-0123456789`]),
+);
+
+/** The counter channel as its paired screen opens it (`?key=`). */
+export const pairedScreenUrl = (gateway: { url: string }, counter: string): string => `${gateway.url}/api/counters/${counter}/events?key=${SCREEN_KEYS[counter]}`;
 export const PG_ADMIN_URL = process.env.MOTCUA_TEST_PG_URL;
 export const NO_PG = !PG_ADMIN_URL && 'skipped: no PostgreSQL';
 
@@ -23,6 +30,7 @@ export const baseConfig = (overrides: Partial<GatewayConfig> = {}): Partial<Gate
   // Expiry tests see `expired` at expiresAt; the grace window has its own tests.
   expiryGraceSeconds: 0,
   counters: { C1: 'Quầy 1' },
+  screenKeys: SCREEN_KEYS,
   collectionAccount: { bin: '970415', account: '113366668888', accountName: 'UBND PHUONG HOAN KIEM' },
   ...overrides,
 });

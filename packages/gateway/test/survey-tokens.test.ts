@@ -7,14 +7,14 @@ import { createLogger } from '../src/log.js';
 import { migrate } from '../src/schema.js';
 import { Store } from '../src/store.js';
 import { checkSurveyToken, issueSurveyToken, signSurveyToken, SURVEY_TOKEN_PATTERN, surveyTokenId } from '../src/survey-token.js';
-import { BACKENDS, createPayment, openSse, sleep, startTestGateway, throwawayDatabase, type TestGateway } from './helpers.js';
+import { BACKENDS, createPayment, openSse, pairedScreenUrl, sleep, startTestGateway, throwawayDatabase, type TestGateway } from './helpers.js';
 
 const BASE_URL = 'https://motcua.hoankiem.hanoi.gov.vn';
 const SECRET = 'survey-secret';
 
 /** Pays a new payment of `counter` and returns the survey prompt its screen shows. */
 async function surveyPrompt(gateway: TestGateway, counter: string, overrides: Record<string, unknown> = {}) {
-  const screen = await openSse(`${gateway.url}/api/counters/${counter}/events`);
+  const screen = await openSse(pairedScreenUrl(gateway, counter));
   const payment = await createPayment(gateway, { counter, ...overrides });
   await gateway.api('/dev/bank/transfer', { json: { paymentId: payment.id } });
   const state = await screen.next<CounterState>((s) => s.state === 'survey' && s.payment?.id === payment.id);
