@@ -19,9 +19,16 @@ describe('every demo page', () => {
     // Data for the pages to show: a pending payment (bank), a paid one (reports) and its survey token (phone page).
     const paid = await createPayment(demo, { amount: 8000, counter: 'C1', purpose: 'TRICH LUC HT', procedure: 'Cấp bản sao trích lục hộ tịch' } as never);
     await notify(demo, paid.code, paid.amount);
+    // The public counter read shows the paid payment, never the rating token…
     const state = await api<CounterState>(demo, 'GET', '/api/counters/C1');
-    assert.equal(state.state, 'survey');
-    surveyPath = state.state === 'survey' ? state.survey.phoneUrl! : '';
+    assert.equal(state.state, 'payment');
+    assert.doesNotMatch(JSON.stringify(state), /token/);
+    // …which only the paired citizen screen receives: the phone survey link is read from its QR's URL.
+    const screen = await context.newPage();
+    await screen.goto(`${demo.url}/screen.html?counter=C1&paidDelay=0`);
+    const phoneUrl = await screen.locator('qr-counter-screen qr-survey[mode="qr"]').getAttribute('phone-url', { timeout: 15_000 });
+    await screen.close();
+    surveyPath = phoneUrl ? new URL(phoneUrl).pathname + new URL(phoneUrl).search : '';
     assert.match(surveyPath, /^\/survey\.html\?token=/);
     await createPayment(demo, { amount: 100_000, counter: 'C2', purpose: 'DK HKD' });
   });

@@ -3,6 +3,7 @@
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
+import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
@@ -36,6 +37,17 @@ function startScript(dataDir: string): Promise<Started> {
   });
 }
 
+/** The status of a GET with exactly these headers (Host included). */
+function statusOf(url: string, headers: Record<string, string>): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    const request = http.get(url, { headers }, (response) => {
+      response.resume();
+      resolve(response.statusCode);
+    });
+    request.on('error', reject);
+  });
+}
+
 function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
@@ -61,13 +73,17 @@ describe('npm start (scripts/start.mjs)', () => {
       assert.match(response.headers.get('content-security-policy') ?? '', /script-src 'self'/);
     }
     assert.equal((await fetch(`${running.url}/cdn/motcua.js`)).status, 200, 'the CDN bundle is copied into demo/cdn/');
-    // The officer page's route: the portal backend adds the API key; the browser never has it.
-    const created = await fetch(`${running.url}/demo/api/payments`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ procedure: 'chung-thuc-ban-sao', quantity: 3, dossier: '000.20.01.H26-250115-0042', counter: 'C1' }),
-    });
+    // The officer page's route: the portal backend adds the API key; the browser never has it. Only
+    // the demo's own pages may use it: the same-origin request a browser sends (Origin on POST)…
+    const order = JSON.stringify({ procedure: 'chung-thuc-ban-sao', quantity: 3, dossier: '000.20.01.H26-250115-0042', counter: 'C1' });
+    const created = await fetch(`${running.url}/demo/api/payments`, { method: 'POST', headers: { 'content-type': 'application/json', origin: running.url }, body: order });
     assert.equal(created.status, 201);
+    assert.equal((await fetch(`${running.url}/demo/api/reports/reconciliation`, { headers: { 'sec-fetch-site': 'same-origin' } })).status, 200);
+    // …and nothing else: no Origin nor Sec-Fetch-Site, another site, or another Host (DNS rebinding).
+    // (node:http, not fetch: fetch does not let the caller set Host.)
+    const foreign: Array<Record<string, string>> = [{}, { origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-origin', host: 'evil.example:80' }, { origin: 'http://evil.example', host: 'evil.example' }];
+    for (const headers of foreign) assert.equal(await statusOf(`${running.url}/demo/api/reports/reconciliation`, headers), 403, JSON.stringify(headers));
+    assert.match(running.url, /^http:\/\/127\.0\.0\.1:/, 'npm start listens on 127.0.0.1 unless HOST says otherwise');
     const payment = (await created.json()) as { id: string; amount: number };
     assert.equal(payment.amount, 6000, '3 pages × 2.000 ₫');
     assert.equal((await fetch(`${running.url}/api/payments`, { method: 'POST', body: '{}' })).status, 401, 'the gateway API itself still needs the key');

@@ -6,12 +6,19 @@
 // gateway's server-to-server API key, so the browser calls a few `/demo/api/…` routes here, and this
 // process adds the key when it forwards them to the gateway. A real portal does the same in its own
 // backend. Everything else (payment status, SSE, surveys, the simulated bank, the pages) is the
-// gateway's own handler.
+// gateway's own handler. It also hands the citizen screen page its counter's screen key
+// (`/demo/api/screen-key`), as a district would install it on the kiosk: only a screen with the key
+// receives the rating token.
+//
+// The portal routes answer requests from the demo's own origin only (Origin, else
+// Sec-Fetch-Site: same-origin, and a Host that is one of the demo's own addresses); the server
+// listens on 127.0.0.1 unless HOST says otherwise.
 //
 // Exported as `startDemo()` for the end-to-end tests (e2e/), which start it on port 0.
 import { spawn } from 'node:child_process';
 import { copyFile, mkdir, readdir, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
@@ -34,6 +41,9 @@ export const DEMO_COUNTERS = {
   C1: 'Quầy 1 — Tư pháp, hộ tịch',
   C2: 'Quầy 2 — Đăng ký kinh doanh',
 };
+
+/** The citizen screens' keys (the gateway's `screenKeys`): demo values, like the secrets above. */
+export const DEMO_SCREEN_KEYS = Object.fromEntries(Object.keys(DEMO_COUNTERS).map((counter) => [counter, `demo-screen-key-${counter}-0123456789`]));
 
 /**
  * Every response of the demo carries a strict Content-Security-Policy: the pages and the widgets
@@ -101,6 +111,7 @@ export async function startDemo(options = {}) {
     providers: DEMO_SECRETS.providers,
     devBank: true,
     counters: DEMO_COUNTERS,
+    screenKeys: DEMO_SCREEN_KEYS,
     staticRoot: DEMO_ROOT,
     logLevel: options.quiet ? 'warn' : 'info',
     ...(process.env.MOTCUA_PUBLIC_BASE_URL ? { publicBaseUrl: process.env.MOTCUA_PUBLIC_BASE_URL } : {}),
@@ -141,13 +152,28 @@ export async function startDemo(options = {}) {
       req.on('error', reject);
     });
 
+  /** `host:port` of the demo's own addresses, and their origins (filled in once it listens). */
+  const ownHosts = new Set();
+  const ownOrigins = new Set();
+
+  /**
+   * Whether a request comes from one of the demo's own pages: its Host is one of our addresses (a
+   * DNS-rebinding page's Host is its own name) and the browser says it is same-origin — by Origin
+   * (sent on POST) or else Sec-Fetch-Site (sent on every request to 127.0.0.1/localhost and HTTPS).
+   * A request with neither is refused: the API key must not be lent to curl or to another site.
+   */
+  const sameOrigin = (req) => {
+    if (!ownHosts.has(String(req.headers.host ?? '').toLowerCase())) return false;
+    const origin = req.headers.origin;
+    if (origin !== undefined) return ownOrigins.has(origin.toLowerCase());
+    return req.headers['sec-fetch-site'] === 'same-origin';
+  };
+
   /** The portal backend's routes. Returns false for anything else. */
   async function portal(req, res, url) {
     const { pathname } = url;
     if (!pathname.startsWith('/demo/api/')) return false;
-    // Same-origin only: the page's fetch sends Origin on POST; another site's form cannot use the key.
-    const origin = req.headers.origin;
-    if (origin && origin !== `http://${req.headers.host}`) return fail(res, 403, 'FORBIDDEN', 'Cross-origin request refused.'), true;
+    if (!sameOrigin(req)) return fail(res, 403, 'FORBIDDEN', 'Only the demo\'s own pages may use these routes (same origin).'), true;
     if (pathname === '/demo/api/payments' && req.method === 'POST') {
       let body;
       try {
@@ -196,6 +222,14 @@ export async function startDemo(options = {}) {
       send(res, await callGateway('GET', `/api/reports/${match[1]}?${query}`, undefined, query.get('format') === 'csv' ? 'text/csv' : 'application/json'));
       return true;
     }
+    if (pathname === '/demo/api/screen-key' && req.method === 'GET') {
+      // What the district does once per kiosk (its page or configuration holds the key); here the
+      // screen page asks for it, so the demo needs no set-up.
+      const counter = url.searchParams.get('counter') ?? '';
+      if (!Object.hasOwn(DEMO_SCREEN_KEYS, counter)) return fail(res, 404, 'NOT_FOUND', 'No screen key for this counter.'), true;
+      send(res, { status: 200, type: 'application/json', text: JSON.stringify({ counter, key: DEMO_SCREEN_KEYS[counter] }) });
+      return true;
+    }
     if (pathname === '/demo/api/procedures' && req.method === 'GET') {
       send(res, { status: 200, type: 'application/json', text: JSON.stringify({ procedures, counters: DEMO_COUNTERS }) });
       return true;
@@ -230,6 +264,15 @@ export async function startDemo(options = {}) {
   });
   const port = server.address().port;
   const url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}`;
+  const wildcard = host === '0.0.0.0' || host === '::';
+  const names = ['127.0.0.1', 'localhost', '[::1]', ...(wildcard ? Object.values(os.networkInterfaces()).flat().map((i) => (i.family === 'IPv6' ? `[${i.address}]` : i.address)) : [host.includes(':') ? `[${host}]` : host])];
+  for (const name of names) ownHosts.add(`${name}:${port}`.toLowerCase());
+  for (const own of ownHosts) ownOrigins.add(`http://${own}`);
+  if (process.env.MOTCUA_PUBLIC_BASE_URL) {
+    const base = new URL(process.env.MOTCUA_PUBLIC_BASE_URL);
+    ownHosts.add(base.host.toLowerCase());
+    ownOrigins.add(base.origin.toLowerCase());
+  }
   let closed;
   return {
     url,

@@ -20,3 +20,12 @@ for (const [param, attribute] of [['paidDelay', 'paid-delay'], ['thanksDelay', '
   const value = params.get(param);
   if (value && /^\d{1,6}$/.test(value)) screen.setAttribute(attribute, value);
 }
+
+// The paired screen's key: a district installs it on the kiosk (its page or configuration); the
+// demo's portal backend hands it to this page, so that the demo needs no set-up. Without it the
+// screen still shows payments, but the gateway does not send it the rating token.
+const paired = screen.getAttribute('counter') ?? 'C1';
+fetch(`/demo/api/screen-key?counter=${encodeURIComponent(paired)}`)
+  .then((response) => (response.ok ? response.json() : undefined))
+  .then((answer) => answer?.key && screen.setAttribute('screen-key', answer.key))
+  .catch(() => {});

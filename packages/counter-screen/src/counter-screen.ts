@@ -113,7 +113,7 @@ export class CounterScreen implements ReactiveController {
 
   /** The element's `willUpdate`: (re)connects on the first update and when the channel changes. */
   willUpdate(changed: PropertyValues<QrCounterScreen>): void {
-    if (!this._started || changed.has('counter') || changed.has('gateway')) {
+    if (!this._started || changed.has('counter') || changed.has('gateway') || changed.has('screenKey')) {
       this._started = true;
       this._counterState = undefined;
       this._feed = undefined;
@@ -144,7 +144,9 @@ export class CounterScreen implements ReactiveController {
     this._close();
     clearTimeout(this._reconnectTimer);
     if (!this.host.isConnected || !this.host.counter) return;
-    const source = new EventSource(this._resolve(`/api/counters/${encodeURIComponent(this.host.counter)}/events`));
+    // The paired screen's key goes in the query: EventSource cannot send headers.
+    const key = this.host.screenKey ? `?key=${encodeURIComponent(this.host.screenKey)}` : '';
+    const source = new EventSource(this._resolve(`/api/counters/${encodeURIComponent(this.host.counter)}/events${key}`));
     this._source = source;
     this._synced = false;
     this._heard();

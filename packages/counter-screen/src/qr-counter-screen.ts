@@ -34,7 +34,7 @@ export interface QrCounterScreenConnectionDetail {
  * The citizen-facing screen of a one-stop counter. Follows the gateway's counter channel
  * (`GET {gateway}/api/counters/{counter}/events`) and moves by itself: idle (the counter's name and a
  * welcome) → the current payment (a large `<qr-payment view="customer">`) → paid → the rating
- * (`<qr-survey>` with the one-time token) → thanks → idle. It reconnects with backoff after the
+ * (`<qr-survey>` with the one-time token, sent to the paired screen only: set `screen-key`) → thanks → idle. It reconnects with backoff after the
  * gateway restarts or the network drops, and while it is disconnected it hides the QR rather than
  * show one that may no longer be current.
  *
@@ -75,6 +75,12 @@ export class QrCounterScreen extends LitElement {
   @property({ attribute: 'counter' }) accessor counter = '';
   /** Base URL of the gateway. Empty: the page's own origin. */
   @property({ attribute: 'gateway' }) accessor gateway = '';
+  /**
+   * This screen's key for its counter (the gateway's `MOTCUA_SCREEN_KEYS`): only the paired screen
+   * receives the rating prompt. Sent as `?key=` on the counter stream (an `EventSource` cannot send
+   * headers). Without it the screen shows payments and "paid", but offers no rating.
+   */
+  @property({ attribute: 'screen-key' }) accessor screenKey = '';
   /** Name shown on the idle screen. Default: the name the gateway sends, else "Quầy {counter}". */
   @property({ attribute: 'counter-name' }) accessor counterName = '';
   /** Welcome text on the idle screen. Default: a greeting in the screen's language. */

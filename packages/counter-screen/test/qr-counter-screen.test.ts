@@ -12,7 +12,7 @@ async function control(channel: string, body: unknown): Promise<void> {
   const response = await fetch(`${channel}/control`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   expect(response.status).to.equal(200);
 }
-const log = async (channel: string) => (await (await fetch(`${channel}/log`)).json()) as { connections: number; open: number; ratings: Array<{ key: string; body: { token: string; answers: Record<string, string> } }> };
+const log = async (channel: string) => (await (await fetch(`${channel}/log`)).json()) as { connections: number; open: number; keys: Array<string | null>; ratings: Array<{ key: string; body: { token: string; answers: Record<string, string> } }> };
 
 function payment(id: string, status: PaymentResource['status'] = 'pending', version = 1): PaymentResource {
   const code = `MC${id.toUpperCase().padEnd(7, '2').slice(0, 7)}`;
@@ -123,6 +123,37 @@ describe('<qr-counter-screen>', () => {
     expect(rating!.body.answers).to.deep.equal({ attitude: 'very_satisfied' });
     // The gateway does not even need to say idle: thanks → idle by itself.
     await waitView(el, 'idle');
+  });
+
+  it('should send its screen-key on the counter stream and get the rating; without it, show "paid" and no rating', async () => {
+    const channel = newChannel();
+    await control(channel, { screenKey: 'key-C1-0123456789abcdef', state: idle() });
+    const paired = await fixture<QrCounterScreen>(html`<qr-counter-screen counter="C1" gateway=${channel} screen-key="key-C1-0123456789abcdef" paid-delay="0"></qr-counter-screen>`);
+    const stranger = await fixture<QrCounterScreen>(html`<qr-counter-screen counter="C1" gateway=${channel} paid-delay="0"></qr-counter-screen>`);
+    await waitView(paired, 'idle');
+    await waitView(stranger, 'idle');
+    const p = payment('pair1');
+    await control(channel, { state: paying(p) });
+    await waitView(stranger, 'payment');
+    await control(channel, { state: surveying({ ...p, status: 'paid', amountPaid: 8000, paidAt: new Date().toISOString(), version: 2 }, 'tok-pair1') });
+    await waitView(paired, 'survey');
+    expect((paired.shadowRoot!.querySelector('qr-survey[mode="kiosk"]') as HTMLElement & { token: string }).token).to.equal('tok-pair1');
+    await waitView(stranger, 'paid');
+    expect(stranger.shadowRoot!.querySelector('qr-survey')).to.equal(null);
+    expect(JSON.stringify(stranger.counterState)).not.to.contain('tok-pair1');
+    expect((await log(channel)).keys).to.deep.equal(['key-C1-0123456789abcdef', null]);
+  });
+
+  it('should reconnect with the new key when screen-key changes, and keep trying when the key is refused', async () => {
+    const channel = newChannel();
+    await control(channel, { screenKey: 'key-C1-0123456789abcdef', state: idle() });
+    const el = await fixture<QrCounterScreen>(html`<qr-counter-screen counter="C1" gateway=${channel} screen-key="wrong-key-0123456789" reconnect-min-ms="100" reconnect-max-ms="200"></qr-counter-screen>`);
+    await waitUntil(async () => (await log(channel)).connections >= 2, 'a refused key is retried with backoff');
+    expect(el.connected).to.equal(false);
+    el.setAttribute('screen-key', 'key-C1-0123456789abcdef');
+    await waitView(el, 'idle');
+    expect(el.connected).to.equal(true);
+    expect((await log(channel)).keys.at(-1)).to.equal('key-C1-0123456789abcdef');
   });
 
   it('should hide the QR while disconnected, say it is reconnecting, and show the current state when back', async () => {

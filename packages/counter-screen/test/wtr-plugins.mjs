@@ -2,7 +2,9 @@
 // Runner dev server under /__test/counter/<channel>/ (each test uses its own channel, so test files
 // running in parallel never share state). The element's `gateway` attribute points at the channel:
 //   GET  <channel>/api/counters/<counter>/events   SSE: `retry:`, then `event: counter` with the
-//        current state on connect and every change (503 while the channel is down)
+//        current state on connect and every change (503 while the channel is down). Once the
+//        channel has a screen key, as the gateway does: `?key=<it>` gets every state, no key gets a
+//        `survey` state as the paid `payment` (no token), a wrong key gets 401.
 //   POST <channel>/api/surveys                     stores a rating (503 while down)
 //   POST <channel>/control  JSON, one of:
 //        { state: {...} }        the next CounterState (version = last + 1 unless given), pushed
@@ -11,18 +13,19 @@
 //        { pingEvery: ms }       `event: ping` (no id) to every open, non-silent stream every ms (0 stops)
 //        { silent: true }        the streams open now get nothing more, but stay open (a dead link
 //                                without a FIN); later connections are served normally
-//   GET  <channel>/log → { connections, ratings, open }
+//        { screenKey: "…" }      the paired screen's key (see above)
+//   GET  <channel>/log → { connections, ratings, open, keys }  (keys: the `key` each connection sent, or null)
 import { readJson, testRoutes } from '../../../scripts/wtr-plugins.mjs';
 
 const PREFIX = '/__test/counter/';
 
-/** @type {Map<string, {state: any, version: number, down: boolean, clients: Set<import('node:http').ServerResponse>, connections: number, ratings: any[], pinger?: NodeJS.Timeout}>} */
+/** @type {Map<string, {state: any, version: number, down: boolean, clients: Map<import('node:http').ServerResponse, boolean>, connections: number, ratings: any[], keys: Array<string | null>, screenKey?: string, pinger?: NodeJS.Timeout}>} */
 const channels = new Map();
 
 function channelOf(name) {
   let channel = channels.get(name);
   if (!channel) {
-    channel = { state: undefined, version: 0, down: false, clients: new Set(), connections: 0, ratings: [] };
+    channel = { state: undefined, version: 0, down: false, clients: new Map(), connections: 0, ratings: [], keys: [], screenKey: undefined };
     channels.set(name, channel);
   }
   return channel;
@@ -35,6 +38,18 @@ function send(res, status, body) {
 
 const frame = (data) => `event: counter\ndata: ${data}\n\n`;
 
+/** What a reader without the screen key gets (the gateway's publicCounterState). */
+function publicState(state) {
+  if (state?.state !== 'survey') return state;
+  const { survey: _survey, payment, ...base } = state;
+  return payment ? { ...base, state: 'payment', payment, paymentSrc: `/api/payments/${payment.id}` } : { ...base, state: 'idle' };
+}
+
+/** Sends `state` to every client, redacted for the unpaired ones. */
+function push(channel, state) {
+  for (const [client, paired] of channel.clients) client.write(frame(JSON.stringify(paired ? state : publicState(state))));
+}
+
 async function handle(req, res) {
   const url = new URL(req.url, 'http://test');
   const [name = '', ...rest] = url.pathname.slice(PREFIX.length).split('/');
@@ -42,12 +57,16 @@ async function handle(req, res) {
   const channel = channelOf(name);
   if (/^\/api\/counters\/[^/]+\/events$/.test(route) && req.method === 'GET') {
     channel.connections++;
+    const key = url.searchParams.get('key');
+    channel.keys.push(key);
     if (channel.down) return send(res, 503, { error: { code: 'DOWN', message: 'down' } });
+    if (key !== null && key !== channel.screenKey) return send(res, 401, { error: { code: 'INVALID_SCREEN_KEY', message: 'wrong key' } });
+    const paired = channel.screenKey === undefined || key === channel.screenKey;
     res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
     res.write('retry: 500\n\n');
-    channel.clients.add(res);
+    channel.clients.set(res, paired);
     req.on('close', () => channel.clients.delete(res));
-    if (channel.state) res.write(frame(JSON.stringify(channel.state)));
+    if (channel.state) res.write(frame(JSON.stringify(paired ? channel.state : publicState(channel.state))));
     return;
   }
   if (route === '/api/surveys' && req.method === 'POST') {
@@ -59,17 +78,18 @@ async function handle(req, res) {
   }
   if (route === '/control' && req.method === 'POST') {
     const body = await readJson(req);
+    if (typeof body.screenKey === 'string') channel.screenKey = body.screenKey;
     if (body.state) {
       channel.version = body.state.version ?? channel.version + 1;
       channel.state = { ...body.state, version: channel.version };
-      for (const client of channel.clients) client.write(frame(JSON.stringify(channel.state)));
+      push(channel, channel.state);
     }
-    if (typeof body.raw === 'string') for (const client of channel.clients) client.write(frame(body.raw));
+    if (typeof body.raw === 'string') for (const client of channel.clients.keys()) client.write(frame(body.raw));
     if (typeof body.pingEvery === 'number') {
       clearInterval(channel.pinger);
       if (body.pingEvery > 0) {
         channel.pinger = setInterval(() => {
-          for (const client of channel.clients) client.write(`event: ping\ndata: {"t":${Date.now()}}\n\n`);
+          for (const client of channel.clients.keys()) client.write(`event: ping\ndata: {"t":${Date.now()}}\n\n`);
         }, body.pingEvery);
         channel.pinger.unref();
       }
@@ -79,13 +99,13 @@ async function handle(req, res) {
     if (typeof body.down === 'boolean') {
       channel.down = body.down;
       if (body.down) {
-        for (const client of channel.clients) client.destroy();
+        for (const client of channel.clients.keys()) client.destroy();
         channel.clients.clear();
       }
     }
     return send(res, 200, { version: channel.version });
   }
-  if (route === '/log' && req.method === 'GET') return send(res, 200, { connections: channel.connections, ratings: channel.ratings, open: channel.clients.size });
+  if (route === '/log' && req.method === 'GET') return send(res, 200, { connections: channel.connections, ratings: channel.ratings, open: channel.clients.size, keys: channel.keys });
   send(res, 404, { error: { code: 'NOT_FOUND', message: route } });
 }
 
