@@ -25,7 +25,8 @@ function startScript(dataDir: string): Promise<Started> {
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${output}`)), 30_000);
+    // A first start creates the PGlite folder: over 20 s on a loaded 2-core machine, so the guard is generous.
+    const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${output}`)), 90_000);
     child.on('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
     child.stdout!.on('data', () => {
       const match = /running at (http:\/\/[^\s]+)/.exec(output);
