@@ -1,6 +1,8 @@
 // Shared test helpers: a gateway on port 0 per test group, on PGlite (memory://) or on a throwaway
 // PostgreSQL database created from MOTCUA_TEST_PG_URL; an SSE reader; signed-notification builders.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { startGateway, type GatewayConfig } from '../src/index.js';
 
@@ -178,3 +180,34 @@ export async function openSse(url: string, headers: Record<string, string> = {})
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+
+/** Runs the real CLI in a child process; resolves once it logs "gateway started". */
+export function startChild(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI], {
+    env: {
+      ...process.env, PORT: '0', MOTCUA_API_KEYS: API_KEY, MOTCUA_WEBHOOK_SECRET: SECRETS.hmacSecret, MOTCUA_SURVEY_TOKEN_SECRET: 's',
+      MOTCUA_LOG_LEVEL: 'info', MOTCUA_DEV_BANK: '1', ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`child did not start:\n${output}`)), 30_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      const started = /"msg":"gateway started","url":"([^"]+)"/.exec(output);
+      if (started) {
+        clearTimeout(timer);
+        resolve({ child, url: started[1]!, output: () => output });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`child exited ${code}:\n${output}`)));
+  });
+}
+
+export const exited = (child: ChildProcess) => new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+
