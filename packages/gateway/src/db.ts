@@ -41,7 +41,8 @@ export class DatabaseUnavailableError extends Error {
  * 57P01–57P03 (shutdown, crash recovery, cannot connect now), 53300 (too many connections), 25P03. */
 const UNAVAILABLE_SQLSTATE = /^(08...|57014|57P0[1-3]|53300|25P03)$/;
 const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
-const UNAVAILABLE_MESSAGE = /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Connection closed|not queryable|connection error|PGlite is closed/i;
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Connection closed|not queryable|connection error|PGlite is closed/i;
 
 /** Whether `error` says the database could not answer (as opposed to a bad statement or a constraint). */
 export function isUnavailable(error: unknown): boolean {
@@ -99,7 +100,9 @@ async function openPglite(dataDir: string): Promise<Database> {
     query: <T extends Row>(sql: string, params: readonly unknown[] = []) => guarded(async () => (await db.query<T>(sql, params as unknown[])).rows),
     // PGlite is one connection: its transactions are exclusive, which also serialises concurrent writers.
     transaction: (fn) =>
-      guarded(() => db.transaction((tx) => fn({ query: <T extends Row>(sql: string, params: readonly unknown[] = []) => guarded(async () => (await tx.query<T>(sql, params as unknown[])).rows) }))),
+      guarded(() =>
+        db.transaction((tx) => fn({ query: <T extends Row>(sql: string, params: readonly unknown[] = []) => guarded(async () => (await tx.query<T>(sql, params as unknown[])).rows) })),
+      ),
     async listen(channel, onPayload) {
       unlisteners.push(await db.listen(channel, onPayload));
     },
@@ -199,7 +202,9 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
       };
       client.on('error', onError);
       try {
-        const tx: Queryable = { query: <T extends Row>(sql: string, params: readonly unknown[] = []) => guarded(async () => (await client.query(sql, params as unknown[])).rows as T[]) };
+        const tx: Queryable = {
+          query: <T extends Row>(sql: string, params: readonly unknown[] = []) => guarded(async () => (await client.query(sql, params as unknown[])).rows as T[]),
+        };
         await tx.query('BEGIN');
         const result = await fn(tx);
         await tx.query('COMMIT');

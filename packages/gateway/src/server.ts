@@ -152,7 +152,9 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
     const ip = clientIp(req);
     const open = streams.get(ip) ?? 0;
     if (config.maxStreamsPerAddress && open >= config.maxStreamsPerAddress)
-      throw Object.assign(new ApiError(429, 'TOO_MANY_STREAMS', `At most ${config.maxStreamsPerAddress} event streams per address.`), { retryAfter: Math.ceil(config.sseRetryMs / 1000) || 1 });
+      throw Object.assign(new ApiError(429, 'TOO_MANY_STREAMS', `At most ${config.maxStreamsPerAddress} event streams per address.`), {
+        retryAfter: Math.ceil(config.sseRetryMs / 1000) || 1,
+      });
     streams.set(ip, open + 1);
     res.once('close', () => {
       const left = (streams.get(ip) ?? 1) - 1;
@@ -195,7 +197,8 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
         new Promise<false>((resolve) => (timer = setTimeout(resolve, config.databaseStatementTimeoutMs || 5_000, false))),
       ]).finally(() => clearTimeout(timer));
       const events = db.listening ? 'live' : 'reconnecting';
-      if (!answered) return sendJson(res, 503, { ok: false, database: db.kind, events, error: { code: 'DATABASE_UNAVAILABLE', message: 'The database does not answer.' } }, { ...cors, 'retry-after': '5' });
+      const unavailable = { code: 'DATABASE_UNAVAILABLE', message: 'The database does not answer.' };
+      if (!answered) return sendJson(res, 503, { ok: false, database: db.kind, events, error: unavailable }, { ...cors, 'retry-after': '5' });
       return sendJson(res, 200, { ok: true, database: db.kind, events, subscribers: hub.subscribers }, cors);
     }
 

@@ -194,7 +194,8 @@ export function startChild(env: Record<string, string>): Promise<{ child: ChildP
   });
   let output = '';
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`child did not start:\n${output}`)), 30_000);
+    // A new PGlite folder is created, then opened: ~40 s on a loaded 2-core machine.
+    const timer = setTimeout(() => reject(new Error(`child did not start:\n${output}`)), 90_000);
     const onData = (chunk: Buffer) => {
       output += chunk;
       const started = /"msg":"gateway started","url":"([^"]+)"/.exec(output);
