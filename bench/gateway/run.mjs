@@ -161,7 +161,7 @@ async function notificationsPerSecond(server, codes) {
 const config = (extra) => JSON.stringify({
   port: 0, apiKeys: [API_KEY], providers: { hmacSecret: SECRET }, logLevel: 'warn',
   collectionAccount: { bin: '970415', account: '100200300400', accountName: 'UBND PHUONG BENCH' },
-  rateLimitPerMinute: 0, heartbeatMs: 15_000, sweepIntervalMs: 1_000, ...extra,
+  rateLimitPerMinute: 0, notificationRateLimitPerMinute: 0, maxStreamsPerAddress: 0, heartbeatMs: 15_000, sweepIntervalMs: 1_000, ...extra,
 });
 
 async function benchGateway(name, extra, execArgv = []) {

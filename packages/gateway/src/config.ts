@@ -92,6 +92,18 @@ export interface GatewayConfig {
   trustProxy: boolean | number;
   /** `debug` | `info` | `warn` | `error` | `silent`. Default `info`. */
   logLevel: LogLevel;
+  /** PostgreSQL: longest wait for a connection, ms (then 503 + Retry-After). Default 5000. */
+  databaseConnectTimeoutMs: number;
+  /** PostgreSQL: longest a statement may run, ms (server `statement_timeout`; the client gives up 1 s later). `/healthz` answers 503 past it. Default 5000. */
+  databaseStatementTimeoutMs: number;
+  /** Longest time a client may take to send the request headers, ms (then 408). Default 10000. */
+  headersTimeoutMs: number;
+  /** Longest time a client may take to send the whole request, body included, ms (then 408; not the event streams' responses). Default 30000. */
+  requestTimeoutMs: number;
+  /** Event streams open at once per client address (0 = no limit); beyond, 429. Default 200. */
+  maxStreamsPerAddress: number;
+  /** Bank notifications per minute per client address (0 = no limit); beyond, 429 + Retry-After (providers retry). Default 1200. */
+  notificationRateLimitPerMinute: number;
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -123,6 +135,12 @@ export const DEFAULT_CONFIG: GatewayConfig = {
   maxBodyBytes: 65_536,
   trustProxy: false,
   logLevel: 'info',
+  databaseConnectTimeoutMs: 5_000,
+  databaseStatementTimeoutMs: 5_000,
+  headersTimeoutMs: 10_000,
+  requestTimeoutMs: 30_000,
+  maxStreamsPerAddress: 200,
+  notificationRateLimitPerMinute: 1_200,
 };
 
 const list = (value: string | undefined): string[] | undefined =>
@@ -199,6 +217,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayConf
       maxBodyBytes: int('MOTCUA_MAX_BODY_BYTES', env.MOTCUA_MAX_BODY_BYTES),
       trustProxy: proxyHops(env.MOTCUA_TRUST_PROXY),
       logLevel: level,
+      databaseConnectTimeoutMs: int('MOTCUA_DB_CONNECT_TIMEOUT_MS', env.MOTCUA_DB_CONNECT_TIMEOUT_MS),
+      databaseStatementTimeoutMs: int('MOTCUA_DB_STATEMENT_TIMEOUT_MS', env.MOTCUA_DB_STATEMENT_TIMEOUT_MS),
+      headersTimeoutMs: int('MOTCUA_HEADERS_TIMEOUT_MS', env.MOTCUA_HEADERS_TIMEOUT_MS),
+      requestTimeoutMs: int('MOTCUA_REQUEST_TIMEOUT_MS', env.MOTCUA_REQUEST_TIMEOUT_MS),
+      maxStreamsPerAddress: int('MOTCUA_MAX_STREAMS_PER_ADDRESS', env.MOTCUA_MAX_STREAMS_PER_ADDRESS),
+      notificationRateLimitPerMinute: int('MOTCUA_NOTIFICATION_RATE_LIMIT_PER_MINUTE', env.MOTCUA_NOTIFICATION_RATE_LIMIT_PER_MINUTE),
     }),
     collectionAccount: collectionAccountFromEnv(env),
   };

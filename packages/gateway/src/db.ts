@@ -15,17 +15,66 @@ export interface Queryable {
  * The one data-access layer of the gateway. `transaction` runs `fn` in a transaction (committed
  * when it resolves, rolled back when it throws); `listen` receives `NOTIFY` payloads on a channel,
  * from this instance and — on PostgreSQL — from every other instance sharing the database.
+ * A database that cannot answer (connection lost, refused or timed out, statement timeout, server
+ * shutting down) raises {@link DatabaseUnavailableError}; the HTTP edge answers 503 + Retry-After.
  */
 export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   listen(channel: string, onPayload: (payload: string) => void): Promise<void>;
+  /** Whether notifications from other instances arrive (the LISTEN connection is up; always on PGlite). */
+  readonly listening: boolean;
+  /** Called with `false` when the LISTEN connection is lost and `true` once it listens again. */
+  onListening(callback: (up: boolean) => void): void;
   close(): Promise<void>;
 }
 
+/** The database did not answer (lost, refused, timed out or shutting down): nothing was stored. Retry later. */
+export class DatabaseUnavailableError extends Error {
+  override name = 'DatabaseUnavailableError';
+  constructor(cause: unknown) {
+    super(`database unavailable: ${(cause as Error)?.message ?? String(cause)}`, { cause });
+  }
+}
+
+/** SQLSTATEs of a database that cannot serve now: class 08 (connection), 57014 (statement timeout),
+ * 57P01–57P03 (shutdown, crash recovery, cannot connect now), 53300 (too many connections), 25P03. */
+const UNAVAILABLE_SQLSTATE = /^(08...|57014|57P0[1-3]|53300|25P03)$/;
+const UNAVAILABLE_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const UNAVAILABLE_MESSAGE =
+  /Connection terminated|timeout exceeded when trying to connect|Query read timeout|Connection closed|not queryable|connection error|PGlite is closed/i;
+
+/** Whether `error` says the database could not answer (as opposed to a bad statement or a constraint). */
+export function isUnavailable(error: unknown): boolean {
+  if (error instanceof DatabaseUnavailableError) return true;
+  const { code, message } = (error ?? {}) as { code?: unknown; message?: unknown };
+  if (typeof code === 'string' && (UNAVAILABLE_SQLSTATE.test(code) || UNAVAILABLE_ERRNO.has(code))) return true;
+  return typeof message === 'string' && UNAVAILABLE_MESSAGE.test(message);
+}
+
+/** Runs a database call, turning "the database could not answer" into {@link DatabaseUnavailableError}. */
+async function guarded<T>(call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw isUnavailable(error) && !(error instanceof DatabaseUnavailableError) ? new DatabaseUnavailableError(error) : error;
+  }
+}
+
+export interface DatabaseOptions {
+  databaseUrl?: string;
+  dataDir: string;
+  poolSize: number;
+  log: Logger;
+  /** PostgreSQL: longest wait for a connection (new, or free in the pool), ms. */
+  connectTimeoutMs?: number;
+  /** PostgreSQL: longest a statement may run (`statement_timeout`); the client gives up 1 s later if the server says nothing at all. */
+  statementTimeoutMs?: number;
+}
+
 /** Opens PostgreSQL when `databaseUrl` is set, else PGlite in `dataDir` (`memory://` for tests). */
-export async function openDatabase(options: { databaseUrl?: string; dataDir: string; poolSize: number; log: Logger }): Promise<Database> {
-  return options.databaseUrl ? openPostgres(options.databaseUrl, options.poolSize, options.log) : openPglite(options.dataDir);
+export async function openDatabase(options: DatabaseOptions): Promise<Database> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openPglite(options.dataDir);
 }
 
 async function openPglite(dataDir: string): Promise<Database> {
@@ -48,14 +97,17 @@ async function openPglite(dataDir: string): Promise<Database> {
   const unlisteners: Array<() => Promise<void>> = [];
   return {
     kind: 'pglite',
-    async query<T extends Row>(sql: string, params: readonly unknown[] = []) {
-      return (await db.query<T>(sql, params as unknown[])).rows;
-    },
+    query: <T extends Row>(sql: string, params: readonly unknown[] = []) => guarded(async () => (await db.query<T>(sql, params as unknown[])).rows),
     // PGlite is one connection: its transactions are exclusive, which also serialises concurrent writers.
-    transaction: (fn) => db.transaction((tx) => fn({ query: async <T extends Row>(sql: string, params: readonly unknown[] = []) => (await tx.query<T>(sql, params as unknown[])).rows })),
+    transaction: (fn) =>
+      guarded(() =>
+        db.transaction((tx) => fn({ query: <T extends Row>(sql: string, params: readonly unknown[] = []) => guarded(async () => (await tx.query<T>(sql, params as unknown[])).rows) })),
+      ),
     async listen(channel, onPayload) {
       unlisteners.push(await db.listen(channel, onPayload));
     },
+    listening: true,
+    onListening() {},
     async close() {
       for (const unlisten of unlisteners) await unlisten().catch(() => {});
       await db.close();
@@ -63,55 +115,108 @@ async function openPglite(dataDir: string): Promise<Database> {
   };
 }
 
-async function openPostgres(url: string, poolSize: number, log: Logger): Promise<Database> {
+async function openPostgres(url: string, options: DatabaseOptions): Promise<Database> {
   const { default: pg } = await import('pg');
+  const { poolSize, log, connectTimeoutMs = 5_000, statementTimeoutMs = 5_000 } = options;
+  // Bounded waits, so a frozen or unreachable server gives an error (→ 503) instead of a hung request:
+  // connecting, the server-side statement_timeout, and — for a server that answers nothing at all
+  // (SIGSTOP, a dead network) — the client-side query_timeout, after which pg-pool drops the connection.
+  const connection = {
+    connectionString: url,
+    connectionTimeoutMillis: connectTimeoutMs,
+    keepAlive: true,
+    ...(statementTimeoutMs ? { statement_timeout: statementTimeoutMs, query_timeout: statementTimeoutMs + 1_000 } : {}),
+  };
   // int8 (money in VND) and numeric come back as strings from `pg`; the gateway converts with Number()
   // where it reads them, so both drivers give the same values.
-  const pool = new pg.Pool({ connectionString: url, max: poolSize });
+  const pool = new pg.Pool({ ...connection, max: poolSize, application_name: 'motcua-gateway' });
   pool.on('error', (error) => log.warn('postgres pool error', { error: error.message }));
   await pool.query('select 1');
   const listeners = new Map<string, Array<(payload: string) => void>>();
+  const stateCallbacks: Array<(up: boolean) => void> = [];
   let listenClient: InstanceType<typeof pg.Client> | undefined;
+  let listening = false;
   let closed = false;
   let reconnectAttempt = 0;
+  let reconnectTimer: NodeJS.Timeout | undefined;
 
-  // A dedicated connection holds the LISTENs; if it drops, reconnect and re-listen (events committed
-  // while it was down are not replayed — SSE clients re-sync from `GET` on reconnect).
+  const setListening = (up: boolean) => {
+    if (listening === up) return;
+    listening = up;
+    for (const callback of stateCallbacks) callback(up);
+  };
+  // A dedicated connection holds the LISTENs. If it drops, reconnect forever (backoff 250 ms doubling
+  // to 3 s); events committed while it was down are not replayed here: the owner of onListening
+  // re-reads what its subscribers watch once it is back.
+  const scheduleReconnect = () => {
+    if (closed || reconnectTimer) return;
+    const delay = Math.min(3_000, 250 * 2 ** reconnectAttempt++);
+    reconnectTimer = setTimeout(() => {
+      reconnectTimer = undefined;
+      connectListener().catch((error: unknown) => {
+        log.warn('postgres LISTEN reconnect failed', { attempt: reconnectAttempt, error: (error as Error).message });
+        scheduleReconnect();
+      });
+    }, delay);
+  };
+  const lost = (client: InstanceType<typeof pg.Client>, error: Error) => {
+    if (client !== listenClient) return;
+    listenClient = undefined;
+    log.warn('postgres LISTEN connection lost', { error: error.message });
+    client.end().catch(() => {});
+    setListening(false);
+    scheduleReconnect();
+  };
   const connectListener = async (): Promise<void> => {
-    const client = new pg.Client({ connectionString: url });
+    const client = new pg.Client({ ...connection, application_name: 'motcua-gateway-listen' });
     client.on('notification', (message) => {
       for (const onPayload of listeners.get(message.channel) ?? []) onPayload(message.payload ?? '');
     });
-    client.on('error', (error) => {
-      log.warn('postgres LISTEN connection lost', { error: error.message });
-      if (listenClient === client) listenClient = undefined;
+    client.on('error', (error) => lost(client, error));
+    client.on('end', () => lost(client, new Error('connection ended')));
+    try {
+      await client.connect();
+      for (const channel of listeners.keys()) await client.query(`LISTEN ${quoteIdent(channel)}`);
+    } catch (error) {
       client.end().catch(() => {});
-      if (!closed) setTimeout(() => void connectListener().catch(() => {}), Math.min(10_000, 500 * 2 ** reconnectAttempt++));
-    });
-    await client.connect();
-    for (const channel of listeners.keys()) await client.query(`LISTEN ${quoteIdent(channel)}`);
+      throw error;
+    }
+    if (closed) return void client.end().catch(() => {});
     listenClient = client;
     reconnectAttempt = 0;
+    setListening(true);
   };
   await connectListener();
 
   return {
     kind: 'postgres',
-    async query<T extends Row>(sql: string, params: readonly unknown[] = []) {
-      return (await pool.query(sql, params as unknown[])).rows as T[];
-    },
+    query: <T extends Row>(sql: string, params: readonly unknown[] = []) => guarded(async () => (await pool.query(sql, params as unknown[])).rows as T[]),
     async transaction(fn) {
-      const client = await pool.connect();
+      const client = await guarded(() => pool.connect());
+      // A checked-out client has no pool listener: without this one, a backend killed mid-transaction
+      // (the OOM killer) is an unhandled 'error' event, which ends the process.
+      let broken: Error | undefined;
+      const onError = (error: Error) => {
+        broken = error;
+        log.warn('postgres connection lost in a transaction', { error: error.message });
+      };
+      client.on('error', onError);
       try {
-        await client.query('BEGIN');
-        const result = await fn({ query: async <T extends Row>(sql: string, params: readonly unknown[] = []) => (await client.query(sql, params as unknown[])).rows as T[] });
-        await client.query('COMMIT');
+        const tx: Queryable = {
+          query: <T extends Row>(sql: string, params: readonly unknown[] = []) => guarded(async () => (await client.query(sql, params as unknown[])).rows as T[]),
+        };
+        await tx.query('BEGIN');
+        const result = await fn(tx);
+        await tx.query('COMMIT');
         return result;
       } catch (error) {
-        await client.query('ROLLBACK').catch(() => {});
-        throw error;
+        if (isUnavailable(error)) broken ??= error as Error;
+        else if (!broken) await client.query('ROLLBACK').catch(() => {});
+        throw broken && !(error instanceof DatabaseUnavailableError) ? new DatabaseUnavailableError(error) : error;
       } finally {
-        client.release();
+        client.removeListener('error', onError);
+        // A broken or timed-out connection is destroyed, not returned to the pool (the server rolls back).
+        client.release(broken);
       }
     },
     async listen(channel, onPayload) {
@@ -122,9 +227,18 @@ async function openPostgres(url: string, poolSize: number, log: Logger): Promise
         await listenClient?.query(`LISTEN ${quoteIdent(channel)}`);
       }
     },
+    get listening() {
+      return listening;
+    },
+    onListening(callback) {
+      stateCallbacks.push(callback);
+    },
     async close() {
       closed = true;
-      await listenClient?.end().catch(() => {});
+      clearTimeout(reconnectTimer);
+      const client = listenClient;
+      listenClient = undefined;
+      await client?.end().catch(() => {});
       await pool.end();
     },
   };

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { decodeVietQR } from '@motcua/core';
 import { DEFAULT_CONFIG, checkCollectionAccount, type GatewayConfig } from './config.js';
 import { randomId, safeEqual } from './crypto.js';
-import { openDatabase } from './db.js';
+import { DatabaseUnavailableError, openDatabase } from './db.js';
 import { ApiError, RateLimiter, calendarDate, field, parseJsonObject, queryInteger, readBody, sendError, sendJson } from './http.js';
 import { createLogger } from './log.js';
 import { ADAPTERS, isProvider, type Provider } from './providers.js';
@@ -63,7 +63,14 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
   checkCollectionAccount(config);
   const screenKeys = config.screenKeys ?? {};
   checkScreenKeys(screenKeys);
-  const db = await openDatabase({ ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}), dataDir: config.dataDir, poolSize: config.databasePoolSize, log });
+  const db = await openDatabase({
+    ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}),
+    dataDir: config.dataDir,
+    poolSize: config.databasePoolSize,
+    log,
+    connectTimeoutMs: config.databaseConnectTimeoutMs,
+    statementTimeoutMs: config.databaseStatementTimeoutMs,
+  });
   await migrate(db);
   const hub = new EventHub(config.heartbeatMs, config.sseRetryMs);
   if (!Object.keys(screenKeys).length) log.warn('no screen keys (MOTCUA_SCREEN_KEYS): citizen screens will offer no rating');
@@ -107,6 +114,24 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
         log.warn('malformed event notification', { length: payload.length });
       }
     });
+    // While the LISTEN connection is down, other instances' events are missed: memory is not trusted;
+    // once it is back, every watched channel is re-read and what is newer pushed (retried until it works).
+    db.onListening((up) => (up ? void resyncEvents() : hub.stale()));
+  }
+  async function resyncEvents(attempt = 0): Promise<void> {
+    try {
+      const channels = await hub.resync(async (channel) => {
+        const [kind, id = ''] = [channel.slice(0, channel.indexOf(':')), channel.slice(channel.indexOf(':') + 1)];
+        if (kind === 'counter') return { type: 'counter', data: await store.counterState(id) };
+        if (kind === 'counter-public') return { type: 'counter', data: publicCounterState(await store.counterState(id)) };
+        const payment = await store.getPayment(id);
+        return payment && { type: 'payment', data: payment };
+      });
+      log.info('events resynchronised after LISTEN reconnect', { channels });
+    } catch (error) {
+      log.warn('events resync failed', { error: (error as Error).message });
+      if (!closing && db.listening) setTimeout(() => void resyncEvents(attempt + 1), Math.min(3_000, 250 * 2 ** attempt)).unref();
+    }
   }
   const limiter = new RateLimiter();
   let selfUrl = '';
@@ -132,6 +157,23 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
     // Compare against every key (no early exit), so timing does not tell which one nearly matched.
     const ok = !!key && config.apiKeys.reduce((found, candidate) => safeEqual(key, candidate) || found, false);
     if (!ok) throw new ApiError(401, 'UNAUTHORIZED', 'A valid API key is required (Authorization: Bearer <key>).');
+  };
+
+  // Open event streams per client address (a per-address cap: 429 beyond).
+  const streams = new Map<string, number>();
+  const openStream = (req: IncomingMessage, res: ServerResponse) => {
+    const ip = clientIp(req);
+    const open = streams.get(ip) ?? 0;
+    if (config.maxStreamsPerAddress && open >= config.maxStreamsPerAddress)
+      throw Object.assign(new ApiError(429, 'TOO_MANY_STREAMS', `At most ${config.maxStreamsPerAddress} event streams per address.`), {
+        retryAfter: Math.ceil(config.sseRetryMs / 1000) || 1,
+      });
+    streams.set(ip, open + 1);
+    res.once('close', () => {
+      const left = (streams.get(ip) ?? 1) - 1;
+      if (left > 0) streams.set(ip, left);
+      else streams.delete(ip);
+    });
   };
 
   const jsonBody = async (req: IncomingMessage) => parseJsonObject(await readBody(req, config.maxBodyBytes));
@@ -161,8 +203,16 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
       return;
     }
     if (pathname === '/healthz' && method === 'GET') {
-      await db.query('SELECT 1');
-      return sendJson(res, 200, { ok: true, database: db.kind, subscribers: hub.subscribers }, cors);
+      // Bounded: a frozen database gives 503 within the statement timeout, never a hung probe.
+      let timer: NodeJS.Timeout | undefined;
+      const answered = await Promise.race([
+        db.query('SELECT 1').then(() => true, () => false),
+        new Promise<false>((resolve) => (timer = setTimeout(resolve, config.databaseStatementTimeoutMs || 5_000, false))),
+      ]).finally(() => clearTimeout(timer));
+      const events = db.listening ? 'live' : 'reconnecting';
+      const unavailable = { code: 'DATABASE_UNAVAILABLE', message: 'The database does not answer.' };
+      if (!answered) return sendJson(res, 503, { ok: false, database: db.kind, events, error: unavailable }, { ...cors, 'retry-after': '5' });
+      return sendJson(res, 200, { ok: true, database: db.kind, events, subscribers: hub.subscribers }, cors);
     }
 
     if (ROUTES.payments.test(pathname)) {
@@ -202,6 +252,7 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
       if (method !== 'GET') throw methodNotAllowed();
       limit(req, 'public', config.rateLimitPerMinute);
       const id = match[1]!;
+      openStream(req, res);
       if (!hub.watching(`payment:${id}`) && !(await store.getPayment(id))) throw notFound('No such payment.');
       return hub.open(`payment:${id}`, res, lastEventId(req, url), 'payment', async () => (await store.getPayment(id))!, cors);
     }
@@ -214,6 +265,7 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
       if (method !== 'GET') throw methodNotAllowed();
       limit(req, 'public', config.rateLimitPerMinute);
       const counter = match[1]!;
+      openStream(req, res);
       if (isPairedScreen(req, url, counter, screenKeys)) return hub.open(`counter:${counter}`, res, lastEventId(req, url), 'counter', () => store.counterState(counter), cors);
       return hub.open(`counter-public:${counter}`, res, lastEventId(req, url), 'counter', async () => publicCounterState(await store.counterState(counter)), cors);
     }
@@ -232,6 +284,7 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
       if (method !== 'POST') throw methodNotAllowed();
       const provider = match[1]!;
       if (!isProvider(provider)) throw notFound(`Unknown provider "${provider}".`);
+      limit(req, 'notification', config.notificationRateLimitPerMinute);
       const raw = await readBody(req, config.maxBodyBytes);
       const adapter = ADAPTERS[provider];
       const transactions = adapter.parse(req.headers, raw, config.providers);
@@ -305,6 +358,12 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
     if (closing) return sendError(res, new ApiError(503, 'SHUTTING_DOWN', 'The gateway is shutting down.'), { connection: 'close' });
     route(req, res, url)
       .catch((error: unknown) => {
+        // Nothing was stored when the database could not answer: 503 + Retry-After, and the caller (a bank
+        // provider, a portal) tries again.
+        if (error instanceof DatabaseUnavailableError) {
+          log.warn('database unavailable', { method: req.method, path: url.pathname, error: error.message });
+          error = Object.assign(new ApiError(503, 'DATABASE_UNAVAILABLE', 'The database is unavailable; nothing was stored. Retry later.'), { retryAfter: 5 });
+        }
         const apiError = error instanceof ApiError ? error : new ApiError(500, 'INTERNAL', 'Internal error.');
         if (!(error instanceof ApiError)) log.error('request failed', { method: req.method, path: url.pathname, error: (error as Error)?.stack ?? String(error) });
         if (res.headersSent) return void res.end();
@@ -331,9 +390,17 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
   await store.sweep().catch(() => {});
   sweepTimer = setTimeout(sweep, config.sweepIntervalMs);
 
-  const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 0 }, handler);
-  // SSE connections are long-lived; 10k subscribers need no per-socket timeout.
-  server.headersTimeout = 20_000;
+  // Slow clients are cut off (408): headers within headersTimeoutMs, the whole request (body included)
+  // within requestTimeoutMs, checked every second. Neither limits a response: event streams stay open.
+  const server = createServer(
+    {
+      keepAliveTimeout: 5_000,
+      headersTimeout: config.headersTimeoutMs,
+      requestTimeout: config.requestTimeoutMs,
+      connectionsCheckingInterval: Math.max(100, Math.min(1_000, config.headersTimeoutMs || 1_000, config.requestTimeoutMs || 1_000)),
+    },
+    handler,
+  );
   server.maxConnections = 100_000;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

@@ -23,6 +23,12 @@ export class EventHub {
   private readonly latest = new Map<string, { version: number; frame: Buffer }>();
   private readonly heartbeat: NodeJS.Timeout;
   private count = 0;
+  /**
+   * Whether {@link latest} can be trusted: false while events from other instances may be missed
+   * (PostgreSQL's LISTEN connection is down) until {@link resync} has re-read every watched channel.
+   * Meanwhile a new subscriber's first state is read from the database, never from memory.
+   */
+  private live = true;
 
   constructor(
     heartbeatMs: number,
@@ -38,9 +44,29 @@ export class EventHub {
     return this.count;
   }
 
-  /** Whether the channel is being watched (its latest state is then known without the database). */
+  /** Whether the channel is being watched and its latest state is known without the database. */
   watching(channel: string): boolean {
-    return this.latest.has(channel);
+    return this.live && this.latest.has(channel);
+  }
+
+  /** Events from elsewhere may be missed from now on (the LISTEN connection is lost): stop trusting memory. */
+  stale(): void {
+    this.live = false;
+  }
+
+  /**
+   * Re-reads every watched channel with `read` (`payment:<id>`, `counter:<id>`, `counter-public:<id>`) and pushes what is
+   * newer than what its subscribers have; memory is trusted again once every channel is read.
+   * Throws (memory stays untrusted) when a read fails.
+   */
+  async resync(read: (channel: string) => Promise<GatewayEvent | undefined>): Promise<number> {
+    const channels = [...this.channels.keys()];
+    for (const channel of channels) {
+      const event = await read(channel);
+      if (event) this.dispatch(event, channel);
+    }
+    this.live = true;
+    return channels.length;
   }
 
   /**
@@ -98,15 +124,17 @@ export class EventHub {
         this.latest.delete(channel);
       }
     });
-    const known = this.latest.get(channel);
+    const known = this.live ? this.latest.get(channel) : undefined;
     if (known) {
       this.send(subscriber, known.version, known.frame);
       return;
     }
-    // First watcher: read the state after subscribing, so no change can fall between the two.
+    // First watcher (or memory not trusted): read the state after subscribing, so no change can fall between the two.
     const state = await current();
     const frame = this.remember(channel, eventName, state);
-    this.send(subscriber, this.latest.get(channel)!.version, frame);
+    // Every subscriber that knows less gets it (memory not trusted: the read may be newer than what they were sent).
+    const { version } = this.latest.get(channel)!;
+    for (const each of this.channels.get(channel) ?? []) this.send(each, version, frame);
   }
 
   private send(subscriber: Subscriber, version: number, frame: Buffer | string): void {

@@ -1,43 +1,11 @@
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import type { CounterState, PaymentResource } from '@motcua/core';
 import { startGateway } from '../src/index.js';
-import { API_KEY, NO_PG, SECRETS, baseConfig, createPayment, newDossier, openSse, pairedScreenUrl, throwawayDatabase, withApi } from './helpers.js';
-
-const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
-
-/** Runs the real CLI in a child process; resolves once it logs "gateway started". */
-function startChild(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CLI], {
-    env: {
-      ...process.env, PORT: '0', MOTCUA_API_KEYS: API_KEY, MOTCUA_WEBHOOK_SECRET: SECRETS.hmacSecret, MOTCUA_SURVEY_TOKEN_SECRET: 's',
-      MOTCUA_LOG_LEVEL: 'info', MOTCUA_DEV_BANK: '1', ...env,
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`child did not start:\n${output}`)), 30_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk;
-      const started = /"msg":"gateway started","url":"([^"]+)"/.exec(output);
-      if (started) {
-        clearTimeout(timer);
-        resolve({ child, url: started[1]!, output: () => output });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`child exited ${code}:\n${output}`)));
-  });
-}
-
-const exited = (child: ChildProcess) => new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+import { NO_PG, SECRETS, baseConfig, createPayment, exited, newDossier, openSse, pairedScreenUrl, startChild, throwawayDatabase, withApi } from './helpers.js';
 
 /** Creates payments and pays half of them from 8 concurrent loops until stopped; returns what was acknowledged. */
 async function load(url: string, stop: { now: boolean }) {
@@ -114,6 +82,7 @@ describe('crash safety: kill -9 mid-load', () => {
     const database = await throwawayDatabase();
     try {
       const run = await crashAndRecover({ DATABASE_URL: database.url });
+      assert.ok(run.paidAcknowledged.size > 0);
       t.diagnostic(`killed after ${run.acknowledged.length} acknowledged payments, ${run.paidAcknowledged.size} acknowledged transfers; all found after restart`);
     } finally {
       await database.drop();

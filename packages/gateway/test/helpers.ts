@@ -1,6 +1,8 @@
 // Shared test helpers: a gateway on port 0 per test group, on PGlite (memory://) or on a throwaway
 // PostgreSQL database created from MOTCUA_TEST_PG_URL; an SSE reader; signed-notification builders.
+import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { startGateway, type GatewayConfig } from '../src/index.js';
 
@@ -8,7 +10,7 @@ export const API_KEY = 'test-api-key-0123456789';
 export const SECRETS = { hmacSecret: 'generic-secret', sepayApiKey: 'sepay-key', cassoSecureToken: 'casso-token', payosChecksumKey: 'payos-checksum' };
 /** Credentials of the paired citizen screens (`screenKeys`): only they receive the rating token. */
 export const SCREEN_KEYS: Record<string, string> = Object.fromEntries(
-  ['C1', 'F1', 'K1', 'Q1', 'REP', 'T1', 'T2', 'T3', 'T4', 'T5', 'T6'].map((counter) => [counter, `screen-key-${counter}-0123456789`]),
+  ['C1', 'F1', 'K1', 'L1', 'Q1', 'R1', 'REP', 'T1', 'T2', 'T3', 'T4', 'T5', 'T6'].map((counter) => [counter, `screen-key-${counter}-0123456789`]),
 );
 
 /** The counter channel as its paired screen opens it (`?key=`). */
@@ -186,3 +188,35 @@ export async function openSse(url: string, headers: Record<string, string> = {})
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
+
+/** Runs the real CLI in a child process; resolves once it logs "gateway started". */
+export function startChild(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', CLI], {
+    env: {
+      ...process.env, PORT: '0', MOTCUA_API_KEYS: API_KEY, MOTCUA_WEBHOOK_SECRET: SECRETS.hmacSecret, MOTCUA_SURVEY_TOKEN_SECRET: 's',
+      MOTCUA_LOG_LEVEL: 'info', MOTCUA_DEV_BANK: '1', ...env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let output = '';
+  return new Promise((resolve, reject) => {
+    // A new PGlite folder is created, then opened: ~40 s on a loaded 2-core machine.
+    const timer = setTimeout(() => reject(new Error(`child did not start:\n${output}`)), 90_000);
+    const onData = (chunk: Buffer) => {
+      output += chunk;
+      const started = /"msg":"gateway started","url":"([^"]+)"/.exec(output);
+      if (started) {
+        clearTimeout(timer);
+        resolve({ child, url: started[1]!, output: () => output });
+      }
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    child.on('exit', (code) => reject(new Error(`child exited ${code}:\n${output}`)));
+  });
+}
+
+export const exited = (child: ChildProcess) => new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
+
