@@ -3,8 +3,9 @@ import { css } from 'lit';
 // Colours meet WCAG 2.2 AA (4.5:1 for text) on the default light background; hosts retheme with
 // the --motcua-* custom properties. Constructable stylesheets only: safe under a strict CSP.
 // Kiosk mode: the host is a size container, so type, faces and targets grow with the width the kiosk
-// is given (about 1rem in a 22rem column, 2.5rem across a 1080 px portrait screen), and the card fills
-// the height it is given. Each answer is told apart by its face (shape), its words and its tone's colour.
+// is given (about 1rem in a 22rem column, 2.25rem across a 1080 px portrait screen) but never past what
+// the screen's height holds (3.2vh: a landscape 1366×768 screen shows it all), and the card fills the
+// height it is given. Each answer is told apart by its face (shape), its words and its tone's colour.
 // (No comments inside the css template: they would ship in the CDN file.)
 export const styles = css`
   :host {
@@ -70,7 +71,7 @@ export const styles = css`
     container-type: inline-size;
   }
   :host([mode='kiosk']) [part~='base'] {
-    font-size: clamp(var(--motcua-font-size, 1rem), 0.25rem + 3cqi, 3rem);
+    font-size: clamp(var(--motcua-font-size, 1rem), min(0.25rem + 3cqi, 3.2vh), 3rem);
     gap: 1em;
     padding: 1em;
     min-height: 100%;
