@@ -1,7 +1,5 @@
-// The phone survey page, opened from the survey QR on the citizen screen: /survey.html?token=…
-// The token is the gateway's signed one-time token; its readable part names the counter, the
-// dossier and the officer, which the rating must carry (the gateway checks them against the
-// signature, so reading them here needs no trust).
+// The phone survey page, opened from the survey QR on the citizen screen:
+// /survey.html?token=<one-time token>&counter=<counter>.
 import { initLang, onLangChange, t } from './i18n.js';
 
 initLang({
@@ -16,9 +14,20 @@ initLang({
 });
 
 const survey = document.getElementById('survey');
-const token = new URLSearchParams(location.search).get('token') ?? '';
+const params = new URLSearchParams(location.search);
+const token = params.get('token') ?? '';
 
-function claimsOf(value) {
+/**
+ * What the link says: the gateway's one-time token (22 characters; its claims stay on the server,
+ * which checks the counter against them) with the counter `<qr-survey mode="qr">` adds beside it — or
+ * a former signed token (`<base64url claims>.<signature>`) whose readable part names the counter,
+ * the dossier and the officer (the gateway checks them against the signature).
+ */
+function linkOf(value) {
+  if (/^[A-Za-z0-9_-]{22}$/.test(value)) {
+    const counter = params.get('counter') ?? '';
+    return /^[A-Za-z0-9_-]{1,64}$/.test(counter) ? { counter } : undefined;
+  }
   try {
     const [body] = value.split('.');
     const json = atob(body.replace(/-/g, '+').replace(/_/g, '/'));
@@ -29,12 +38,12 @@ function claimsOf(value) {
   }
 }
 
-const claims = claimsOf(token);
-if (claims) {
+const link = linkOf(token);
+if (link) {
   survey.setAttribute('token', token);
-  survey.setAttribute('counter', claims.counter);
-  if (claims.dossier) survey.setAttribute('dossier', claims.dossier);
-  if (claims.officer) survey.setAttribute('officer', claims.officer);
+  survey.setAttribute('counter', link.counter);
+  if (link.dossier) survey.setAttribute('dossier', link.dossier);
+  if (link.officer) survey.setAttribute('officer', link.officer);
 } else {
   survey.hidden = true;
   const message = document.getElementById('survey-message');

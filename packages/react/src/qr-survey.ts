@@ -8,8 +8,8 @@ import { event } from './event.js';
  * `<qr-survey>` from @motcua/survey-widget as a React component. Props that are element properties are set
  * as properties (objects and functions too); events are props:
  * - `onSubmit` ← `qr-survey-submit`: `QrSurveySubmitDetail`: the server stored the rating.
- * - `onQueued` ← `qr-survey-queued`: `QrSurveyQueuedDetail`: stored on the device, will be retried.
- * - `onError` ← `qr-survey-error`: `QrSurveyErrorDetail`: rejected, already rated, bad configuration.
+ * - `onQueued` ← `qr-survey-queued`: `QrSurveyQueuedDetail`: not sent yet, will be retried (`persistent`: kept on the device).
+ * - `onError` ← `qr-survey-error`: `QrSurveyErrorDetail`: rejected, already rated, not kept on the device (`unsaved`), bad configuration.
  * - `onReset` ← `qr-survey-reset`: `QrSurveyResetDetail`: back to the first screen.
  */
 export const QrSurvey = createComponent({

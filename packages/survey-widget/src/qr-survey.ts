@@ -17,14 +17,25 @@ export interface QrSurveySubmitDetail {
   id?: string;
   repeat: boolean;
 }
-/** `qr-survey-queued`: the rating is stored on this device and will be retried. */
+/** `qr-survey-queued`: the rating could not be sent now and will be retried. */
 export interface QrSurveyQueuedDetail {
   key: string;
   submission: SurveySubmission;
   reason: string;
+  /** `true`: stored on this device. `false`: in this page's memory only (lost if it closes first); `qr-survey-error` `unsaved` fires too. */
+  persistent: boolean;
 }
 /** Why `qr-survey-error` fired. */
-export type QrSurveyErrorReason = 'rejected' | 'already-rated' | 'invalid-question-set' | 'no-endpoint' | 'no-phone-url' | 'qr' | 'storage';
+export type QrSurveyErrorReason =
+  | 'rejected'
+  | 'already-rated'
+  | 'unsaved'
+  | 'invalid-question-set'
+  | 'no-endpoint'
+  | 'no-phone-url'
+  | 'invalid-phone-url'
+  | 'qr'
+  | 'storage';
 /** `qr-survey-error`: something the host should know; the widget shows it too. */
 export interface QrSurveyErrorDetail {
   reason: QrSurveyErrorReason;
@@ -45,6 +56,19 @@ type View = 'ask' | 'comment' | 'thanks' | 'rated' | 'qr';
 
 const SATISFACTION_VALUES: readonly string[] = Object.values(Satisfaction);
 
+/**
+ * The mouth of the face beside each answer, so that levels differ by more than colour: by stored value
+ * on the satisfaction scales, else by tone.
+ */
+const MOUTHS: Record<string, string> = {
+  very_satisfied: 'M6.5 13q5.5 7 11 0z',
+  satisfied: 'M8 14q4 4 8 0',
+  neutral: 'M8 15.5h8',
+  dissatisfied: 'M8 17q4-4 8 0',
+  very_dissatisfied: 'M7 18q5-7 10 0',
+};
+const TONE_FACES: Record<string, string> = { positive: 'satisfied', negative: 'dissatisfied' };
+
 // What only some pages need is loaded with import() (Rollup makes each a chunk beside the CDN file)
 // and awaited before the paint that needs it (see scheduleUpdate), so nothing is shown half-loaded.
 const lazyPresets: Record<string, Lazy<QuestionSet>> = {
@@ -55,6 +79,8 @@ const validator = lazy(async () => (await import('./parse-question-set.js')).par
 const commentStep = lazy(() => import('./comment-step.js'));
 /** `mode="qr"`: the QR encoder, the QR's template and styles. */
 const qrMode = lazy(() => import('./qr-mode.js'));
+/** The words of the queue's answers and of set-up problems. */
+const notices = lazy(async () => (await import('./notices.js')).NOTICES);
 
 /** The constructable sheets of the lazy chunks' styles, one per text, shared by every element. */
 const chunkSheets = new Map<string, CSSStyleSheet>();
@@ -80,8 +106,8 @@ const sharedQueue = async () => (await import('./submission-queue.js')).Submissi
  * @summary Satisfaction rating for one-stop counters (kiosk, QR, phone).
  *
  * @event qr-survey-submit - {@link QrSurveySubmitDetail}: the server stored the rating.
- * @event qr-survey-queued - {@link QrSurveyQueuedDetail}: stored on the device, will be retried.
- * @event qr-survey-error - {@link QrSurveyErrorDetail}: rejected, already rated, bad configuration.
+ * @event qr-survey-queued - {@link QrSurveyQueuedDetail}: not sent yet, will be retried (`persistent`: kept on the device).
+ * @event qr-survey-error - {@link QrSurveyErrorDetail}: rejected, already rated, not kept on the device (`unsaved`), bad configuration.
  * @event qr-survey-reset - {@link QrSurveyResetDetail}: back to the first screen.
  *
  * @csspart base - The card.
@@ -91,6 +117,7 @@ const sharedQueue = async () => (await import('./submission-queue.js')).Submissi
  * @csspart question-text - The question's wording.
  * @csspart options - The radio group.
  * @csspart option - One answer; also `option-positive`, `option-neutral`, `option-negative`.
+ * @csspart face - The face drawn in each answer (its shape tells the level, with the words and the tone colour).
  * @csspart comment - The comment field's label and textarea.
  * @csspart notice - The "no personal data" notice and character count.
  * @csspart opt-in - The contact opt-in checkbox.
@@ -143,7 +170,7 @@ export class QrSurvey extends LitElement {
   @property({ attribute: false }) accessor questionSet: QuestionSet | undefined = undefined;
   /** `kiosk` (default), `qr` (show a QR opening `phone-url`), `phone` (the citizen's own phone: no resets). */
   @property({ reflect: true }) accessor mode: SurveyMode = 'kiosk';
-  /** For `mode="qr"`: the phone survey URL; `token` is added as a query parameter when it is missing. */
+  /** For `mode="qr"`: the phone survey URL (http or https); `token` and `counter` are set as its query parameters. */
   @property({ attribute: 'phone-url' }) accessor phoneUrl = '';
   /** Kiosk: ms from thank-you to the next rating. Default 6000. */
   @property({ attribute: 'reset-delay', type: Number }) accessor resetDelay = 6000;
@@ -168,8 +195,11 @@ export class QrSurvey extends LitElement {
   private _comment = '';
   private _contactOptIn = false;
   private _contact = '';
-  private _queued = false;
+  /** The line under the thank-you while the rating waits (kept on the device, or only in memory). */
+  private _note = '';
   private _message = '';
+  /** The key of the rating the thank-you is showing. */
+  private _lastKey = '';
   private _qr: QrDrawing | undefined;
   private _locked = false;
 
@@ -185,6 +215,7 @@ export class QrSurvey extends LitElement {
   private _lockedUntil = 0;
   private _qrFor = '';
   private _reportedConfig = '';
+  private _noticesFailed = false;
 
   override connectedCallback(): void {
     super.connectedCallback();
@@ -247,6 +278,8 @@ export class QrSurvey extends LitElement {
     const preset = this.questionSet ? undefined : lazyPresets[this.survey];
     if (preset && !preset.value) loads.push(preset.load());
     if (this._resolveLocale() === 'en' && !english.value) loads.push(english.load());
+    // The QR chunk also checks phone-url, before the first paint of a QR.
+    if (this.mode === 'qr' && !qrMode.value) loads.push(qrMode.load());
     // The step is shown after a one-tap rating, or under the questions of a longer set.
     const set = this.questionSet ?? preset?.value ?? COUNTER_PRESET;
     const mayShowComment = this._view === 'comment' || (set && set.questions?.length > 1 && set.comment !== 'never');
@@ -258,7 +291,10 @@ export class QrSurvey extends LitElement {
     // Fetched ahead, after the paint, so a low score on a one-tap kiosk shows the comment step at once.
     if (this._set.comment !== 'never' && !commentStep.value) commentStep.load().catch(() => {});
     const config = this._configError();
-    if (config && config.message !== this._reportedConfig) {
+    // Reported in words: the first time, once they are loaded (if they cannot be, by their code).
+    if (config && !notices.value && !this._noticesFailed) {
+      notices.load().catch(() => (this._noticesFailed = true)).finally(() => this.requestUpdate());
+    } else if (config && config.message !== this._reportedConfig) {
       this._reportedConfig = config.message;
       this._emit('qr-survey-error', config);
     } else if (!config) {
@@ -337,16 +373,30 @@ export class QrSurvey extends LitElement {
     return Boolean(this.dossier) && isDossierRated(this._set.id, this.counter, this.dossier);
   }
 
+  /** A set-up problem, in words once the notices chunk is loaded (see updated()). */
   private _configError(): QrSurveyErrorDetail | undefined {
-    if (this._setError) return { reason: 'invalid-question-set', message: `${this._strings.invalidSet}: ${this._setError}` };
-    if (this.mode === 'qr') return this.phoneUrl ? undefined : { reason: 'no-phone-url', message: this._strings.noPhoneUrl };
-    return this.endpoint ? undefined : { reason: 'no-endpoint', message: this._strings.noEndpoint };
+    const reason = this._setError
+      ? 'invalid-question-set'
+      : this.mode === 'qr'
+        ? this.phoneUrl
+          ? this._qrUrl() === ''
+            ? 'invalid-phone-url'
+            : undefined
+          : 'no-phone-url'
+        : this.endpoint
+          ? undefined
+          : 'no-endpoint';
+    if (!reason) return undefined;
+    const words = notices.value?.[this._locale][reason] ?? reason;
+    return { reason, message: this._setError ? `${words}: ${this._setError}` : words };
   }
 
   // ---- queue ----------------------------------------------------------------------------------
 
   /** Listens to the queue in use (the host's, else the shared one) and returns it. */
   private async _attachQueue(): Promise<SubmissionQueue> {
+    // Its words first, so they are there when the queue answers (without them the note stays empty).
+    await notices.load().catch(() => {});
     const queue = this.queue ?? (await sharedQueue());
     // While the shared queue's module loaded, the element may have been removed or given its own queue.
     if (queue === this._activeQueue || !this.isConnected || queue !== (this.queue ?? queue)) return queue;
@@ -374,25 +424,39 @@ export class QrSurvey extends LitElement {
     const { item, status, id, repeat } = event.detail;
     if (!this._myRatings.delete(item.key)) return;
     this.requestUpdate();
-    if (this._view === 'thanks') this._queued = false;
+    if (item.key === this._lastKey) this._note = '';
     this._emit('qr-survey-submit', { key: item.key, submission: item.body, status, id, repeat });
   };
 
   private readonly _handleQueued = (event: CustomEvent<QueuedDetail>) => {
-    const { item, reason } = event.detail;
+    const { item, reason, persistent } = event.detail;
     if (!this._myRatings.has(item.key)) return;
     this.requestUpdate();
-    if (this._view === 'thanks') this._queued = true;
-    this._emit('qr-survey-queued', { key: item.key, submission: item.body, reason });
+    // The truth: kept on this device, or only in this page's memory.
+    const words = notices.value?.[this._locale];
+    if (item.key === this._lastKey) this._note = (persistent ? words?.thanksQueued : words?.unsaved) ?? '';
+    this._emit('qr-survey-queued', { key: item.key, submission: item.body, reason, persistent });
+    if (!persistent) this._emit('qr-survey-error', { reason: 'unsaved', message: `Not stored on this device (${reason})`, key: item.key });
   };
 
   private readonly _handleRejected = (event: CustomEvent<RejectedDetail>) => {
     const { item, status, code, message } = event.detail;
-    if (!this._myRatings.delete(item.key)) return;
+    const submission = this._myRatings.get(item.key);
+    if (!submission || !this._myRatings.delete(item.key)) return;
     this.requestUpdate();
     const alreadyRated = status === 409;
-    this._message = alreadyRated ? this._strings.rated : `${this._strings.rejected}: ${message}`;
-    if (this._view === 'thanks') this._view = alreadyRated ? 'rated' : 'thanks';
+    // One outcome on screen, in the widget's own words (the server's message goes to the host only).
+    // Refused for another reason, the dossier may be rated again.
+    if (!alreadyRated && submission.dossier) forgetDossierRated(submission.surveyId, submission.counter, submission.dossier);
+    if (item.key === this._lastKey && (this._view === 'thanks' || this._view === 'rated')) {
+      this._note = '';
+      this._message = alreadyRated ? '' : (status === 401 && notices.value?.[this._locale].expired) || this._strings.rejected;
+      this._view = alreadyRated ? 'rated' : 'ask';
+      this._lockedUntil = 0;
+      clearTimeout(this._resetTimer);
+    } else if (this._view === 'rated' && !this._isRated()) {
+      this._view = 'ask';
+    }
     this._emit('qr-survey-error', { reason: alreadyRated ? 'already-rated' : 'rejected', message, status, code, key: item.key });
   };
 
@@ -457,7 +521,8 @@ export class QrSurvey extends LitElement {
     this._myRatings.set(key, submission);
     if (this.dossier) markDossierRated(this._set.id, this.counter, this.dossier);
     this._view = 'thanks';
-    this._queued = false;
+    this._lastKey = key;
+    this._note = '';
     this._message = '';
     this._lockedUntil = Date.now() + this.lockout;
     clearTimeout(this._idleTimer);
@@ -476,10 +541,9 @@ export class QrSurvey extends LitElement {
         clearTimeout(this._resetTimer);
         this._lockedUntil = 0;
         this._view = 'ask';
-        const message = `${(error as Error)?.message ?? error}`;
-        this._message = `${this._strings.rejected}: ${message}`;
+        this._message = this._strings.rejected;
         this.requestUpdate();
-        this._emit('qr-survey-error', { reason: 'storage', message, key });
+        this._emit('qr-survey-error', { reason: 'storage', message: `${(error as Error)?.message ?? error}`, key });
       });
   }
 
@@ -492,7 +556,7 @@ export class QrSurvey extends LitElement {
     this._contact = '';
     this._contactOptIn = false;
     this._message = '';
-    this._queued = false;
+    this._note = '';
     this._view = this.mode === 'qr' ? 'qr' : this._isRated() ? 'rated' : 'ask';
     const wait = this._lockedUntil - Date.now();
     if (wait > 0) {
@@ -506,13 +570,12 @@ export class QrSurvey extends LitElement {
     this._emit('qr-survey-reset', { reason });
   }
 
-  /** Kiosk: a half-made rating is abandoned after `idle-timeout`; a chosen score is still sent. */
+  /** Kiosk: a half-made rating is abandoned after `idle-timeout`; a chosen score is still sent, with what was typed. */
   private _touch(): void {
     if (this.mode !== 'kiosk') return;
     clearTimeout(this._idleTimer);
     this._idleTimer = setTimeout(() => {
       if (this._view === 'comment') {
-        this._comment = '';
         this._rate();
       } else if (this._view === 'ask' && Object.keys(this._answers).length) {
         this._reset('idle');
@@ -526,20 +589,26 @@ export class QrSurvey extends LitElement {
 
   // ---- QR mode --------------------------------------------------------------------------------
 
-  private _qrUrl(): string {
-    if (!this.phoneUrl) return '';
-    const url = new URL(this.phoneUrl, document.baseURI);
-    if (this.token && !url.searchParams.has('token')) url.searchParams.set('token', this.token);
-    return url.href;
+  /** The phone survey's link (see qr-mode's phoneLink), once the QR chunk is loaded; '' when refused. */
+  private _qrUrl(): string | undefined {
+    return qrMode.value?.phoneLink(this.phoneUrl, document.baseURI, this.token, this.counter);
   }
 
   private async _loadQr(): Promise<void> {
-    const url = this._qrUrl();
-    if (!url || url === this._qrFor) return;
-    this._qrFor = url;
+    let url: string | undefined;
     try {
       // Loaded only when a QR is shown, so the kiosk bundle stays small.
       await qrMode.load();
+      url = this._qrUrl();
+      if (!url) {
+        // An old QR must not stay on screen when the new address is refused (updated() reports why).
+        this.requestUpdate();
+        this._qr = undefined;
+        this._qrFor = '';
+        return;
+      }
+      if (url === this._qrFor) return;
+      this._qrFor = url;
       const drawing = qrMode.value!.drawQr(url);
       if (url !== this._qrFor) return;
       this.requestUpdate();
@@ -613,7 +682,8 @@ export class QrSurvey extends LitElement {
             @click=${() => this._choose(question, option, true)}
             @keydown=${(event: KeyboardEvent) => this._handleOptionKey(event, question, optionIndex)}
           >
-            ${localize(option.label, this._locale)}
+            ${svg`<svg part="face" viewBox="0 0 24 24" aria-hidden="true"><circle cx="12" cy="12" r="10"></circle><path class="eye" d="M8.5 9.5h0m7 0h0"></path><path d=${MOUTHS[option.value] ?? MOUTHS[TONE_FACES[option.tone!] ?? 'neutral']}></path></svg>`}
+            <span>${localize(option.label, this._locale)}</span>
           </div>`,
         )}
       </div>
@@ -665,11 +735,11 @@ export class QrSurvey extends LitElement {
     switch (this._view) {
       case 'qr':
         return this._qr && qrMode.value
-          ? qrMode.value.renderQr(this._qr, { label: s.qrLabel, caption: `${s.scanToRate}. ${s.scanPrivacy}` }, { html, svg })
+          ? qrMode.value.renderQr(this._qr, this._locale, { html, svg })
           : nothing;
       case 'thanks':
         return html`<p part="thanks">${s.thanks}</p>
-          ${this._queued ? html`<p part="notice">${s.thanksQueued}</p>` : nothing}`;
+          ${this._note ? html`<p part="notice">${this._note}</p>` : nothing}`;
       case 'rated':
         return html`<p part="thanks">${s.rated}</p>`;
       case 'comment':

@@ -2,6 +2,11 @@ import { css } from 'lit';
 
 // Colours meet WCAG 2.2 AA (4.5:1 for text) on the default light background; hosts retheme with
 // the --motcua-* custom properties. Constructable stylesheets only: safe under a strict CSP.
+// Kiosk mode: the host is a size container, so type, faces and targets grow with the width the kiosk
+// is given (about 1rem in a 22rem column, 2.25rem across a 1080 px portrait screen) but never past what
+// the screen's height holds (3.2vh: a landscape 1366×768 screen shows it all), and the card fills the
+// height it is given. Each answer is told apart by its face (shape), its words and its tone's colour.
+// (No comments inside the css template: they would ship in the CDN file.)
 export const styles = css`
   :host {
     display: block;
@@ -62,6 +67,53 @@ export const styles = css`
   :host([mode='phone']) [part~='options'] {
     grid-template-columns: 1fr;
   }
+  :host([mode='kiosk']) {
+    container-type: inline-size;
+  }
+  :host([mode='kiosk']) [part~='base'] {
+    font-size: clamp(var(--motcua-font-size, 1rem), min(0.25rem + 3cqi, 3.2vh), 3rem);
+    gap: 1em;
+    padding: 1em;
+    min-height: 100%;
+    align-content: center;
+    text-align: center;
+    border-top: 0.3em solid var(--_primary);
+    box-shadow: 0 0.1em 0.6em #0002;
+  }
+  :host([mode='kiosk']) [part~='title'] {
+    color: var(--_primary);
+  }
+  :host([mode='kiosk']) [part~='options'] {
+    grid-template-columns: repeat(auto-fit, minmax(min(100%, 7em), 1fr));
+    gap: 0.6em;
+  }
+  :host([mode='kiosk']) [part~='option'] {
+    flex-direction: column;
+    gap: 0.3em;
+    min-height: max(var(--_target), 5em);
+    padding: 0.6em 0.4em;
+    border-left-width: 2px;
+    border-bottom-width: 0.3em;
+  }
+  :host([mode='kiosk']) [part~='face'] {
+    width: 2.6em;
+    height: 2.6em;
+  }
+  :host([mode='kiosk']) [part~='actions'] {
+    justify-content: center;
+  }
+  @media (orientation: portrait) {
+    :host([mode='kiosk']) [part~='options'] {
+      grid-template-columns: 1fr;
+    }
+    :host([mode='kiosk']) [part~='option'] {
+      flex-direction: row;
+      justify-content: flex-start;
+      gap: 0.8em;
+      padding-inline: 1em;
+      font-size: 1.2em;
+    }
+  }
   [part~='option'] {
     min-height: var(--_target);
     min-width: 3rem;
@@ -70,8 +122,9 @@ export const styles = css`
     justify-content: center;
     text-align: center;
     padding: 0.5rem 1rem;
-    border: 2px solid var(--_border);
+    border: 2px solid var(--_tone, var(--_border));
     border-left-width: 0.5rem;
+    gap: 0.6em;
     border-radius: var(--_radius);
     background: var(--_bg);
     color: inherit;
@@ -82,13 +135,28 @@ export const styles = css`
     touch-action: manipulation;
   }
   [part~='option-positive'] {
-    border-left-color: var(--_positive);
+    --_tone: var(--_positive);
   }
   [part~='option-neutral'] {
-    border-left-color: var(--_neutral);
+    --_tone: var(--_neutral);
   }
   [part~='option-negative'] {
-    border-left-color: var(--_negative);
+    --_tone: var(--_negative);
+  }
+  [part~='face'] {
+    flex: none;
+    width: 1.8em;
+    height: 1.8em;
+    fill: none;
+    stroke: var(--_tone);
+    stroke-width: 1.6;
+    stroke-linecap: round;
+  }
+  .eye {
+    stroke-width: 2.8;
+  }
+  [aria-checked='true'] [part~='face'] {
+    stroke: currentColor;
   }
   [part~='option'][aria-checked='true'] {
     background: var(--_primary);

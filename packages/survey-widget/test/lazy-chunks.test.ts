@@ -88,7 +88,10 @@ describe('<qr-survey> when the queue chunk cannot be loaded', () => {
     for (let i = 0; i < 50 && !errors.length; i++) await new Promise((resolve) => setTimeout(resolve, 10));
     await el.updateComplete;
     expect(errors.map((event) => event.detail.reason)).to.deep.equal(['storage']);
-    expect(el.shadowRoot!.textContent).to.include('chunk failed to load');
+    expect(errors[0]!.detail.message).to.equal('chunk failed to load');
+    // On screen: the widget's own words, never the browser's.
+    expect(el.shadowRoot!.textContent).to.include('Đánh giá chưa được ghi nhận. Xin Ông/Bà vui lòng đánh giá lại.');
+    expect(el.shadowRoot!.textContent).to.not.include('chunk failed to load');
     // The question is offered again, and a fresh element for the same dossier is not "already rated".
     expect(el.shadowRoot!.querySelector('[role="radio"]')).to.not.equal(null);
     const again = document.createElement('qr-survey');

@@ -6,7 +6,7 @@ import type { QrSurvey } from '../src/qr-survey.js';
 import { COUNTER_PRESET, PHONE_PRESET, type QuestionSet } from '../src/question-sets.js';
 import { clearRatedDossiers } from '../src/rated-dossiers.js';
 import { SubmissionQueue } from '../src/submission-queue.js';
-import { control, deleteDatabase, newEndpoint, stats, uniqueName, until } from './helpers.js';
+import { control, deleteDatabase, fillLocalStorage, newEndpoint, stats, uniqueName, until } from './helpers.js';
 
 /** jsQR is a UMD bundle: load it as a classic script. */
 async function loadJsQR(): Promise<typeof import('jsqr').default> {
@@ -21,6 +21,20 @@ async function loadJsQR(): Promise<typeof import('jsqr').default> {
     });
   }
   return global.jsQR!;
+}
+
+/** Rasterises the widget's QR (its classes as fills) and decodes it with jsQR. */
+async function decodeQrSvg(svgEl: SVGSVGElement): Promise<string> {
+  const jsQR = await loadJsQR();
+  const canvas = document.createElement('canvas');
+  canvas.width = canvas.height = svgEl.viewBox.baseVal.width * 6;
+  const context = canvas.getContext('2d')!;
+  const image = new Image();
+  image.src = `data:image/svg+xml,${encodeURIComponent(new XMLSerializer().serializeToString(svgEl).replace('class="qr-light"', 'fill="#fff"').replace('class="qr-dark"', 'fill="#000"'))}`;
+  await image.decode();
+  context.drawImage(image, 0, 0, canvas.width, canvas.height);
+  const pixels = context.getImageData(0, 0, canvas.width, canvas.height);
+  return jsQR(pixels.data, pixels.width, pixels.height)!.data;
 }
 
 const HOSTILE = '<img src=x onerror="window.__pwned=1"><script>window.__pwned=1</script>';
@@ -326,22 +340,22 @@ describe('<qr-survey>', () => {
     wrapper.remove();
   });
 
-  it('should say the rating is saved when the endpoint is down, and deliver it later', async () => {
+  it('should say the rating is saved on this device when the endpoint is down, and deliver it later', async () => {
     await control(endpoint.name, { mode: 'down' });
     const el = await kiosk();
     const queued = oneEvent(el, 'qr-survey-queued');
     options(el)[0]!.click();
     const { detail } = await queued;
-    expect(detail.reason).to.equal('network');
+    expect(detail).to.include({ reason: 'network', persistent: true });
     await elementUpdated(el);
-    expect(text(el)).to.contain('Đánh giá đã được lưu và sẽ tự gửi khi có kết nối.');
+    expect(text(el)).to.contain('Đánh giá đã được lưu trên máy này và sẽ tự gửi khi có kết nối.');
     await control(endpoint.name, { mode: 'up' });
     const submitted = oneEvent(el, 'qr-survey-submit');
     await queue.flush();
     expect((await submitted).detail.key).to.equal(detail.key);
   });
 
-  it('should show "already rated" when the server says the token was used (409)', async () => {
+  it('should show "already rated" once when the server says the token was used (409), and no thanks', async () => {
     const other = new SubmissionQueue({ name: uniqueName('other') });
     await other.submit(endpoint.url, { surveyId: 'counter', counter: 'C1', token: 'tok-1', answers: { attitude: 'satisfied' }, locale: 'vi', submittedAt: new Date().toISOString() });
     other.stop();
@@ -352,17 +366,76 @@ describe('<qr-survey>', () => {
     const { detail } = await error;
     expect(detail).to.include({ reason: 'already-rated', status: 409, code: 'TOKEN_USED' });
     await elementUpdated(el);
-    expect(text(el)).to.contain('Hồ sơ đã được đánh giá.');
+    expect(text(el).split('Hồ sơ đã được đánh giá.')).to.have.length(2);
+    expect(text(el)).to.not.contain('Cảm ơn');
+    expect(text(el)).to.not.contain('TOKEN_USED');
   });
 
-  it('should report a 4xx rejection visibly', async () => {
-    await control(endpoint.name, { mode: 'status', status: 400 });
-    const el = await kiosk();
-    const error = oneEvent(el, 'qr-survey-error');
-    options(el)[0]!.click();
-    expect((await error).detail).to.include({ reason: 'rejected', status: 400 });
+  for (const [status, words] of [
+    [400, 'Đánh giá chưa được ghi nhận. Xin Ông/Bà vui lòng đánh giá lại.'],
+    [422, 'Đánh giá chưa được ghi nhận. Xin Ông/Bà vui lòng đánh giá lại.'],
+    [401, 'Phiên đánh giá này đã hết hạn.'],
+  ] as const) {
+    it(`should show one outcome for a rating refused with ${status}, in its own words, and let the dossier be rated again`, async () => {
+      await control(endpoint.name, { mode: 'status', status, ...(status === 401 && { code: 'TOKEN_EXPIRED' }) });
+      const el = await kiosk({ dossier: `HS-${status}`, lockout: 5000 });
+      const error = oneEvent(el, 'qr-survey-error');
+      options(el)[0]!.click();
+      expect((await error).detail).to.include({ reason: 'rejected', status, message: `Test status ${status}` });
+      await elementUpdated(el);
+      expect(part(el, 'error')!.textContent).to.equal(words);
+      // No thanks beside the refusal, no raw server message.
+      expect(part(el, 'thanks')).to.equal(null);
+      expect(text(el)).to.not.contain('Test status');
+      expect(text(el)).to.not.contain('Cảm ơn');
+      // The dossier is not "already rated": the question is offered again (no lock-out), and a new try is stored.
+      expect(options(el)).to.have.length(3);
+      expect(options(el)[0]!.getAttribute('aria-disabled')).to.equal(null);
+      await control(endpoint.name, { mode: 'up' });
+      const submitted = oneEvent(el, 'qr-survey-submit');
+      options(el)[1]!.click();
+      expect((await submitted).detail.status).to.equal(201);
+    });
+  }
+
+  it('should not say "saved" when the device cannot keep the rating: it says so and tells the host', async () => {
+    await control(endpoint.name, { mode: 'down' });
+    queue.stop();
+    queue = new SubmissionQueue({ name: uniqueName('full'), storage: 'localstorage', baseMs: 60_000, maxMs: 60_000 });
+    const cleanup = fillLocalStorage(0);
+    try {
+      const el = await kiosk({ dossier: 'HS-full' });
+      const queued = oneEvent(el, 'qr-survey-queued');
+      const error = oneEvent(el, 'qr-survey-error');
+      options(el)[0]!.click();
+      expect((await queued).detail.persistent).to.equal(false);
+      expect((await error).detail).to.include({ reason: 'unsaved' });
+      await elementUpdated(el);
+      expect(text(el)).to.contain('Chưa gửi được đánh giá và máy này không lưu được.');
+      expect(text(el)).to.not.contain('đã được lưu');
+      expect(text(el)).to.not.match(/setItem|Quota|Storage/);
+      // While the page lives it still goes.
+      await control(endpoint.name, { mode: 'up' });
+      const submitted = oneEvent(el, 'qr-survey-submit');
+      await queue.flush();
+      await submitted;
+      await elementUpdated(el);
+      expect(text(el)).to.not.contain('Chưa gửi được');
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('should send the comment typed so far when the citizen walks away from it', async () => {
+    const el = await fixture<QrSurvey>(html`<qr-survey .queue=${queue} endpoint=${endpoint.url} counter="C1" idle-timeout="300"></qr-survey>`);
+    options(el)[2]!.click();
     await elementUpdated(el);
-    expect(part(el, 'error')!.textContent).to.contain('Đánh giá không được chấp nhận');
+    const textarea = el.shadowRoot!.querySelector('textarea')!;
+    textarea.value = 'Phải chờ lâu, cán bộ';
+    textarea.dispatchEvent(new Event('input'));
+    const { detail } = await oneEvent(el, 'qr-survey-submit');
+    expect(detail.submission.answers).to.deep.equal({ attitude: 'dissatisfied' });
+    expect(detail.submission.comment).to.equal('Phải chờ lâu, cán bộ');
   });
 
   it('should abandon a half-made multi-question rating after the idle timeout', async () => {
@@ -407,25 +480,84 @@ describe('<qr-survey>', () => {
     // Its styles come with the QR chunk: never under 200 px, dark modules black on white.
     expect(getComputedStyle(svgEl).minWidth).to.equal('200px');
     expect(getComputedStyle(svgEl.querySelector('.qr-dark')!).fill).to.equal('rgb(0, 0, 0)');
-    const size = svgEl.viewBox.baseVal.width;
-    // Rasterise the SVG and decode it with jsQR.
-    const jsQR = await loadJsQR();
-    const scale = 6;
-    const canvas = document.createElement('canvas');
-    canvas.width = canvas.height = size * scale;
-    const context = canvas.getContext('2d')!;
-    const image = new Image();
-    image.src = `data:image/svg+xml,${encodeURIComponent(new XMLSerializer().serializeToString(svgEl).replace('class="qr-light"', 'fill="#fff"').replace('class="qr-dark"', 'fill="#000"'))}`;
-    await image.decode();
-    context.drawImage(image, 0, 0, canvas.width, canvas.height);
-    const pixels = context.getImageData(0, 0, canvas.width, canvas.height);
-    const decoded = jsQR(pixels.data, pixels.width, pixels.height);
-    const url = new URL(decoded!.data);
+    const url = new URL(await decodeQrSvg(svgEl));
     expect(url.pathname).to.equal('/phone/survey');
     expect(url.searchParams.get('counter')).to.equal('C1');
     expect(url.searchParams.get('token')).to.equal('tok 1&x');
     await expect(el).to.be.accessible();
   });
+
+  it('should put this rating\'s token and counter in the QR link, replacing stale ones', async () => {
+    const el = await fixture<QrSurvey>(
+      html`<qr-survey .queue=${queue} mode="qr" counter="C2" token="fresh" phone-url="https://dvc.example.vn/danh-gia?token=stale&counter=C9&lang=vi#top"></qr-survey>`,
+    );
+    await until(() => Boolean(part(el, 'qr')), 5000, 'the QR');
+    const url = new URL(await decodeQrSvg(part(el, 'qr') as unknown as SVGSVGElement));
+    expect(url.origin + url.pathname).to.equal('https://dvc.example.vn/danh-gia');
+    expect(url.searchParams.getAll('token')).to.deep.equal(['fresh']);
+    expect(url.searchParams.getAll('counter')).to.deep.equal(['C2']);
+    expect(url.searchParams.get('lang')).to.equal('vi');
+    expect(url.hash).to.equal('#top');
+  });
+
+  for (const phoneUrl of ['javascript:alert(1)', 'data:text/html,<b>x</b>', 'ftp://example.vn/danh-gia', 'http://[bad']) {
+    it(`should refuse phone-url "${phoneUrl}" with an error event and no QR`, async () => {
+      const el = document.createElement('qr-survey');
+      const error = oneEvent(el, 'qr-survey-error');
+      el.queue = queue;
+      el.mode = 'qr';
+      el.token = 't';
+      el.phoneUrl = phoneUrl;
+      document.body.append(el);
+      expect((await error).detail.reason).to.equal('invalid-phone-url');
+      await elementUpdated(el);
+      expect(part(el, 'qr')).to.equal(null);
+      expect(part(el, 'error')!.textContent).to.contain('http');
+      // An address that was fine before and is refused now takes its QR away.
+      el.phoneUrl = 'https://dvc.example.vn/danh-gia';
+      await until(() => Boolean(part(el, 'qr')), 5000, 'the QR');
+      el.phoneUrl = phoneUrl;
+      await elementUpdated(el);
+      expect(part(el, 'qr')).to.equal(null);
+      el.remove();
+    });
+  }
+
+  for (const [width, height] of [[1080, 1920], [1366, 768]]) {
+    it(`should fill a ${width}×${height} kiosk screen: type and answers scale with it, each level has its own face`, async () => {
+      const frame = document.createElement('iframe');
+      frame.style.cssText = `width:${width}px;height:${height}px;border:0`;
+      const loaded = new Promise((resolve) => frame.addEventListener('load', resolve, { once: true }));
+      frame.src = `/packages/survey-widget/test/fixtures/kiosk-frame.html?${new URLSearchParams({ endpoint: endpoint.url, queue: uniqueName('kiosk') })}`;
+      document.body.append(frame);
+      await loaded;
+      try {
+        let el: QrSurvey | null | undefined;
+        await until(() => Boolean((el = frame.contentDocument?.querySelector('qr-survey'))?.shadowRoot?.querySelector('[role="radio"]')), 10_000, 'the kiosk');
+        const radios = options(el!);
+        const view = frame.contentWindow!;
+        const px = (element: Element, property: string) => parseFloat(view.getComputedStyle(element).getPropertyValue(property));
+        // The question reads from a distance (the defaults were 16 px text and 56 px answers in the top 8%).
+        expect(px(part(el!, 'question-text')!, 'font-size')).to.be.at.least(width === 1080 ? 36 : 26);
+        for (const radio of radios) {
+          const box = radio.getBoundingClientRect();
+          expect(box.height).to.be.at.least(height * 0.07);
+          expect(px(radio, 'font-size')).to.be.at.least(24);
+          // …and all of it on the screen, nothing below the fold.
+          expect(box.bottom).to.be.at.most(height);
+        }
+        // The card takes the screen it is given.
+        expect(part(el!, 'base')!.getBoundingClientRect().height).to.be.at.least(height - 1);
+        // More than colour: a face of its own (by shape) and words for every level.
+        const mouths = radios.map((radio) => radio.querySelector('[part~="face"] path:last-child')!.getAttribute('d'));
+        expect(new Set(mouths).size).to.equal(3);
+        expect(radios.map((radio) => radio.textContent!.trim())).to.deep.equal(['Rất hài lòng', 'Hài lòng', 'Không hài lòng']);
+        for (const radio of radios) expect(radio.querySelector('[part~="face"]')!.getAttribute('aria-hidden')).to.equal('true');
+      } finally {
+        frame.remove();
+      }
+    });
+  }
 
   it('should render, rate and reset without Lit dev-mode warnings', async () => {
     const warnings: unknown[][] = [];

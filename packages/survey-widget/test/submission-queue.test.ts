@@ -2,7 +2,7 @@ import { afterEach, describe, it } from 'node:test';
 import { expect } from '@open-wc/testing';
 import type { SurveySubmission } from '@motcua/core';
 import { SubmissionQueue, type QueuedDetail, type RejectedDetail, type SentDetail } from '../src/submission-queue.js';
-import { control, deleteDatabase, newEndpoint, stats, uniqueName, until } from './helpers.js';
+import { control, counts, deleteDatabase, fillLocalStorage, newEndpoint, stats, uniqueName, until, type ControlSettings } from './helpers.js';
 
 const rating = (n: number, extra: Partial<SurveySubmission> = {}): SurveySubmission => ({
   surveyId: 'counter',
@@ -29,6 +29,7 @@ describe('SubmissionQueue', () => {
     for (const name of names.splice(0)) {
       await deleteDatabase(name);
       localStorage.removeItem(`${name}:submissions`);
+      for (const key of Object.keys(localStorage)) if (key.startsWith(`${name}:`)) localStorage.removeItem(key);
     }
   });
 
@@ -89,22 +90,89 @@ describe('SubmissionQueue', () => {
     });
   }
 
-  for (const status of [400, 403, 404, 409, 422]) {
-    it(`should report HTTP ${status} as rejected and never retry it`, async () => {
+  // Only the server's verdict on this rating, in its own JSON error body, drops it.
+  const VERDICTS: Array<[string, ControlSettings]> = [
+    ['400 with the gateway\'s error body', { mode: 'status', status: 400 }],
+    ['409 with the gateway\'s error body', { mode: 'status', status: 409, code: 'ALREADY_RATED' }],
+    ['422 with the gateway\'s error body', { mode: 'status', status: 422 }],
+    ['401 INVALID_TOKEN with the gateway\'s error body', { mode: 'status', status: 401, code: 'INVALID_TOKEN' }],
+    ['401 TOKEN_EXPIRED with the gateway\'s error body', { mode: 'status', status: 401, code: 'TOKEN_EXPIRED' }],
+  ];
+  for (const [what, settings] of VERDICTS) {
+    it(`should report ${what} as rejected and never retry it`, async () => {
       const endpoint = newEndpoint();
-      await control(endpoint.name, { mode: 'status', status });
+      await control(endpoint.name, settings);
       const queue = makeQueue();
       const rejected: RejectedDetail[] = [];
       queue.addEventListener('rejected', (event) => rejected.push(event.detail));
       expect(await queue.submit(endpoint.url, rating(1), 'k')).to.equal('rejected');
       expect(rejected).to.have.length(1);
-      expect(rejected[0]).to.include({ status, code: `HTTP_${status}`, message: `Test status ${status}` });
+      expect(rejected[0]).to.include({ status: settings.status, code: settings.code ?? `HTTP_${settings.status}`, message: `Test status ${settings.status}` });
       expect(await queue.items()).to.deep.equal([]);
       await control(endpoint.name, { mode: 'up' });
       await queue.flush();
       const server = await stats(endpoint.name);
       expect(server.requests).to.equal(1);
       expect(server.stored).to.equal(0);
+    });
+  }
+
+  // Anything else is not a verdict on the rating (a proxy, a route not mounted, a credential): keep it.
+  const NOT_VERDICTS: Array<[string, ControlSettings]> = [
+    ['401 with another code', { mode: 'status', status: 401, code: 'UNAUTHORIZED' }],
+    ['403', { mode: 'status', status: 403 }],
+    ['404', { mode: 'status', status: 404 }],
+    ['404 HTML page', { mode: 'status', status: 404, body: 'html' }],
+    ['405', { mode: 'status', status: 405, body: 'none' }],
+    ['400 HTML page', { mode: 'status', status: 400, body: 'html' }],
+    ['422 with someone else\'s JSON', { mode: 'status', status: 422, body: 'json' }],
+    ['409 REQUEST_IN_PROGRESS', { mode: 'status', status: 409, code: 'REQUEST_IN_PROGRESS' }],
+    ['400 without a body', { mode: 'status', status: 400, body: 'none' }],
+  ];
+  for (const [what, settings] of NOT_VERDICTS) {
+    it(`should keep a rating answered ${what} and send it once the server is back`, async () => {
+      const endpoint = newEndpoint();
+      await control(endpoint.name, settings);
+      const queue = makeQueue();
+      const rejected: RejectedDetail[] = [];
+      const queued: QueuedDetail[] = [];
+      queue.addEventListener('rejected', (event) => rejected.push(event.detail));
+      queue.addEventListener('queued', (event) => queued.push(event.detail));
+      expect(await queue.submit(endpoint.url, rating(1), 'k')).to.equal('queued');
+      expect(rejected).to.deep.equal([]);
+      expect(queued[0]).to.include({ reason: `HTTP ${settings.status}`, persistent: true });
+      expect((await queue.items()).map((item) => item.key)).to.deep.equal(['k']);
+      await control(endpoint.name, { mode: 'up' });
+      await queue.flush();
+      expect((await stats(endpoint.name)).keys).to.deep.equal(['k']);
+      expect(await queue.items()).to.deep.equal([]);
+    });
+  }
+
+  for (const [what, settings] of [
+    ['404', { mode: 'status', status: 404 }],
+    ['403', { mode: 'status', status: 403 }],
+    ['a 404 HTML maintenance page', { mode: 'status', status: 404, body: 'html' }],
+  ] as Array<[string, ControlSettings]>) {
+    it(`should lose none of 50 ratings when the endpoint answers ${what} for a moment on its way back`, async () => {
+      const endpoint = newEndpoint();
+      await control(endpoint.name, { mode: 'down' });
+      const queue = makeQueue({ baseMs: 100, maxMs: 200 }).start();
+      const keys: string[] = [];
+      for (let n = 0; n < 50; n++) {
+        keys.push(`k${n}`);
+        expect(await queue.submit(endpoint.url, rating(n), `k${n}`)).to.equal('queued');
+      }
+      await control(endpoint.name, settings);
+      window.dispatchEvent(new Event('online'));
+      await until(async () => (await stats(endpoint.name)).log.some((entry) => entry.outcome === settings.status), 5000, `a ${settings.status}`);
+      await new Promise((resolve) => setTimeout(resolve, 1500));
+      expect(await queue.items()).to.have.length(50);
+      await control(endpoint.name, { mode: 'up' });
+      await until(async () => (await stats(endpoint.name)).stored === 50, 10_000, 'the backlog to arrive');
+      const result = await counts(`50 queued, ${what} for 1.5 s, then healthy`, endpoint.name, keys);
+      expect(result).to.deep.equal({ made: 50, arrived: 50, duplicated: 0, lost: 0 });
+      expect(await queue.items()).to.deep.equal([]);
     });
   }
 
@@ -184,13 +252,139 @@ describe('SubmissionQueue', () => {
     await first.submit(endpoint.url, rating(1), 'k1');
     await first.submit(endpoint.url, rating(2), 'k2');
     expect(await first.storageKind()).to.equal('localstorage');
-    expect(Object.keys(JSON.parse(localStorage.getItem(`${name}:submissions`)!))).to.have.members(['k1', 'k2']);
+    // One key per rating.
+    expect(JSON.parse(localStorage.getItem(`${name}:submission:k1`)!)).to.include({ key: 'k1' });
+    expect(JSON.parse(localStorage.getItem(`${name}:submission:k2`)!)).to.include({ key: 'k2' });
     first.stop();
     await control(endpoint.name, { mode: 'up' });
     const second = makeQueue({ name, storage: 'localstorage' });
     await second.flush();
     expect((await stats(endpoint.name)).keys).to.have.members(['k1', 'k2']);
     expect(await second.items()).to.deep.equal([]);
+  });
+
+  it('should send ratings an earlier version left in one localStorage value, and move them to a key each', async () => {
+    const endpoint = newEndpoint();
+    const name = uniqueName('legacy');
+    const item = (key: string, n: number) => ({ key, endpoint: endpoint.url, body: rating(n), createdAt: n, attempts: 1 });
+    localStorage.setItem(`${name}:submissions`, JSON.stringify({ a: item('a', 1), b: item('b', 2) }));
+    const queue = makeQueue({ name, storage: 'localstorage' });
+    expect((await queue.items()).map((i) => i.key)).to.deep.equal(['a', 'b']);
+    expect(localStorage.getItem(`${name}:submissions`)).to.equal(null);
+    await queue.flush();
+    expect((await stats(endpoint.name)).keys).to.deep.equal(['a', 'b']);
+    expect(Object.keys(localStorage).filter((key) => key.startsWith(name))).to.deep.equal([]);
+  });
+
+  it('should keep every rating on a nearly full localStorage: one more rating needs only its own room', async () => {
+    const endpoint = newEndpoint();
+    await control(endpoint.name, { mode: 'down' });
+    const name = uniqueName('full');
+    const made = (n: number) => rating(n, n === 0 ? { comment: 'Cán bộ hướng dẫn tận tình, thủ tục nhanh gọn.' } : {});
+    const size = (n: number) => JSON.stringify({ key: crypto.randomUUID(), endpoint: endpoint.url, body: made(n), createdAt: Date.now(), attempts: 0 }).length + `${name}:submission:${crypto.randomUUID()}`.length;
+    // Room for the 12 ratings as made, and only a little more: not for every rewrite of the backlog.
+    const cleanup = fillLocalStorage(size(0) + 11 * size(1) + 120);
+    try {
+      const queue = makeQueue({ name, storage: 'localstorage' });
+      const queued: QueuedDetail[] = [];
+      queue.addEventListener('queued', (event) => queued.push(event.detail));
+      const keys: string[] = [];
+      for (let n = 0; n < 12; n++) {
+        keys.push(crypto.randomUUID());
+        expect(await queue.submit(endpoint.url, made(n), keys[n])).to.equal('queued');
+      }
+      queue.stop();
+      // The "reload": all 12 are still on the device.
+      const after = makeQueue({ name, storage: 'localstorage' });
+      expect((await after.items()).map((item) => item.key)).to.deep.equal(keys);
+      expect(queued.map((detail) => detail.persistent)).to.deep.equal(Array(12).fill(true));
+      await control(endpoint.name, { mode: 'up' });
+      await after.flush();
+      expect(await counts('12 ratings on a nearly full localStorage, endpoint down, reload', endpoint.name, keys)).to.deep.equal({ made: 12, arrived: 12, duplicated: 0, lost: 0 });
+    } finally {
+      cleanup();
+    }
+  });
+
+  it('should say a rating is not kept on the device when no store can hold it, and still send it while the page lives', async () => {
+    const endpoint = newEndpoint();
+    await control(endpoint.name, { mode: 'down' });
+    const cleanup = fillLocalStorage(0);
+    try {
+      const queue = makeQueue({ storage: 'localstorage', baseMs: 50, maxMs: 100 }).start();
+      const queued: QueuedDetail[] = [];
+      queue.addEventListener('queued', (event) => queued.push(event.detail));
+      const keys: string[] = [];
+      for (let n = 0; n < 20; n++) {
+        keys.push(crypto.randomUUID());
+        expect(await queue.submit(endpoint.url, rating(n), keys[n])).to.equal('queued');
+      }
+      expect(queued.map((detail) => detail.persistent)).to.deep.equal(Array(20).fill(false));
+      expect(await queue.items()).to.have.length(20);
+      await control(endpoint.name, { mode: 'up' });
+      await until(async () => (await stats(endpoint.name)).stored === 20, 8000, 'the 20 to arrive');
+      expect(await counts('20 ratings, localStorage full (memory only), page kept open', endpoint.name, keys)).to.deep.equal({ made: 20, arrived: 20, duplicated: 0, lost: 0 });
+    } finally {
+      cleanup();
+    }
+    const memory = makeQueue({ storage: 'memory' });
+    const queued = new Promise<QueuedDetail>((resolve) => memory.addEventListener('queued', (event) => resolve(event.detail), { once: true }));
+    await control(endpoint.name, { mode: 'down' });
+    await memory.submit(endpoint.url, rating(1));
+    expect((await queued).persistent).to.equal(false);
+  });
+
+  it('should probe a server that is down with one request at a time, rotate the probe, and drain by itself once it is back', async () => {
+    const endpoint = newEndpoint();
+    await control(endpoint.name, { mode: 'down' });
+    // random 1: each backoff step is its cap, 300 ms once the outage is long.
+    const queue = makeQueue({ baseMs: 50, maxMs: 300, random: () => 1 }).start();
+    const keys: string[] = [];
+    for (let n = 0; n < 100; n++) {
+      keys.push(crypto.randomUUID());
+      await queue.submit(endpoint.url, rating(n), keys[n]);
+    }
+    // Each new rating was its own probe: one request each, none for the backlog behind it.
+    const made = await stats(endpoint.name);
+    expect(made.requests).to.be.below(100 + 10);
+    // Down for a while longer, nothing new, no online event: a timer probe every 300 ms, one request each.
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    const quiet = (await stats(endpoint.name)).requests - made.requests;
+    expect(quiet).to.be.within(1, 6);
+    const perKey = (log: typeof made.log) => {
+      const tries = new Map<string, number>();
+      for (const entry of log) tries.set(entry.key!, (tries.get(entry.key!) ?? 0) + 1);
+      return tries;
+    };
+    // The probe rotates: no rating is sent over and over (the oldest was sent 307 times before).
+    expect(Math.max(...perKey((await stats(endpoint.name)).log).values())).to.be.at.most(3);
+    await control(endpoint.name, { mode: 'up' });
+    // No `online` event: the next probe finds it and the rest follows at once.
+    await until(async () => (await stats(endpoint.name)).stored === 100, 8000, 'the backlog to drain');
+    const result = await counts('100 ratings, server down (no online event), then back', endpoint.name, keys);
+    expect(result).to.deep.equal({ made: 100, arrived: 100, duplicated: 0, lost: 0 });
+    expect(Math.max(...perKey((await stats(endpoint.name)).log).values())).to.be.at.most(4);
+  });
+
+  it('should wait for a Retry-After before sending anything to that endpoint again', async () => {
+    const endpoint = newEndpoint();
+    const fetches: string[] = [];
+    const spy = makeQueue({
+      baseMs: 10,
+      maxMs: 10,
+      fetch: async (input) => {
+        fetches.push(String(input));
+        return new Response(JSON.stringify({ error: { code: 'RATE_LIMITED', message: 'slow down' } }), {
+          status: 503,
+          headers: { 'content-type': 'application/json', 'retry-after': '60' },
+        });
+      },
+    });
+    expect(await spy.submit(endpoint.url, rating(1), 'a')).to.equal('queued');
+    expect(await spy.submit(endpoint.url, rating(2), 'b')).to.equal('queued');
+    window.dispatchEvent(new Event('online'));
+    await spy.flush();
+    expect(fetches).to.have.length(1);
   });
 
   it('should deliver exactly 100 ratings made while the endpoint was down, across a page reload', async () => {
@@ -221,8 +415,32 @@ describe('SubmissionQueue', () => {
     expect(server.stored).to.equal(100);
     expect(server.keys).to.have.members(keys);
     expect(server.log.filter((entry) => entry.outcome === 201)).to.have.length(100);
-    // The answers arrived as made, oldest first.
-    expect(server.bodies.map((body) => body.submittedAt)).to.deep.equal(keys.map((_, n) => rating(n).submittedAt));
+    // The answers arrived as made, oldest first — after the one that probed the server (the least tried).
+    const arrived = server.bodies.map((body) => body.submittedAt as string);
+    expect(arrived.slice(1)).to.deep.equal(keys.map((_, n) => rating(n).submittedAt).filter((at) => at !== arrived[0]));
+  });
+
+  it('should not send a rating twice from two tabs on the localStorage fallback (the lock sees the other tab\'s deletion)', async () => {
+    const endpoint = newEndpoint();
+    await control(endpoint.name, { mode: 'down' });
+    const name = uniqueName('two-tabs');
+    const maker = makeQueue({ name, storage: 'localstorage' });
+    const keys: string[] = [];
+    for (let n = 0; n < 60; n++) {
+      keys.push(crypto.randomUUID());
+      await maker.submit(endpoint.url, rating(n), keys[n]);
+    }
+    maker.stop();
+    await control(endpoint.name, { mode: 'up', delayMs: 2 });
+    // Two real tabs (noopener: their own renderers, as two tabs of a kiosk browser are) flushing at once.
+    const src = (tab: string) => `/packages/survey-widget/test/fixtures/tab-frame.html?${new URLSearchParams({ queue: name, ms: '2500', tab })}`;
+    window.open(src('a'), '_blank', 'noopener');
+    window.open(src('b'), '_blank', 'noopener');
+    await until(async () => (await stats(endpoint.name)).stored === 60, 10_000, 'the 60 to arrive');
+    await new Promise((resolve) => setTimeout(resolve, 3000));
+    const result = await counts('60 ratings on localStorage, two tabs draining at once', endpoint.name, keys);
+    expect(result).to.deep.equal({ made: 60, arrived: 60, duplicated: 0, lost: 0 });
+    expect((await stats(endpoint.name)).overlaps).to.equal(0);
   });
 
   it('should never let two tabs send the same item at once (Web Lock per item)', async () => {

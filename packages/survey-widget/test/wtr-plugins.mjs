@@ -1,9 +1,11 @@
 // A real HTTP endpoint for <qr-survey>'s browser tests, under /__test/survey/ (see testRoutes).
 // Each test uses its own bucket: POST /__test/survey/{bucket}/ratings is the survey endpoint (with
 // Idempotency-Key de-duplication and one rating per token), POST …/control switches it
-// (`up` | `down` = connection dropped | `status` = answer with `status`), GET …/stats counts what arrived.
+// (`up` | `down` = connection dropped | `status` = answer with `status`; `body`: `gateway` = the
+// gateway's own `{error:{code,message}}` with `code` (default HTTP_<status>), `html` = a proxy's page,
+// `json` = someone else's JSON, `none`; `delayMs` holds every answer), GET …/stats counts what arrived.
 
-/** @typedef {{ mode: 'up' | 'down' | 'status', status: number, delayMs: number, requests: number,
+/** @typedef {{ mode: 'up' | 'down' | 'status', status: number, delayMs: number, body: string, code: string, requests: number,
  *   keys: Map<string, { body: string, id: string }>, tokens: Map<string, string>,
  *   log: { key: string | null, outcome: number | 'dropped' }[], inFlight: Map<string, number>, overlaps: number }} Bucket */
 
@@ -15,7 +17,7 @@ const buckets = new Map();
 function bucketFor(name) {
   let bucket = buckets.get(name);
   if (!bucket) {
-    bucket = { mode: 'up', status: 503, delayMs: 0, requests: 0, keys: new Map(), tokens: new Map(), log: [], inFlight: new Map(), overlaps: 0 };
+    bucket = { mode: 'up', status: 503, delayMs: 0, body: 'gateway', code: '', requests: 0, keys: new Map(), tokens: new Map(), log: [], inFlight: new Map(), overlaps: 0 };
     buckets.set(name, bucket);
   }
   return bucket;
@@ -54,7 +56,14 @@ async function handleRating(req, res, bucket) {
     if (bucket.delayMs) await new Promise((resolve) => setTimeout(resolve, bucket.delayMs));
     if (bucket.mode === 'status') {
       bucket.log.push({ key, outcome: bucket.status });
-      return json(res, bucket.status, { error: { code: `HTTP_${bucket.status}`, message: `Test status ${bucket.status}` } }, bucket.status === 429 ? { 'retry-after': '0' } : {});
+      const headers = bucket.status === 429 ? { 'retry-after': '0' } : {};
+      if (bucket.body === 'html') {
+        res.writeHead(bucket.status, { 'content-type': 'text/html; charset=utf-8', ...headers });
+        return res.end('<!doctype html><title>Bảo trì</title><h1>Hệ thống đang bảo trì</h1>');
+      }
+      if (bucket.body === 'json') return json(res, bucket.status, { message: 'Not Found', statusCode: bucket.status }, headers);
+      if (bucket.body === 'none') return json(res, bucket.status, undefined, headers);
+      return json(res, bucket.status, { error: { code: bucket.code || `HTTP_${bucket.status}`, message: `Test status ${bucket.status}` } }, headers);
     }
     let body;
     try {
@@ -94,8 +103,8 @@ async function handle(req, res, name, action) {
   const bucket = bucketFor(name);
   if (action === 'ratings' && req.method === 'POST') return handleRating(req, res, bucket);
   if (action === 'control' && req.method === 'POST') {
-    const { mode = bucket.mode, status = bucket.status, delayMs = bucket.delayMs } = JSON.parse((await readBody(req)) || '{}');
-    Object.assign(bucket, { mode, status, delayMs });
+    const { mode = bucket.mode, status = bucket.status, delayMs = bucket.delayMs, body = 'gateway', code = '' } = JSON.parse((await readBody(req)) || '{}');
+    Object.assign(bucket, { mode, status, delayMs, body, code });
     return json(res, 204);
   }
   if (action === 'stats' && req.method === 'GET') {
