@@ -6,34 +6,37 @@ for (let n = 0; n < 256; n++) {
   TABLE[n] = c & 0xffff;
 }
 
-const step = (crc: number, byte: number): number => ((crc << 8) & 0xffff) ^ TABLE[((crc >>> 8) ^ byte) & 0xff]!;
-
 // Both runtimes (browsers, Node) have TextEncoder; core's lib has neither DOM nor Node types.
 declare const TextEncoder: new () => { encode(input: string): Uint8Array };
 let encoder: { encode(input: string): Uint8Array } | undefined;
 
 /**
- * CRC-16/CCITT-FALSE over the UTF-8 bytes of `data`.
+ * CRC-16/CCITT-FALSE over the UTF-8 bytes of `data` (of its first `end` characters or bytes).
  *
  * @example
  * crc16('123456789') === 0x29b1;
  */
-export function crc16(data: string | Uint8Array): number {
+export function crc16(data: string | Uint8Array, end = data.length): number {
   let crc = 0xffff;
   if (typeof data === 'string') {
     // Payloads are ASCII: one byte per character, no encoding step needed.
-    for (let i = 0; i < data.length; i++) {
+    for (let i = 0; i < end; i++) {
       const code = data.charCodeAt(i);
-      if (code > 0x7f) return crc16((encoder ??= new TextEncoder()).encode(data));
-      crc = step(crc, code);
+      if (code > 0x7f) return crc16((encoder ??= new TextEncoder()).encode(data.slice(0, end)));
+      crc = ((crc << 8) & 0xffff) ^ TABLE[((crc >>> 8) ^ code) & 0xff]!;
     }
     return crc;
   }
-  for (let i = 0; i < data.length; i++) crc = step(crc, data[i]!);
+  for (let i = 0; i < end; i++) crc = ((crc << 8) & 0xffff) ^ TABLE[((crc >>> 8) ^ data[i]!) & 0xff]!;
   return crc;
 }
 
+const HEX = '0123456789ABCDEF';
+
+/** `crc` as field 63 carries it: 4 upper-case hex digits. */
+export const hex4 = (crc: number): string => HEX[crc >>> 12]! + HEX[(crc >>> 8) & 15]! + HEX[(crc >>> 4) & 15]! + HEX[crc & 15]!;
+
 /** The CRC as field 63 carries it: 4 upper-case hex digits. */
 export function crc16Hex(data: string): string {
-  return crc16(data).toString(16).toUpperCase().padStart(4, '0');
+  return hex4(crc16(data));
 }

@@ -1,12 +1,9 @@
-import { crc16Hex } from './crc16.js';
+import { crc16, hex4 } from './crc16.js';
 import { VietQRError } from './errors.js';
 import { parseEmvQr } from './emv.js';
-import { NAPAS_GUID, readTlv, tlv, type TlvField } from './tlv.js';
+import { NAPAS_GUID, SERVICE_CODES, serviceOf, TlvIndex, tlv, type VietQRService } from './tlv.js';
 
-export { NAPAS_GUID };
-
-/** Service codes of field 38.02. */
-export const SERVICE_CODES = { account: 'QRIBFTTA', card: 'QRIBFTTC' } as const;
+export { NAPAS_GUID, SERVICE_CODES, type VietQRService };
 
 /** The optional fields a VietQR carries, the same in what is encoded and what is decoded. */
 export interface VietQRFields {
@@ -28,26 +25,39 @@ export interface VietQRFields {
   mcc?: string;
 }
 
-/** What {@link encodeVietQR} takes. Text fields must be printable ASCII (see {@link toMemo}). */
-export interface VietQRInput extends VietQRFields {
+interface VietQRInputBase extends VietQRFields {
   /** Acquirer BIN, 6 digits (field 38.01.00). */
   bin: string;
-  /** Account or card number, 1–19 letters/digits (field 38.01.01). */
-  account: string;
-  /** `account` → QRIBFTTA (default), `card` → QRIBFTTC. */
-  service?: 'account' | 'card';
   /** VND, a positive integer of at most 13 digits: number, bigint or digit string. */
   amount?: number | bigint | string;
   /** Point of initiation: `dynamic` (12) by default when an amount is given, `static` (11) otherwise. */
   initiation?: 'static' | 'dynamic';
 }
 
-/** What {@link decodeVietQR} returns. `amount` is a string of digits. */
-export interface VietQRData extends VietQRFields {
-  initiation: 'static' | 'dynamic';
-  bin: string;
+/** What {@link encodeVietQR} takes for a transfer (the default). */
+export interface VietQRTransferInput extends VietQRInputBase {
+  /** Account or card number, 1–19 letters/digits (field 38.01.01). */
   account: string;
-  service: 'account' | 'card';
+  /** `account` → QRIBFTTA (default), `card` → QRIBFTTC. */
+  service?: 'account' | 'card';
+}
+
+/** What {@link encodeVietQR} takes for a merchant (QR Push) or cash-withdrawal QR. */
+export interface VietQRMerchantInput extends VietQRInputBase {
+  /** The merchant id the acquirer gave (cash: the ATM's), 1–19 printable ASCII (field 38.01.01). */
+  merchantId: string;
+  /** `merchant` → QRPUSH, `cash` → QRCASH. */
+  service: 'merchant' | 'cash';
+}
+
+/** What {@link encodeVietQR} takes. Text fields must be printable ASCII (see {@link toMemo}). */
+export type VietQRInput = VietQRTransferInput | VietQRMerchantInput;
+
+interface VietQRDataBase extends VietQRFields {
+  initiation: 'static' | 'dynamic';
+  /** Acquirer BIN (38.01.00). */
+  bin: string;
+  /** Digits, canonical (`50000`, whatever zero fraction the payload carried). */
   amount?: string;
   /** ISO 4217 numeric, `704` for VND. */
   currency: string;
@@ -59,7 +69,30 @@ export interface VietQRData extends VietQRFields {
   unknownFields: Record<string, string>;
 }
 
-/** Text fields VietQR names, with their TLV path and length limit. Field 62's come first. */
+/** A transfer to an account or a card (38.02 `QRIBFTTA` / `QRIBFTTC`). */
+export interface VietQRTransferData extends VietQRDataBase {
+  service: 'account' | 'card';
+  /** Account or card number (38.01.01). */
+  account: string;
+  merchantId?: undefined;
+}
+
+/** A bank-issued merchant QR (38.02 `QRPUSH` or absent) or a cash-withdrawal QR (38.02 `QRCASH`). */
+export interface VietQRMerchantData extends VietQRDataBase {
+  service: 'merchant' | 'cash';
+  /** The merchant id the acquirer gave (cash: the ATM's id), 38.01.01 — not an account number. */
+  merchantId: string;
+  /** A merchant or cash QR names no account: `account` is absent. */
+  account?: undefined;
+}
+
+/** What {@link decodeVietQR} returns: narrow on `service` to read `account` or `merchantId`. */
+export type VietQRData = VietQRTransferData | VietQRMerchantData;
+
+/** A VietQRData while it is being filled in. */
+type Draft = VietQRDataBase & { service: VietQRService; account?: string; merchantId?: string };
+
+/** Text fields VietQR names, with their TLV ID and length limit. Field 62's come first. */
 const TEXT_FIELDS = [
   ['billNumber', '01', 25],
   ['storeLabel', '03', 25],
@@ -69,54 +102,100 @@ const TEXT_FIELDS = [
   ['merchantName', '59', 25],
   ['merchantCity', '60', 15],
 ] as const;
-
-const ADDITIONAL_BY_ID: Record<string, (typeof TEXT_FIELDS)[number][0]> = { '01': 'billNumber', '03': 'storeLabel', '05': 'referenceLabel', '07': 'terminalLabel', '08': 'purpose' };
+type TextField = (typeof TEXT_FIELDS)[number][0];
 
 const fail = (code: VietQRError['code'], field: string, message: string): never => {
   throw new VietQRError(code, message, field);
 };
 const missing = (path: string) => fail('MISSING_FIELD', path, `field ${path} is missing`);
 
-/** A positive whole number of VND as canonical digits (no sign, no leading zeros). */
-export function normalizeAmount(amount: unknown): string {
-  const digits =
-    (typeof amount === 'number' && Number.isSafeInteger(amount)) || typeof amount === 'bigint'
-      ? String(amount)
-      : typeof amount === 'string' && /^\d+$/.test(amount)
-        ? amount.replace(/^0+/, '')
-        : '';
-  if (!/^[1-9]\d{0,12}$/.test(digits)) fail('INVALID_AMOUNT', 'amount', 'amount must be a positive whole number of VND, at most 13 digits');
-  return digits;
+// Character classes, checked by one loop instead of a regular expression per field (the hot path).
+const DIGITS = 0;
+const ALPHANUMERIC = 1;
+const PRINTABLE = 2;
+
+/** Whether `text` is `min`–`max` characters, each of `kind`. */
+function isMade(text: unknown, kind: number, min: number, max: number): text is string {
+  if (typeof text !== 'string' || text.length < min || text.length > max) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const lower = c | 32;
+    if (!(kind === PRINTABLE ? c >= 32 && c < 127 : (c >= 48 && c <= 57) || (kind === ALPHANUMERIC && lower >= 97 && lower <= 122))) return false;
+  }
+  return true;
 }
 
-/** Validates an input (from a caller, or read off a payload) into what a payload carries. */
-type Validated = Omit<VietQRData, 'currency' | 'country' | 'crc' | 'unknownFields'>;
+const checkBin = (bin: unknown): string => (isMade(bin, DIGITS, 6, 6) ? bin : fail('INVALID_BIN', 'bin', 'bank BIN must be 6 digits'));
 
-function validate(input: VietQRInput): Validated {
+/** The beneficiary of 38.01.01: an account or card number, or a merchant (ATM) id. */
+const checkBeneficiary = (service: VietQRService, id: unknown): string =>
+  service === 'account' || service === 'card'
+    ? isMade(id, ALPHANUMERIC, 1, 19) ? id : fail('INVALID_ACCOUNT', 'account', 'account must be 1-19 letters or digits')
+    : isMade(id, PRINTABLE, 1, 19) ? id : fail('INVALID_FIELD', 'merchantId', 'merchantId must be 1-19 printable ASCII characters');
+
+function checkText(name: TextField, value: unknown, max: number): string {
+  if (typeof value !== 'string') fail('INVALID_FIELD', name, `${name} must be a string`);
+  if (!isMade(value, PRINTABLE, 0, Infinity)) fail('NOT_ASCII', name, `${name} must be printable ASCII (see toMemo)`);
+  return (value as string).length > max ? fail('FIELD_TOO_LONG', name, `${name} is over ${max} characters`) : (value as string);
+}
+
+const checkMcc = (mcc: unknown): string => (isMade(mcc, DIGITS, 4, 4) ? mcc : fail('INVALID_FIELD', 'mcc', 'mcc must be 4 digits'));
+
+const badAmount = (detail = ''): never => fail('INVALID_AMOUNT', 'amount', `amount must be a positive whole number of VND, at most 13 digits${detail}`);
+
+/** `digits` without its leading zeros, when it is a positive whole number of at most 13 digits. */
+const canonicalDigits = (digits: string): string => {
+  let first = 0;
+  while (digits.charCodeAt(first) === 48) first++;
+  return isMade(digits, DIGITS, 1, Infinity) && digits.length - first >= 1 && digits.length - first <= 13 ? digits.slice(first) : badAmount();
+};
+
+/** A positive whole number of VND as canonical digits (no sign, no leading zeros). */
+export function normalizeAmount(amount: unknown): string {
+  return canonicalDigits(
+    (typeof amount === 'number' && Number.isSafeInteger(amount)) || typeof amount === 'bigint' ? String(amount) : typeof amount === 'string' ? amount : '',
+  );
+}
+
+/**
+ * Field 54 as read: digits, optionally a point and a fraction of zeros (`50000.`, `50000.00`: some
+ * generators write two decimals). VND has no minor unit, so a non-zero fraction is refused.
+ */
+function readAmount(value: string): string {
+  const point = value.indexOf('.');
+  if (point < 0) return canonicalDigits(value);
+  const fraction = value.slice(point + 1);
+  if (!isMade(fraction, DIGITS, 0, Infinity)) badAmount();
+  for (let i = 0; i < fraction.length; i++) {
+    if (fraction.charCodeAt(i) !== 48) badAmount(`: ${value} has a non-zero fraction and VND has no minor unit`);
+  }
+  return canonicalDigits(value.slice(0, point));
+}
+
+/** Validates a caller's input into what a payload carries (field values only). */
+function validate(input: VietQRInput): Omit<Draft, 'currency' | 'country' | 'crc' | 'unknownFields'> & { id: string } {
   if (typeof input !== 'object' || input === null) fail('INVALID_FIELD', 'input', 'input must be an object');
-  const { bin, account, service = 'account', mcc } = input;
-  if (typeof bin !== 'string' || !/^\d{6}$/.test(bin)) fail('INVALID_BIN', 'bin', 'bank BIN must be 6 digits');
-  if (typeof account !== 'string' || !/^[0-9A-Za-z]{1,19}$/.test(account)) fail('INVALID_ACCOUNT', 'account', 'account must be 1-19 letters or digits');
-  if (service !== 'account' && service !== 'card') fail('INVALID_FIELD', 'service', 'service must be account or card');
+  const service: unknown = input.service ?? 'account';
+  if (service !== 'account' && service !== 'card' && service !== 'merchant' && service !== 'cash') fail('INVALID_FIELD', 'service', 'service must be account, card, merchant or cash');
+  const bin = checkBin(input.bin);
+  const id = checkBeneficiary(service as VietQRService, service === 'account' || service === 'card' ? (input as VietQRTransferInput).account : (input as VietQRMerchantInput).merchantId);
   const amount = input.amount == null ? undefined : normalizeAmount(input.amount);
   const initiation = input.initiation ?? (amount ? 'dynamic' : 'static');
   if (initiation !== 'static' && initiation !== 'dynamic') fail('INVALID_FIELD', 'initiation', 'initiation must be static or dynamic');
-  const data: Validated = { initiation, bin, account, service };
+  const data: ReturnType<typeof validate> = { initiation, bin, service: service as VietQRService, id };
   if (amount) data.amount = amount;
-  if (mcc != null && mcc !== '') data.mcc = typeof mcc === 'string' && /^\d{4}$/.test(mcc) ? mcc : fail('INVALID_FIELD', 'mcc', 'mcc must be 4 digits');
-  for (const [name, , max] of TEXT_FIELDS) {
+  if (input.mcc != null && input.mcc !== '') data.mcc = checkMcc(input.mcc);
+  for (let k = 0; k < TEXT_FIELDS.length; k++) {
+    const [name, , max] = TEXT_FIELDS[k]!;
     const value: unknown = input[name];
-    if (value == null || value === '') continue;
-    if (typeof value !== 'string') fail('INVALID_FIELD', name, `${name} must be a string`);
-    if (!/^[\x20-\x7e]*$/.test(value as string)) fail('NOT_ASCII', name, `${name} must be printable ASCII (see toMemo)`);
-    if ((value as string).length > max) fail('FIELD_TOO_LONG', name, `${name} is over ${max} characters`);
-    data[name] = value as string;
+    if (value != null && value !== '') data[name] = checkText(name, value, max);
   }
   return data;
 }
 
 /**
- * Encodes a NAPAS VietQR payload: IDs in ascending order, CRC as 4 upper-case hex digits.
+ * Encodes a NAPAS VietQR payload: IDs in ascending order, CRC as 4 upper-case hex digits. A transfer
+ * by default; `service: 'merchant'` or `'cash'` with a `merchantId` for a QR Push or QRCASH code.
  * Throws {@link VietQRError} (and nothing else) when any field breaks the spec; never truncates.
  *
  * @example
@@ -125,13 +204,16 @@ function validate(input: VietQRInput): Validated {
 export function encodeVietQR(input: VietQRInput): string {
   const data = validate(input);
   let additional = '';
-  for (const [name, id] of TEXT_FIELDS.slice(0, 5)) if (data[name]) additional += tlv(id, data[name]);
+  for (let k = 0; k < 5; k++) {
+    const [name, id] = TEXT_FIELDS[k]!;
+    if (data[name]) additional += tlv(id, data[name]);
+  }
   if (additional.length > 99) fail('FIELD_TOO_LONG', 'additionalData', 'field 62 is over 99 characters');
   const optional = (id: string, value: string | undefined) => (value ? tlv(id, value) : '');
   const payload =
     '000201' +
     (data.initiation === 'dynamic' ? '010212' : '010211') +
-    tlv('38', tlv('00', NAPAS_GUID) + tlv('01', tlv('00', data.bin) + tlv('01', data.account)) + tlv('02', SERVICE_CODES[data.service])) +
+    tlv('38', '0010' + NAPAS_GUID + tlv('01', '0006' + data.bin + tlv('01', data.id)) + tlv('02', SERVICE_CODES[data.service])) +
     optional('52', data.mcc) +
     '5303704' +
     optional('54', data.amount) +
@@ -140,110 +222,130 @@ export function encodeVietQR(input: VietQRInput): string {
     optional('60', data.merchantCity) +
     optional('62', additional) +
     '6304';
-  return payload + crc16Hex(payload);
+  return payload + hex4(crc16(payload));
 }
 
-/**
- * Splits a payload into its root data objects after checking the overall frame: a string, `00` first,
- * `63` last with 4 hex digits, and a CRC that matches (upper- or lower-case).
- */
-function readFrame(payload: unknown): { fields: TlvField[]; crc: string } {
-  const fields = readTlv(payload as string, '');
-  const crc = fields[fields.length - 1]?.value.toUpperCase() ?? '';
-  if (fields[0]?.id !== '00') fail('MALFORMED_TLV', '00', 'must start with field 00');
-  if (fields[fields.length - 1]!.id !== '63' || !/^[0-9A-F]{4}$/.test(crc)) fail('MALFORMED_TLV', '63', 'must end with a CRC (field 63)');
-  const expected = crc16Hex((payload as string).slice(0, -4));
-  if (crc !== expected) fail('BAD_CRC', '63', `CRC is ${crc}, expected ${expected}`);
-  return { fields, crc };
-}
+// One index per template level, reused by every decode (see TlvIndex): no intermediate arrays.
+const root = new TlvIndex();
+const accountTemplate = new TlvIndex();
+const beneficiaryTemplate = new TlvIndex();
+const additionalTemplate = new TlvIndex();
+
+/** The value of hex digit `code`, or NaN. */
+const hexDigit = (code: number): number => (code >= 48 && code <= 57 ? code - 48 : (code | 32) >= 97 && (code | 32) <= 102 ? (code | 32) - 87 : NaN);
 
 /**
- * Decodes and validates a VietQR payload. Accepts any field order, a lower-case CRC and fields it does
- * not know (kept in `unknownFields`). Throws {@link VietQRError} (and nothing else).
+ * Decodes and validates a VietQR payload in one pass: transfers (`service` `account` / `card`, with
+ * `account`) and bank-issued merchant (QR Push) and cash-withdrawal QRs (`merchant` / `cash`, with
+ * `merchantId`). Accepts any field order, a lower-case CRC, an amount with a zero fraction and fields
+ * it does not know (kept in `unknownFields`). Throws {@link VietQRError} (and nothing else).
  *
  * @example
- * decodeVietQR(payload).amount; // '50000'
+ * const data = decodeVietQR(payload);
+ * data.amount; // '50000'
+ * if (data.service === 'merchant') data.merchantId;
  */
 export function decodeVietQR(payload: string): VietQRData {
-  const { fields, crc } = readFrame(payload);
+  if (typeof payload !== 'string') fail('MALFORMED_TLV', 'payload', 'payload must be a string');
+  const { count, ids, starts, ends } = root.read(payload, 0, payload.length, '');
+  // The frame: 00 first, 63 last with 4 hex digits, and a CRC that matches (upper- or lower-case).
+  if (count === 0 || ids[0] !== 0) fail('MALFORMED_TLV', '00', 'must start with field 00');
+  const crcAt = starts[count - 1]!;
+  let found = 0;
+  for (let i = crcAt; i < crcAt + 4; i++) found = found * 16 + hexDigit(payload.charCodeAt(i));
+  if (ids[count - 1] !== 63 || ends[count - 1] !== crcAt + 4 || !(found >= 0)) fail('MALFORMED_TLV', '63', 'must end with a CRC (field 63)');
+  const expected = crc16(payload, crcAt);
+  if (found !== expected) fail('BAD_CRC', '63', `CRC is ${hex4(found)}, expected ${hex4(expected)}`);
+
+  const data = { initiation: 'static', bin: '', service: 'account' } as Draft;
   const unknownFields: Record<string, string> = {};
-  const input: VietQRInput = { bin: '', account: '' };
-  let merchant: string | undefined;
-  let currency: string | undefined;
-  let country: string | undefined;
-  let pointOfInitiation = '11';
-  for (const { id, value } of fields) {
-    switch (id) {
-      case '00':
-        if (value !== '01') fail('INVALID_FIELD', '00', 'field 00 must be 01');
-        break;
-      case '01':
-        if (value !== '11' && value !== '12') fail('INVALID_FIELD', '01', 'field 01 must be 11 or 12');
-        pointOfInitiation = value;
-        break;
-      case '38':
-        merchant = value;
-        break;
-      case '52':
-        input.mcc = value;
-        break;
-      case '53':
-        currency = value;
-        break;
-      case '54':
-        // The spec allows "50000." (a point with no decimals); VND has no minor unit.
-        input.amount = value.replace(/^(\d{1,12})\.$/, '$1');
-        break;
-      case '58':
-        country = value;
-        break;
-      case '59':
-        input.merchantName = value;
-        break;
-      case '60':
-        input.merchantCity = value;
-        break;
-      case '62':
-        for (const sub of readTlv(value, '62')) {
-          const name = ADDITIONAL_BY_ID[sub.id];
-          if (name) input[name] = sub.value;
-          else unknownFields[`62.${sub.id}`] = sub.value;
-        }
-        break;
-      case '63':
-        break;
-      default:
-        unknownFields[id] = value;
+  const at38 = root.at(38);
+  if (at38 < 0) fail('NOT_VIETQR', '38', parseEmvQr(payload).kind === 'vnpayqr' ? 'a VNPAY-QR, not a VietQR' : 'no VietQR beneficiary (field 38)');
+  const template = accountTemplate.read(payload, starts[at38]!, ends[at38]!, '38');
+  const guid = template.at(0);
+  if (guid < 0 || payload.slice(template.starts[guid], template.ends[guid]) !== NAPAS_GUID) fail('NOT_VIETQR', '38.00', 'field 38 is not NAPAS VietQR');
+  const serviceAt = template.at(2);
+  const serviceCode = serviceAt < 0 ? undefined : payload.slice(template.starts[serviceAt], template.ends[serviceAt]);
+  // A QR Push may leave 38.02 out; every other service names itself.
+  const service = serviceOf(serviceCode) ?? fail('INVALID_FIELD', '38.02', `unknown service code ${serviceCode}`);
+  let beneficiaryId: string | undefined;
+  for (let j = 0; j < template.count; j++) {
+    const id = template.ids[j];
+    if (id === 1) {
+      const beneficiary = beneficiaryTemplate.read(payload, template.starts[j]!, template.ends[j]!, '38.01');
+      for (let b = 0; b < beneficiary.count; b++) {
+        const text = payload.slice(beneficiary.starts[b], beneficiary.ends[b]);
+        if (beneficiary.ids[b] === 0) data.bin = text;
+        else if (beneficiary.ids[b] === 1) beneficiaryId = text;
+        else unknownFields['38.01.' + payload.slice(beneficiary.starts[b]! - 4, beneficiary.starts[b]! - 2)] = text;
+      }
+    } else if (id !== 0 && id !== 2) {
+      unknownFields['38.' + payload.slice(template.starts[j]! - 4, template.starts[j]! - 2)] = payload.slice(template.starts[j], template.ends[j]);
     }
   }
-  if (merchant === undefined) fail('NOT_VIETQR', '38', parseEmvQr(payload).kind === 'vnpayqr' ? 'a VNPAY-QR, not a VietQR' : 'no VietQR beneficiary (field 38)');
-  let guid: string | undefined;
-  let beneficiary: string | undefined;
-  let serviceCode: string | undefined;
-  for (const { id, value } of readTlv(merchant!, '38')) {
-    if (id === '00') guid = value;
-    else if (id === '01') beneficiary = value;
-    else if (id === '02') serviceCode = value;
-    else unknownFields[`38.${id}`] = value;
+  if (template.at(1) < 0) missing('38.01');
+  if (!data.bin) missing('38.01.00');
+  checkBin(data.bin);
+  if (beneficiaryId === undefined) missing('38.01.01');
+  data.service = service;
+  if (service === 'account' || service === 'card') data.account = checkBeneficiary(service, beneficiaryId);
+  else data.merchantId = checkBeneficiary(service, beneficiaryId);
+  let currency: string | undefined;
+  let country: string | undefined;
+  for (let k = 0; k < count - 1; k++) {
+    const start = starts[k]!;
+    const value = payload.slice(start, ends[k]);
+    switch (ids[k]) {
+      case 0:
+        if (value !== '01') fail('INVALID_FIELD', '00', 'field 00 must be 01');
+        break;
+      case 1:
+        if (value !== '11' && value !== '12') fail('INVALID_FIELD', '01', 'field 01 must be 11 or 12');
+        data.initiation = value === '12' ? 'dynamic' : 'static';
+        break;
+      case 38:
+        break; // Read above.
+      case 52:
+        data.mcc = checkMcc(value);
+        break;
+      case 53:
+        currency = value;
+        break;
+      case 54:
+        data.amount = readAmount(value);
+        break;
+      case 58:
+        country = value;
+        break;
+      case 59:
+        data.merchantName = checkText('merchantName', value, 25);
+        break;
+      case 60:
+        data.merchantCity = checkText('merchantCity', value, 15);
+        break;
+      case 62: {
+        const sub = additionalTemplate.read(payload, start, ends[k]!, '62');
+        for (let j = 0; j < sub.count; j++) {
+          const id = sub.ids[j];
+          const text = payload.slice(sub.starts[j], sub.ends[j]);
+          const name = id === 1 ? 'billNumber' : id === 3 ? 'storeLabel' : id === 5 ? 'referenceLabel' : id === 7 ? 'terminalLabel' : id === 8 ? 'purpose' : undefined;
+          if (name) data[name] = checkText(name, text, 25);
+          else unknownFields['62.' + payload.slice(sub.starts[j]! - 4, sub.starts[j]! - 2)] = text;
+        }
+        break;
+      }
+      default:
+        unknownFields[payload.slice(start - 4, start - 2)] = value;
+    }
   }
-  if (guid !== NAPAS_GUID) fail('NOT_VIETQR', '38.00', 'field 38 is not NAPAS VietQR');
-  if (beneficiary === undefined) missing('38.01');
-  for (const { id, value } of readTlv(beneficiary!, '38.01')) {
-    if (id === '00') input.bin = value;
-    else if (id === '01') input.account = value;
-    else unknownFields[`38.01.${id}`] = value;
-  }
-  if (serviceCode === undefined) missing('38.02');
-  input.service = serviceCode === SERVICE_CODES.account ? 'account' : serviceCode === SERVICE_CODES.card ? 'card' : fail('INVALID_FIELD', '38.02', `unknown service code ${serviceCode}`);
+
   if (currency === undefined) missing('53');
   if (currency !== '704') fail('INVALID_FIELD', '53', `currency ${currency} is not VND (704)`);
   if (country === undefined) missing('58');
   if (country !== 'VN') fail('INVALID_FIELD', '58', `country ${country} is not VN`);
-  input.initiation = pointOfInitiation === '12' ? 'dynamic' : 'static';
-  const data = validate(input) as VietQRData;
   data.currency = currency!;
   data.country = country!;
-  data.crc = crc;
+  data.crc = hex4(found);
   data.unknownFields = unknownFields;
-  return data;
+  return data as VietQRData;
 }

@@ -64,6 +64,13 @@ export const styles = css`
   .qr-dark {
     fill: var(--motcua-qr-dark, #000000);
   }
+  /* A palette phones cannot read (see qrPaletteProblem) is replaced, not drawn. */
+  .qr-default-palette .qr-light {
+    fill: #ffffff;
+  }
+  .qr-default-palette .qr-dark {
+    fill: #000000;
+  }
   .skeleton {
     width: 100%;
     height: 100%;
