@@ -55,6 +55,9 @@ export const styles = css`
   }
   .qr {
     display: block;
+  }
+  /* Until it is fitted to whole device pixels (width and height attributes, see _fitQr). */
+  .qr:not([width]) {
     width: 100%;
     height: 100%;
   }

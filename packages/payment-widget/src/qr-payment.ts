@@ -615,8 +615,12 @@ export class QrPayment extends LitElement {
     }
     const svg = frame?.querySelector<SVGSVGElement>('svg.qr');
     if (!svg || !this._symbol) return;
-    const size = `${snapQrSize(frame!.getBoundingClientRect().width, this._symbol.viewSize, window.devicePixelRatio || 1)}px`;
-    if (svg.style.width !== size) svg.style.width = svg.style.height = size;
+    // Width and height as presentation attributes (CSS px), not a style attribute: nothing for a strict CSP to weigh.
+    const size = String(snapQrSize(frame!.getBoundingClientRect().width, this._symbol.viewSize, window.devicePixelRatio || 1));
+    if (svg.getAttribute('width') !== size) {
+      svg.setAttribute('width', size);
+      svg.setAttribute('height', size);
+    }
   }
 
   // ---- handlers ----------------------------------------------------------------------------

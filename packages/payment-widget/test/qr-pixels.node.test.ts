@@ -5,16 +5,27 @@
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
+import { createRequire } from 'node:module';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import jsQR from 'jsqr';
+import jsQRModule from 'jsqr';
 import { chromium, type Browser } from 'playwright-core';
-import { PNG } from 'pngjs';
 import { encodeVietQR } from '@motcua/core';
 import { encodeQr } from '@motcua/core/qr';
 import { CHROME_ARGS, findChrome } from '../../../scripts/chrome.mjs';
+
+// jsqr's declaration has a default export that CommonJS interop hands over as the module itself.
+const jsQR = jsQRModule as unknown as typeof import('jsqr').default;
+/** A decoded screenshot: RGBA bytes, row by row. */
+interface PNG {
+  width: number;
+  height: number;
+  data: Buffer;
+}
+// pngjs (a dev dependency, CommonJS) ships no types: only its synchronous reader is used.
+const { PNG } = createRequire(import.meta.url)('pngjs') as { PNG: { sync: { read(buffer: Buffer): PNG } } };
 
 const cdn = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cdn');
 const PAYLOAD = encodeVietQR({ bin: '970415', account: '113366668888', amount: 50000, purpose: 'MC7K2Q9XA LE PHI HO TICH' });
