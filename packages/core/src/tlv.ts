@@ -48,10 +48,24 @@ export class TlvIndex {
     const generation = ++this._generation;
     let count = 0;
     for (let offset = start; offset < end; count++) {
-      const id = digit(text, offset) * 10 + digit(text, offset + 1);
-      const valueEnd = offset + 4 + digit(text, offset + 2) * 10 + digit(text, offset + 3);
-      // NaN (a non-digit or a truncated object), an empty or overlong value, or a repeated ID.
-      if (!(valueEnd > offset + 4 && valueEnd <= end && id >= 0) || this._seen[id] === generation) {
+      // Small integers only (no NaN): a non-digit is caught by `>>> 0` (negative becomes huge).
+      const idTens = text.charCodeAt(offset) - 48;
+      const idUnits = text.charCodeAt(offset + 1) - 48;
+      const lengthTens = text.charCodeAt(offset + 2) - 48;
+      const length = lengthTens * 10 + text.charCodeAt(offset + 3) - 48;
+      const id = idTens * 10 + idUnits;
+      const valueEnd = offset + 4 + length;
+      // A truncated object, a non-digit, an empty or overlong value, or a repeated ID.
+      if (
+        offset + 4 > end ||
+        (idTens >>> 0) > 9 ||
+        (idUnits >>> 0) > 9 ||
+        (lengthTens >>> 0) > 9 ||
+        (text.charCodeAt(offset + 3) - 48) >>> 0 > 9 ||
+        length === 0 ||
+        valueEnd > end ||
+        this._seen[id] === generation
+      ) {
         const two = text.slice(offset, Math.min(offset + 2, end));
         throw new VietQRError('MALFORMED_TLV', `bad TLV at ${path || 'root'} offset ${offset - start}`, /^\d\d$/.test(two) ? (path ? `${path}.${two}` : two) : path || undefined);
       }
@@ -69,12 +83,6 @@ export class TlvIndex {
   at(id: number): number {
     return this._seen[id] === this._generation ? this._positions[id]! : -1;
   }
-}
-
-/** The digit at `index`, or NaN (which fails every comparison) when it is not one. */
-function digit(text: string, index: number): number {
-  const code = text.charCodeAt(index) - 48;
-  return code >= 0 && code <= 9 ? code : NaN;
 }
 
 const index = new TlvIndex();

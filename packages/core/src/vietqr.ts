@@ -186,9 +186,9 @@ function validate(input: VietQRInput): Omit<Draft, 'currency' | 'country' | 'crc
   if (amount) data.amount = amount;
   if (input.mcc != null && input.mcc !== '') data.mcc = checkMcc(input.mcc);
   for (let k = 0; k < TEXT_FIELDS.length; k++) {
-    const [name, , max] = TEXT_FIELDS[k]!;
-    const value: unknown = input[name];
-    if (value != null && value !== '') data[name] = checkText(name, value, max);
+    const field = TEXT_FIELDS[k]!;
+    const value: unknown = input[field[0]];
+    if (value != null && value !== '') data[field[0]] = checkText(field[0], value, field[2]);
   }
   return data;
 }
@@ -205,22 +205,21 @@ export function encodeVietQR(input: VietQRInput): string {
   const data = validate(input);
   let additional = '';
   for (let k = 0; k < 5; k++) {
-    const [name, id] = TEXT_FIELDS[k]!;
-    if (data[name]) additional += tlv(id, data[name]);
+    const field = TEXT_FIELDS[k]!;
+    const value = data[field[0]];
+    if (value) additional += tlv(field[1], value);
   }
   if (additional.length > 99) fail('FIELD_TOO_LONG', 'additionalData', 'field 62 is over 99 characters');
-  const optional = (id: string, value: string | undefined) => (value ? tlv(id, value) : '');
   const payload =
-    '000201' +
-    (data.initiation === 'dynamic' ? '010212' : '010211') +
+    (data.initiation === 'dynamic' ? '000201010212' : '000201010211') +
     tlv('38', '0010' + NAPAS_GUID + tlv('01', '0006' + data.bin + tlv('01', data.id)) + tlv('02', SERVICE_CODES[data.service])) +
-    optional('52', data.mcc) +
+    (data.mcc ? '5204' + data.mcc : '') +
     '5303704' +
-    optional('54', data.amount) +
+    (data.amount ? tlv('54', data.amount) : '') +
     '5802VN' +
-    optional('59', data.merchantName) +
-    optional('60', data.merchantCity) +
-    optional('62', additional) +
+    (data.merchantName ? tlv('59', data.merchantName) : '') +
+    (data.merchantCity ? tlv('60', data.merchantCity) : '') +
+    (additional ? tlv('62', additional) : '') +
     '6304';
   return payload + hex4(crc16(payload));
 }
@@ -230,6 +229,17 @@ const root = new TlvIndex();
 const accountTemplate = new TlvIndex();
 const beneficiaryTemplate = new TlvIndex();
 const additionalTemplate = new TlvIndex();
+
+/** The sub-fields of 62 VietQR names, by ID (01, 03, 05, 07, 08). */
+const ADDITIONAL_BY_ID = [undefined, 'billNumber', undefined, 'storeLabel', undefined, 'referenceLabel', undefined, 'terminalLabel', 'purpose'] as const;
+
+/** The value of the k-th object of `index` in `text`. */
+const valueAt = (text: string, index: TlvIndex, k: number): string => text.slice(index.starts[k], index.ends[k]);
+/** The two-digit ID of the k-th object of `index` in `text`. */
+const idAt = (text: string, index: TlvIndex, k: number): string => text.slice(index.starts[k]! - 4, index.starts[k]! - 2);
+/** Whether the k-th object of `index` is exactly `expected`, compared in place (no slice). */
+const is = (text: string, index: TlvIndex, k: number, expected: string): boolean =>
+  index.ends[k]! - index.starts[k]! === expected.length && text.startsWith(expected, index.starts[k]);
 
 /** The value of hex digit `code`, or NaN. */
 const hexDigit = (code: number): number => (code >= 48 && code <= 57 ? code - 48 : (code | 32) >= 97 && (code | 32) <= 102 ? (code | 32) - 87 : NaN);
@@ -263,88 +273,75 @@ export function decodeVietQR(payload: string): VietQRData {
   if (at38 < 0) fail('NOT_VIETQR', '38', parseEmvQr(payload).kind === 'vnpayqr' ? 'a VNPAY-QR, not a VietQR' : 'no VietQR beneficiary (field 38)');
   const template = accountTemplate.read(payload, starts[at38]!, ends[at38]!, '38');
   const guid = template.at(0);
-  if (guid < 0 || payload.slice(template.starts[guid], template.ends[guid]) !== NAPAS_GUID) fail('NOT_VIETQR', '38.00', 'field 38 is not NAPAS VietQR');
+  if (guid < 0 || !is(payload, template, guid, NAPAS_GUID)) fail('NOT_VIETQR', '38.00', 'field 38 is not NAPAS VietQR');
   const serviceAt = template.at(2);
-  const serviceCode = serviceAt < 0 ? undefined : payload.slice(template.starts[serviceAt], template.ends[serviceAt]);
+  const serviceCode = serviceAt < 0 ? undefined : valueAt(payload, template, serviceAt);
   // A QR Push may leave 38.02 out; every other service names itself.
   const service = serviceOf(serviceCode) ?? fail('INVALID_FIELD', '38.02', `unknown service code ${serviceCode}`);
-  let beneficiaryId: string | undefined;
+  const beneficiaryAt = template.at(1);
+  if (beneficiaryAt < 0) missing('38.01');
+  const beneficiary = beneficiaryTemplate.read(payload, template.starts[beneficiaryAt]!, template.ends[beneficiaryAt]!, '38.01');
   for (let j = 0; j < template.count; j++) {
-    const id = template.ids[j];
-    if (id === 1) {
-      const beneficiary = beneficiaryTemplate.read(payload, template.starts[j]!, template.ends[j]!, '38.01');
-      for (let b = 0; b < beneficiary.count; b++) {
-        const text = payload.slice(beneficiary.starts[b], beneficiary.ends[b]);
-        if (beneficiary.ids[b] === 0) data.bin = text;
-        else if (beneficiary.ids[b] === 1) beneficiaryId = text;
-        else unknownFields['38.01.' + payload.slice(beneficiary.starts[b]! - 4, beneficiary.starts[b]! - 2)] = text;
-      }
-    } else if (id !== 0 && id !== 2) {
-      unknownFields['38.' + payload.slice(template.starts[j]! - 4, template.starts[j]! - 2)] = payload.slice(template.starts[j], template.ends[j]);
-    }
+    if (template.ids[j]! > 2) unknownFields['38.' + idAt(payload, template, j)] = valueAt(payload, template, j);
   }
-  if (template.at(1) < 0) missing('38.01');
-  if (!data.bin) missing('38.01.00');
-  checkBin(data.bin);
-  if (beneficiaryId === undefined) missing('38.01.01');
+  for (let j = 0; j < beneficiary.count; j++) {
+    if (beneficiary.ids[j]! > 1) unknownFields['38.01.' + idAt(payload, beneficiary, j)] = valueAt(payload, beneficiary, j);
+  }
+  const binAt = beneficiary.at(0);
+  data.bin = checkBin(binAt < 0 ? missing('38.01.00') : valueAt(payload, beneficiary, binAt));
+  const idAtBeneficiary = beneficiary.at(1);
+  const beneficiaryId = idAtBeneficiary < 0 ? missing('38.01.01') : valueAt(payload, beneficiary, idAtBeneficiary);
   data.service = service;
   if (service === 'account' || service === 'card') data.account = checkBeneficiary(service, beneficiaryId);
   else data.merchantId = checkBeneficiary(service, beneficiaryId);
-  let currency: string | undefined;
-  let country: string | undefined;
+
   for (let k = 0; k < count - 1; k++) {
-    const start = starts[k]!;
-    const value = payload.slice(start, ends[k]);
     switch (ids[k]) {
       case 0:
-        if (value !== '01') fail('INVALID_FIELD', '00', 'field 00 must be 01');
+        if (!is(payload, root, k, '01')) fail('INVALID_FIELD', '00', 'field 00 must be 01');
         break;
       case 1:
-        if (value !== '11' && value !== '12') fail('INVALID_FIELD', '01', 'field 01 must be 11 or 12');
-        data.initiation = value === '12' ? 'dynamic' : 'static';
+        if (is(payload, root, k, '12')) data.initiation = 'dynamic';
+        else if (!is(payload, root, k, '11')) fail('INVALID_FIELD', '01', 'field 01 must be 11 or 12');
         break;
       case 38:
         break; // Read above.
       case 52:
-        data.mcc = checkMcc(value);
+        data.mcc = checkMcc(valueAt(payload, root, k));
         break;
       case 53:
-        currency = value;
+        if (!is(payload, root, k, '704')) fail('INVALID_FIELD', '53', `currency ${valueAt(payload, root, k)} is not VND (704)`);
         break;
       case 54:
-        data.amount = readAmount(value);
+        data.amount = readAmount(valueAt(payload, root, k));
         break;
       case 58:
-        country = value;
+        if (!is(payload, root, k, 'VN')) fail('INVALID_FIELD', '58', `country ${valueAt(payload, root, k)} is not VN`);
         break;
       case 59:
-        data.merchantName = checkText('merchantName', value, 25);
+        data.merchantName = checkText('merchantName', valueAt(payload, root, k), 25);
         break;
       case 60:
-        data.merchantCity = checkText('merchantCity', value, 15);
+        data.merchantCity = checkText('merchantCity', valueAt(payload, root, k), 15);
         break;
       case 62: {
-        const sub = additionalTemplate.read(payload, start, ends[k]!, '62');
+        const sub = additionalTemplate.read(payload, starts[k]!, ends[k]!, '62');
         for (let j = 0; j < sub.count; j++) {
-          const id = sub.ids[j];
-          const text = payload.slice(sub.starts[j], sub.ends[j]);
-          const name = id === 1 ? 'billNumber' : id === 3 ? 'storeLabel' : id === 5 ? 'referenceLabel' : id === 7 ? 'terminalLabel' : id === 8 ? 'purpose' : undefined;
-          if (name) data[name] = checkText(name, text, 25);
-          else unknownFields['62.' + payload.slice(sub.starts[j]! - 4, sub.starts[j]! - 2)] = text;
+          const id = sub.ids[j]!;
+          const name = id < 9 ? ADDITIONAL_BY_ID[id] : undefined;
+          if (name) data[name] = checkText(name, valueAt(payload, sub, j), 25);
+          else unknownFields['62.' + idAt(payload, sub, j)] = valueAt(payload, sub, j);
         }
         break;
       }
       default:
-        unknownFields[payload.slice(start - 4, start - 2)] = value;
+        unknownFields[idAt(payload, root, k)] = valueAt(payload, root, k);
     }
   }
-
-  if (currency === undefined) missing('53');
-  if (currency !== '704') fail('INVALID_FIELD', '53', `currency ${currency} is not VND (704)`);
-  if (country === undefined) missing('58');
-  if (country !== 'VN') fail('INVALID_FIELD', '58', `country ${country} is not VN`);
-  data.currency = currency!;
-  data.country = country!;
+  if (root.at(53) < 0) missing('53');
+  if (root.at(58) < 0) missing('58');
+  data.currency = '704';
+  data.country = 'VN';
   data.crc = hex4(found);
   data.unknownFields = unknownFields;
   return data as VietQRData;
