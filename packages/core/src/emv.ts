@@ -1,5 +1,5 @@
 import { crc16Hex } from './crc16.js';
-import { NAPAS_GUID, readTlv } from './tlv.js';
+import { NAPAS_GUID, readTlv, serviceOf, type VietQRService } from './tlv.js';
 
 /** One data object of an EMVCo merchant-presented QR, with its sub-objects when it is a template. */
 export interface EmvField {
@@ -28,6 +28,11 @@ export interface EmvQr {
   crcValid: boolean;
   /** Field 63 as found, or undefined when it is missing. */
   crc?: string;
+  /**
+   * For a VietQR, what 38.02 says it is for: `account` or `card` (a transfer), `merchant` (QR Push,
+   * also when 38.02 is absent) or `cash` (withdrawal); absent for an unknown code or another kind.
+   */
+  service?: VietQRService;
   /** Point of initiation: `static` (11), `dynamic` (12), or undefined. */
   initiation?: 'static' | 'dynamic';
   /** Every root data object in payload order. */
@@ -76,7 +81,11 @@ export function parseEmvQr(payload: string): EmvQr {
       const name = KNOWN_GUIDS[guid.toUpperCase()];
       result.schemes.push(name ? { id: field.id, guid, name } : { id: field.id, guid });
       if (name === 'VNPAY-QR' && result.kind === 'other') result.kind = 'vnpayqr';
-      if (id === 38 && name === 'NAPAS VietQR') result.kind = 'vietqr';
+      if (id === 38 && name === 'NAPAS VietQR') {
+        result.kind = 'vietqr';
+        const service = serviceOf(field.children!.find((child) => child.id === '02')?.value);
+        if (service) result.service = service;
+      }
     }
     if (id === 1 && (field.value === '11' || field.value === '12')) result.initiation = field.value === '12' ? 'dynamic' : 'static';
     if (id === 63) {

@@ -5,11 +5,11 @@
  * - `NOT_VIETQR` — a well-formed EMVCo QR that is not a NAPAS VietQR (e.g. VNPAY-QR);
  * - `INVALID_BIN` — the acquirer BIN is not 6 digits;
  * - `INVALID_ACCOUNT` — the account or card number is not 1–19 letters/digits;
- * - `INVALID_AMOUNT` — not a positive whole number of VND of at most 13 digits;
+ * - `INVALID_AMOUNT` — not a positive whole number of VND of at most 13 digits (a non-zero fraction included);
  * - `FIELD_TOO_LONG` — a text field over its limit (never truncated silently);
  * - `NOT_ASCII` — text outside printable ASCII (use toMemo for Vietnamese);
  * - `MISSING_FIELD` — a mandatory field is absent;
- * - `INVALID_FIELD` — a value the spec does not allow (currency, country, service code, MCC...).
+ * - `INVALID_FIELD` — a value the spec does not allow (currency, country, service code, merchant id, MCC...).
  */
 export type VietQRErrorCode =
   | 'BAD_CRC'

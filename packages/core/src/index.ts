@@ -9,7 +9,20 @@
  */
 export { crc16, crc16Hex } from './crc16.js';
 export { VietQRError, type VietQRErrorCode } from './errors.js';
-export { encodeVietQR, decodeVietQR, NAPAS_GUID, SERVICE_CODES, type VietQRInput, type VietQRData, type VietQRFields } from './vietqr.js';
+export {
+  encodeVietQR,
+  decodeVietQR,
+  NAPAS_GUID,
+  SERVICE_CODES,
+  type VietQRInput,
+  type VietQRTransferInput,
+  type VietQRMerchantInput,
+  type VietQRData,
+  type VietQRTransferData,
+  type VietQRMerchantData,
+  type VietQRFields,
+  type VietQRService,
+} from './vietqr.js';
 export { parseEmvQr, type EmvQr, type EmvField, type EmvQrKind, type EmvScheme } from './emv.js';
 export { toMemo } from './memo.js';
 export type { Locale } from './locale.js';

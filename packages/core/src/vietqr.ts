@@ -1,12 +1,9 @@
-import { crc16Hex } from './crc16.js';
+import { crc16, hex4 } from './crc16.js';
 import { VietQRError } from './errors.js';
 import { parseEmvQr } from './emv.js';
-import { NAPAS_GUID, readTlv, tlv, type TlvField } from './tlv.js';
+import { NAPAS_GUID, SERVICE_CODES, serviceOf, TlvIndex, tlv, type VietQRService } from './tlv.js';
 
-export { NAPAS_GUID };
-
-/** Service codes of field 38.02. */
-export const SERVICE_CODES = { account: 'QRIBFTTA', card: 'QRIBFTTC' } as const;
+export { NAPAS_GUID, SERVICE_CODES, type VietQRService };
 
 /** The optional fields a VietQR carries, the same in what is encoded and what is decoded. */
 export interface VietQRFields {
@@ -28,26 +25,39 @@ export interface VietQRFields {
   mcc?: string;
 }
 
-/** What {@link encodeVietQR} takes. Text fields must be printable ASCII (see {@link toMemo}). */
-export interface VietQRInput extends VietQRFields {
+interface VietQRInputBase extends VietQRFields {
   /** Acquirer BIN, 6 digits (field 38.01.00). */
   bin: string;
-  /** Account or card number, 1–19 letters/digits (field 38.01.01). */
-  account: string;
-  /** `account` → QRIBFTTA (default), `card` → QRIBFTTC. */
-  service?: 'account' | 'card';
   /** VND, a positive integer of at most 13 digits: number, bigint or digit string. */
   amount?: number | bigint | string;
   /** Point of initiation: `dynamic` (12) by default when an amount is given, `static` (11) otherwise. */
   initiation?: 'static' | 'dynamic';
 }
 
-/** What {@link decodeVietQR} returns. `amount` is a string of digits. */
-export interface VietQRData extends VietQRFields {
-  initiation: 'static' | 'dynamic';
-  bin: string;
+/** What {@link encodeVietQR} takes for a transfer (the default). */
+export interface VietQRTransferInput extends VietQRInputBase {
+  /** Account or card number, 1–19 letters/digits (field 38.01.01). */
   account: string;
-  service: 'account' | 'card';
+  /** `account` → QRIBFTTA (default), `card` → QRIBFTTC. */
+  service?: 'account' | 'card';
+}
+
+/** What {@link encodeVietQR} takes for a merchant (QR Push) or cash-withdrawal QR. */
+export interface VietQRMerchantInput extends VietQRInputBase {
+  /** The merchant id the acquirer gave (cash: the ATM's), 1–19 printable ASCII (field 38.01.01). */
+  merchantId: string;
+  /** `merchant` → QRPUSH, `cash` → QRCASH. */
+  service: 'merchant' | 'cash';
+}
+
+/** What {@link encodeVietQR} takes. Text fields must be printable ASCII (see {@link toMemo}). */
+export type VietQRInput = VietQRTransferInput | VietQRMerchantInput;
+
+interface VietQRDataBase extends VietQRFields {
+  initiation: 'static' | 'dynamic';
+  /** Acquirer BIN (38.01.00). */
+  bin: string;
+  /** Digits, canonical (`50000`, whatever zero fraction the payload carried). */
   amount?: string;
   /** ISO 4217 numeric, `704` for VND. */
   currency: string;
@@ -59,191 +69,272 @@ export interface VietQRData extends VietQRFields {
   unknownFields: Record<string, string>;
 }
 
-/** Text fields VietQR names, with their TLV path and length limit. Field 62's come first. */
-const TEXT_FIELDS = [
-  ['billNumber', '01', 25],
-  ['storeLabel', '03', 25],
-  ['referenceLabel', '05', 25],
-  ['terminalLabel', '07', 25],
-  ['purpose', '08', 25],
-  ['merchantName', '59', 25],
-  ['merchantCity', '60', 15],
-] as const;
+/** A transfer to an account or a card (38.02 `QRIBFTTA` / `QRIBFTTC`). */
+export interface VietQRTransferData extends VietQRDataBase {
+  service: 'account' | 'card';
+  /** Account or card number (38.01.01). */
+  account: string;
+  merchantId?: undefined;
+}
 
-const ADDITIONAL_BY_ID: Record<string, (typeof TEXT_FIELDS)[number][0]> = { '01': 'billNumber', '03': 'storeLabel', '05': 'referenceLabel', '07': 'terminalLabel', '08': 'purpose' };
+/** A bank-issued merchant QR (38.02 `QRPUSH` or absent) or a cash-withdrawal QR (38.02 `QRCASH`). */
+export interface VietQRMerchantData extends VietQRDataBase {
+  service: 'merchant' | 'cash';
+  /** The merchant id the acquirer gave (cash: the ATM's id), 38.01.01 — not an account number. */
+  merchantId: string;
+  /** A merchant or cash QR names no account: `account` is absent. */
+  account?: undefined;
+}
+
+/** What {@link decodeVietQR} returns: narrow on `service` to read `account` or `merchantId`. */
+export type VietQRData = VietQRTransferData | VietQRMerchantData;
+
+/** A VietQRData while it is being filled in. */
+type Draft = VietQRDataBase & { service: VietQRService; account?: string; merchantId?: string };
+
+/** The text fields VietQR names (59, 60 and 62's 01, 03, 05, 07, 08). */
+type TextField = 'billNumber' | 'storeLabel' | 'referenceLabel' | 'terminalLabel' | 'purpose' | 'merchantName' | 'merchantCity';
 
 const fail = (code: VietQRError['code'], field: string, message: string): never => {
   throw new VietQRError(code, message, field);
 };
 const missing = (path: string) => fail('MISSING_FIELD', path, `field ${path} is missing`);
 
-/** A positive whole number of VND as canonical digits (no sign, no leading zeros). */
-export function normalizeAmount(amount: unknown): string {
-  const digits =
-    (typeof amount === 'number' && Number.isSafeInteger(amount)) || typeof amount === 'bigint'
-      ? String(amount)
-      : typeof amount === 'string' && /^\d+$/.test(amount)
-        ? amount.replace(/^0+/, '')
-        : '';
-  if (!/^[1-9]\d{0,12}$/.test(digits)) fail('INVALID_AMOUNT', 'amount', 'amount must be a positive whole number of VND, at most 13 digits');
-  return digits;
+// Character classes as bits of a table: one loop and one lookup per character, no regular expression.
+const DIGITS = 1;
+const ALPHANUMERIC = 2;
+const PRINTABLE = 4;
+const CHARACTER_CLASSES = new Uint8Array(128);
+for (let c = 32; c < 127; c++) {
+  const lower = c | 32;
+  CHARACTER_CLASSES[c] = PRINTABLE | (c >= 48 && c <= 57 ? DIGITS | ALPHANUMERIC : lower >= 97 && lower <= 122 ? ALPHANUMERIC : 0);
 }
 
-/** Validates an input (from a caller, or read off a payload) into what a payload carries. */
-type Validated = Omit<VietQRData, 'currency' | 'country' | 'crc' | 'unknownFields'>;
-
-function validate(input: VietQRInput): Validated {
-  if (typeof input !== 'object' || input === null) fail('INVALID_FIELD', 'input', 'input must be an object');
-  const { bin, account, service = 'account', mcc } = input;
-  if (typeof bin !== 'string' || !/^\d{6}$/.test(bin)) fail('INVALID_BIN', 'bin', 'bank BIN must be 6 digits');
-  if (typeof account !== 'string' || !/^[0-9A-Za-z]{1,19}$/.test(account)) fail('INVALID_ACCOUNT', 'account', 'account must be 1-19 letters or digits');
-  if (service !== 'account' && service !== 'card') fail('INVALID_FIELD', 'service', 'service must be account or card');
-  const amount = input.amount == null ? undefined : normalizeAmount(input.amount);
-  const initiation = input.initiation ?? (amount ? 'dynamic' : 'static');
-  if (initiation !== 'static' && initiation !== 'dynamic') fail('INVALID_FIELD', 'initiation', 'initiation must be static or dynamic');
-  const data: Validated = { initiation, bin, account, service };
-  if (amount) data.amount = amount;
-  if (mcc != null && mcc !== '') data.mcc = typeof mcc === 'string' && /^\d{4}$/.test(mcc) ? mcc : fail('INVALID_FIELD', 'mcc', 'mcc must be 4 digits');
-  for (const [name, , max] of TEXT_FIELDS) {
-    const value: unknown = input[name];
-    if (value == null || value === '') continue;
-    if (typeof value !== 'string') fail('INVALID_FIELD', name, `${name} must be a string`);
-    if (!/^[\x20-\x7e]*$/.test(value as string)) fail('NOT_ASCII', name, `${name} must be printable ASCII (see toMemo)`);
-    if ((value as string).length > max) fail('FIELD_TOO_LONG', name, `${name} is over ${max} characters`);
-    data[name] = value as string;
+/** Whether `text` is `min`–`max` characters, each of class `kind`. */
+function isMade(text: unknown, kind: number, min: number, max: number): text is string {
+  if (typeof text !== 'string' || text.length < min || text.length > max) return false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c > 127 || !(CHARACTER_CLASSES[c]! & kind)) return false;
   }
-  return data;
+  return true;
+}
+
+const checkBin = (bin: unknown): string => (isMade(bin, DIGITS, 6, 6) ? bin : fail('INVALID_BIN', 'bin', 'bank BIN must be 6 digits'));
+
+/** The beneficiary of 38.01.01: an account or card number, or a merchant (ATM) id. */
+const checkBeneficiary = (service: VietQRService, id: unknown): string =>
+  service === 'account' || service === 'card'
+    ? isMade(id, ALPHANUMERIC, 1, 19) ? id : fail('INVALID_ACCOUNT', 'account', 'account must be 1-19 letters or digits')
+    : isMade(id, PRINTABLE, 1, 19) ? id : fail('INVALID_FIELD', 'merchantId', 'merchantId must be 1-19 printable ASCII characters');
+
+function checkText(name: TextField, value: unknown, max: number): string {
+  if (typeof value !== 'string') fail('INVALID_FIELD', name, `${name} must be a string`);
+  if (!isMade(value, PRINTABLE, 0, Infinity)) fail('NOT_ASCII', name, `${name} must be printable ASCII (see toMemo)`);
+  return (value as string).length > max ? fail('FIELD_TOO_LONG', name, `${name} is over ${max} characters`) : (value as string);
+}
+
+const checkMcc = (mcc: unknown): string => (isMade(mcc, DIGITS, 4, 4) ? mcc : fail('INVALID_FIELD', 'mcc', 'mcc must be 4 digits'));
+
+const badAmount = (detail = ''): never => fail('INVALID_AMOUNT', 'amount', `amount must be a positive whole number of VND, at most 13 digits${detail}`);
+
+/** `digits` without its leading zeros, when it is a positive whole number of at most 13 digits. */
+const canonicalDigits = (digits: string): string => {
+  let first = 0;
+  while (digits.charCodeAt(first) === 48) first++;
+  return isMade(digits, DIGITS, 1, Infinity) && digits.length - first >= 1 && digits.length - first <= 13 ? digits.slice(first) : badAmount();
+};
+
+/** A positive whole number of VND as canonical digits (no sign, no leading zeros). */
+export function normalizeAmount(amount: unknown): string {
+  return canonicalDigits(
+    (typeof amount === 'number' && Number.isSafeInteger(amount)) || typeof amount === 'bigint' ? String(amount) : typeof amount === 'string' ? amount : '',
+  );
 }
 
 /**
- * Encodes a NAPAS VietQR payload: IDs in ascending order, CRC as 4 upper-case hex digits.
+ * Field 54 as read: digits, optionally a point and a fraction of zeros (`50000.`, `50000.00`: some
+ * generators write two decimals). VND has no minor unit, so a non-zero fraction is refused.
+ */
+function readAmount(value: string): string {
+  const point = value.indexOf('.');
+  if (point < 0) return canonicalDigits(value);
+  const fraction = value.slice(point + 1);
+  if (!isMade(fraction, DIGITS, 0, Infinity)) badAmount();
+  for (let i = 0; i < fraction.length; i++) {
+    if (fraction.charCodeAt(i) !== 48) badAmount(`: ${value} has a non-zero fraction and VND has no minor unit`);
+  }
+  return canonicalDigits(value.slice(0, point));
+}
+
+/** A text field as a caller gave it: absent (undefined or empty) or checked. */
+const optionalText = (name: TextField, value: unknown, max: number): string => (value == null || value === '' ? '' : checkText(name, value, max));
+
+/** One data object, or nothing for an empty value. */
+const optional = (id: string, value: string): string => (value ? tlv(id, value) : '');
+
+/**
+ * Encodes a NAPAS VietQR payload: IDs in ascending order, CRC as 4 upper-case hex digits. A transfer
+ * by default; `service: 'merchant'` or `'cash'` with a `merchantId` for a QR Push or QRCASH code.
  * Throws {@link VietQRError} (and nothing else) when any field breaks the spec; never truncates.
  *
  * @example
  * encodeVietQR({ bin: '970415', account: '113366668888', amount: 50000, purpose: 'MC7K2Q9XA LE PHI' });
  */
 export function encodeVietQR(input: VietQRInput): string {
-  const data = validate(input);
-  let additional = '';
-  for (const [name, id] of TEXT_FIELDS.slice(0, 5)) if (data[name]) additional += tlv(id, data[name]);
+  if (typeof input !== 'object' || input === null) fail('INVALID_FIELD', 'input', 'input must be an object');
+  // Every field read by name (no loop over field names: keyed access is the slow part of validating).
+  const service: unknown = input.service ?? 'account';
+  if (service !== 'account' && service !== 'card' && service !== 'merchant' && service !== 'cash') fail('INVALID_FIELD', 'service', 'service must be account, card, merchant or cash');
+  const transfer = service === 'account' || service === 'card';
+  const bin = checkBin(input.bin);
+  const id = checkBeneficiary(service as VietQRService, transfer ? (input as VietQRTransferInput).account : (input as VietQRMerchantInput).merchantId);
+  const amount = input.amount == null ? '' : normalizeAmount(input.amount);
+  const initiation = input.initiation ?? (amount ? 'dynamic' : 'static');
+  if (initiation !== 'static' && initiation !== 'dynamic') fail('INVALID_FIELD', 'initiation', 'initiation must be static or dynamic');
+  const mcc = input.mcc == null || input.mcc === '' ? '' : checkMcc(input.mcc);
+  const additional =
+    optional('01', optionalText('billNumber', input.billNumber, 25)) +
+    optional('03', optionalText('storeLabel', input.storeLabel, 25)) +
+    optional('05', optionalText('referenceLabel', input.referenceLabel, 25)) +
+    optional('07', optionalText('terminalLabel', input.terminalLabel, 25)) +
+    optional('08', optionalText('purpose', input.purpose, 25));
+  const merchantName = optionalText('merchantName', input.merchantName, 25);
+  const merchantCity = optionalText('merchantCity', input.merchantCity, 15);
   if (additional.length > 99) fail('FIELD_TOO_LONG', 'additionalData', 'field 62 is over 99 characters');
-  const optional = (id: string, value: string | undefined) => (value ? tlv(id, value) : '');
   const payload =
-    '000201' +
-    (data.initiation === 'dynamic' ? '010212' : '010211') +
-    tlv('38', tlv('00', NAPAS_GUID) + tlv('01', tlv('00', data.bin) + tlv('01', data.account)) + tlv('02', SERVICE_CODES[data.service])) +
-    optional('52', data.mcc) +
+    (initiation === 'dynamic' ? '000201010212' : '000201010211') +
+    tlv('38', '0010' + NAPAS_GUID + tlv('01', '0006' + bin + tlv('01', id)) + tlv('02', SERVICE_CODES[service as VietQRService])) +
+    optional('52', mcc) +
     '5303704' +
-    optional('54', data.amount) +
+    optional('54', amount) +
     '5802VN' +
-    optional('59', data.merchantName) +
-    optional('60', data.merchantCity) +
+    optional('59', merchantName) +
+    optional('60', merchantCity) +
     optional('62', additional) +
     '6304';
-  return payload + crc16Hex(payload);
+  return payload + hex4(crc16(payload));
 }
 
-/**
- * Splits a payload into its root data objects after checking the overall frame: a string, `00` first,
- * `63` last with 4 hex digits, and a CRC that matches (upper- or lower-case).
- */
-function readFrame(payload: unknown): { fields: TlvField[]; crc: string } {
-  const fields = readTlv(payload as string, '');
-  const crc = fields[fields.length - 1]?.value.toUpperCase() ?? '';
-  if (fields[0]?.id !== '00') fail('MALFORMED_TLV', '00', 'must start with field 00');
-  if (fields[fields.length - 1]!.id !== '63' || !/^[0-9A-F]{4}$/.test(crc)) fail('MALFORMED_TLV', '63', 'must end with a CRC (field 63)');
-  const expected = crc16Hex((payload as string).slice(0, -4));
-  if (crc !== expected) fail('BAD_CRC', '63', `CRC is ${crc}, expected ${expected}`);
-  return { fields, crc };
-}
+// One index per template level, reused by every decode (see TlvIndex): no intermediate arrays.
+const root = new TlvIndex();
+const accountTemplate = new TlvIndex();
+const beneficiaryTemplate = new TlvIndex();
+const additionalTemplate = new TlvIndex();
+
+/** The sub-fields of 62 VietQR names, by ID (01, 03, 05, 07, 08). */
+const ADDITIONAL_BY_ID = [undefined, 'billNumber', undefined, 'storeLabel', undefined, 'referenceLabel', undefined, 'terminalLabel', 'purpose'] as const;
+
+/** The value of the k-th object of `index` in `text`. */
+const valueAt = (text: string, index: TlvIndex, k: number): string => text.slice(index.starts[k], index.ends[k]);
+/** The two-digit ID of the k-th object of `index` in `text`. */
+const idAt = (text: string, index: TlvIndex, k: number): string => text.slice(index.starts[k]! - 4, index.starts[k]! - 2);
+/** Whether the k-th object of `index` is exactly `expected`, compared in place (no slice). */
+const is = (text: string, index: TlvIndex, k: number, expected: string): boolean =>
+  index.ends[k]! - index.starts[k]! === expected.length && text.startsWith(expected, index.starts[k]);
+
+/** The value of hex digit `code`, or NaN. */
+const hexDigit = (code: number): number => (code >= 48 && code <= 57 ? code - 48 : (code | 32) >= 97 && (code | 32) <= 102 ? (code | 32) - 87 : NaN);
 
 /**
- * Decodes and validates a VietQR payload. Accepts any field order, a lower-case CRC and fields it does
- * not know (kept in `unknownFields`). Throws {@link VietQRError} (and nothing else).
+ * Decodes and validates a VietQR payload in one pass: transfers (`service` `account` / `card`, with
+ * `account`) and bank-issued merchant (QR Push) and cash-withdrawal QRs (`merchant` / `cash`, with
+ * `merchantId`). Accepts any field order, a lower-case CRC, an amount with a zero fraction and fields
+ * it does not know (kept in `unknownFields`). Throws {@link VietQRError} (and nothing else).
  *
  * @example
- * decodeVietQR(payload).amount; // '50000'
+ * const data = decodeVietQR(payload);
+ * data.amount; // '50000'
+ * if (data.service === 'merchant') data.merchantId;
  */
 export function decodeVietQR(payload: string): VietQRData {
-  const { fields, crc } = readFrame(payload);
+  if (typeof payload !== 'string') fail('MALFORMED_TLV', 'payload', 'payload must be a string');
+  const { count, ids, starts, ends } = root.read(payload, 0, payload.length, '');
+  // The frame: 00 first, 63 last with 4 hex digits, and a CRC that matches (upper- or lower-case).
+  if (count === 0 || ids[0] !== 0) fail('MALFORMED_TLV', '00', 'must start with field 00');
+  const crcAt = starts[count - 1]!;
+  let found = 0;
+  for (let i = crcAt; i < crcAt + 4; i++) found = found * 16 + hexDigit(payload.charCodeAt(i));
+  if (ids[count - 1] !== 63 || ends[count - 1] !== crcAt + 4 || !(found >= 0)) fail('MALFORMED_TLV', '63', 'must end with a CRC (field 63)');
+  const expected = crc16(payload, crcAt);
+  if (found !== expected) fail('BAD_CRC', '63', `CRC is ${hex4(found)}, expected ${hex4(expected)}`);
+
+  const data = { initiation: 'static', bin: '', service: 'account' } as Draft;
   const unknownFields: Record<string, string> = {};
-  const input: VietQRInput = { bin: '', account: '' };
-  let merchant: string | undefined;
-  let currency: string | undefined;
-  let country: string | undefined;
-  let pointOfInitiation = '11';
-  for (const { id, value } of fields) {
-    switch (id) {
-      case '00':
-        if (value !== '01') fail('INVALID_FIELD', '00', 'field 00 must be 01');
+  const at38 = root.at(38);
+  if (at38 < 0) fail('NOT_VIETQR', '38', parseEmvQr(payload).kind === 'vnpayqr' ? 'a VNPAY-QR, not a VietQR' : 'no VietQR beneficiary (field 38)');
+  const template = accountTemplate.read(payload, starts[at38]!, ends[at38]!, '38');
+  const guid = template.at(0);
+  if (guid < 0 || !is(payload, template, guid, NAPAS_GUID)) fail('NOT_VIETQR', '38.00', 'field 38 is not NAPAS VietQR');
+  const serviceAt = template.at(2);
+  const serviceCode = serviceAt < 0 ? undefined : valueAt(payload, template, serviceAt);
+  // A QR Push may leave 38.02 out; every other service names itself.
+  const service = serviceOf(serviceCode) ?? fail('INVALID_FIELD', '38.02', `unknown service code ${serviceCode}`);
+  const beneficiaryAt = template.at(1);
+  if (beneficiaryAt < 0) missing('38.01');
+  const beneficiary = beneficiaryTemplate.read(payload, template.starts[beneficiaryAt]!, template.ends[beneficiaryAt]!, '38.01');
+  for (let j = 0; j < template.count; j++) {
+    if (template.ids[j]! > 2) unknownFields['38.' + idAt(payload, template, j)] = valueAt(payload, template, j);
+  }
+  for (let j = 0; j < beneficiary.count; j++) {
+    if (beneficiary.ids[j]! > 1) unknownFields['38.01.' + idAt(payload, beneficiary, j)] = valueAt(payload, beneficiary, j);
+  }
+  const binAt = beneficiary.at(0);
+  data.bin = checkBin(binAt < 0 ? missing('38.01.00') : valueAt(payload, beneficiary, binAt));
+  const idAtBeneficiary = beneficiary.at(1);
+  const beneficiaryId = idAtBeneficiary < 0 ? missing('38.01.01') : valueAt(payload, beneficiary, idAtBeneficiary);
+  data.service = service;
+  if (service === 'account' || service === 'card') data.account = checkBeneficiary(service, beneficiaryId);
+  else data.merchantId = checkBeneficiary(service, beneficiaryId);
+
+  for (let k = 0; k < count - 1; k++) {
+    switch (ids[k]) {
+      case 0:
+        if (!is(payload, root, k, '01')) fail('INVALID_FIELD', '00', 'field 00 must be 01');
         break;
-      case '01':
-        if (value !== '11' && value !== '12') fail('INVALID_FIELD', '01', 'field 01 must be 11 or 12');
-        pointOfInitiation = value;
+      case 1:
+        if (is(payload, root, k, '12')) data.initiation = 'dynamic';
+        else if (!is(payload, root, k, '11')) fail('INVALID_FIELD', '01', 'field 01 must be 11 or 12');
         break;
-      case '38':
-        merchant = value;
+      case 38:
+        break; // Read above.
+      case 52:
+        data.mcc = checkMcc(valueAt(payload, root, k));
         break;
-      case '52':
-        input.mcc = value;
+      case 53:
+        if (!is(payload, root, k, '704')) fail('INVALID_FIELD', '53', `currency ${valueAt(payload, root, k)} is not VND (704)`);
         break;
-      case '53':
-        currency = value;
+      case 54:
+        data.amount = readAmount(valueAt(payload, root, k));
         break;
-      case '54':
-        // The spec allows "50000." (a point with no decimals); VND has no minor unit.
-        input.amount = value.replace(/^(\d{1,12})\.$/, '$1');
+      case 58:
+        if (!is(payload, root, k, 'VN')) fail('INVALID_FIELD', '58', `country ${valueAt(payload, root, k)} is not VN`);
         break;
-      case '58':
-        country = value;
+      case 59:
+        data.merchantName = checkText('merchantName', valueAt(payload, root, k), 25);
         break;
-      case '59':
-        input.merchantName = value;
+      case 60:
+        data.merchantCity = checkText('merchantCity', valueAt(payload, root, k), 15);
         break;
-      case '60':
-        input.merchantCity = value;
-        break;
-      case '62':
-        for (const sub of readTlv(value, '62')) {
-          const name = ADDITIONAL_BY_ID[sub.id];
-          if (name) input[name] = sub.value;
-          else unknownFields[`62.${sub.id}`] = sub.value;
+      case 62: {
+        const sub = additionalTemplate.read(payload, starts[k]!, ends[k]!, '62');
+        for (let j = 0; j < sub.count; j++) {
+          const id = sub.ids[j]!;
+          const name = id < 9 ? ADDITIONAL_BY_ID[id] : undefined;
+          if (name) data[name] = checkText(name, valueAt(payload, sub, j), 25);
+          else unknownFields['62.' + idAt(payload, sub, j)] = valueAt(payload, sub, j);
         }
         break;
-      case '63':
-        break;
+      }
       default:
-        unknownFields[id] = value;
+        unknownFields[idAt(payload, root, k)] = valueAt(payload, root, k);
     }
   }
-  if (merchant === undefined) fail('NOT_VIETQR', '38', parseEmvQr(payload).kind === 'vnpayqr' ? 'a VNPAY-QR, not a VietQR' : 'no VietQR beneficiary (field 38)');
-  let guid: string | undefined;
-  let beneficiary: string | undefined;
-  let serviceCode: string | undefined;
-  for (const { id, value } of readTlv(merchant!, '38')) {
-    if (id === '00') guid = value;
-    else if (id === '01') beneficiary = value;
-    else if (id === '02') serviceCode = value;
-    else unknownFields[`38.${id}`] = value;
-  }
-  if (guid !== NAPAS_GUID) fail('NOT_VIETQR', '38.00', 'field 38 is not NAPAS VietQR');
-  if (beneficiary === undefined) missing('38.01');
-  for (const { id, value } of readTlv(beneficiary!, '38.01')) {
-    if (id === '00') input.bin = value;
-    else if (id === '01') input.account = value;
-    else unknownFields[`38.01.${id}`] = value;
-  }
-  if (serviceCode === undefined) missing('38.02');
-  input.service = serviceCode === SERVICE_CODES.account ? 'account' : serviceCode === SERVICE_CODES.card ? 'card' : fail('INVALID_FIELD', '38.02', `unknown service code ${serviceCode}`);
-  if (currency === undefined) missing('53');
-  if (currency !== '704') fail('INVALID_FIELD', '53', `currency ${currency} is not VND (704)`);
-  if (country === undefined) missing('58');
-  if (country !== 'VN') fail('INVALID_FIELD', '58', `country ${country} is not VN`);
-  input.initiation = pointOfInitiation === '12' ? 'dynamic' : 'static';
-  const data = validate(input) as VietQRData;
-  data.currency = currency!;
-  data.country = country!;
-  data.crc = crc;
+  if (root.at(53) < 0) missing('53');
+  if (root.at(58) < 0) missing('58');
+  data.currency = '704';
+  data.country = 'VN';
+  data.crc = hex4(found);
   data.unknownFields = unknownFields;
-  return data;
+  return data as VietQRData;
 }

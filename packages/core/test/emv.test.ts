@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encodeVietQR, parseEmvQr, VietQRError } from '../src/index.js';
-import { obj, SPEC, withCrc } from './helpers.js';
+import { obj, PUBLISHED, SPEC, withCrc } from './helpers.js';
 
 describe('parseEmvQr', () => {
   it('should identify a VietQR and give its TLV tree, nested beneficiary included', () => {
@@ -14,6 +14,18 @@ describe('parseEmvQr', () => {
     const beneficiary = merchant.children!.find((c) => c.id === '01')!;
     assert.deepEqual(beneficiary.children, [{ id: '00', value: '970403' }, { id: '01', value: '0011012345678' }]);
     assert.deepEqual(qr.fields.find((f) => f.id === '62')!.children, [{ id: '01', value: 'NPS6869' }, { id: '08', value: 'thanh toan don hang' }]);
+  });
+
+  it('should say which VietQR service a payload is: transfer to an account or a card, merchant (QR Push), cash', () => {
+    assert.equal(parseEmvQr(SPEC.dynamicAccount).service, 'account');
+    assert.equal(parseEmvQr(SPEC.staticCard).service, 'card');
+    assert.equal(parseEmvQr(PUBLISHED.merchantDynamic).service, 'merchant');
+    assert.equal(parseEmvQr(PUBLISHED.merchantNoServiceCode).service, 'merchant');
+    assert.equal(parseEmvQr(PUBLISHED.cashDynamic).service, 'cash');
+    const unknownService = withCrc('000201010211' + obj('38', obj('00', 'A000000727') + obj('01', obj('00', '970403') + obj('01', '1')) + obj('02', 'QRADVERTISE')) + '5303704' + '5802VN');
+    assert.equal(parseEmvQr(unknownService).kind, 'vietqr');
+    assert.equal(parseEmvQr(unknownService).service, undefined);
+    assert.equal('service' in parseEmvQr(withCrc('000201010211' + obj('26', obj('00', 'A000000775') + obj('01', '1')) + '5802VN')), false);
   });
 
   it('should identify a VNPAY-QR (GUID A000000775 in field 26)', () => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import fc from 'fast-check';
-import { decodeVietQR, encodeVietQR, parseEmvQr, toMemo, VietQRError, type VietQRData, type VietQRInput } from '../src/index.js';
+import { crc16Hex, decodeVietQR, encodeVietQR, parseEmvQr, toMemo, VietQRError, type VietQRData, type VietQRInput } from '../src/index.js';
 
 const digits = (min: number, max: number) => fc.string({ unit: fc.constantFrom(...'0123456789'), minLength: min, maxLength: max });
 const alnum = fc.constantFrom(...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz');
@@ -36,13 +36,21 @@ const validInput: fc.Arbitrary<VietQRInput> = fc
     ['billNumber', 'storeLabel', 'referenceLabel', 'terminalLabel', 'purpose'].reduce((n, k) => n + ((input as Record<string, string | undefined>)[k]?.length ?? -4) + 4, 0) <= 99,
   );
 
+/** Merchant (QR Push) and cash-withdrawal inputs: a merchant id of printable ASCII instead of an account. */
+const validMerchantInput: fc.Arbitrary<VietQRInput> = fc
+  .tuple(validInput, printable(19), fc.constantFrom('merchant' as const, 'cash' as const))
+  .map(([input, merchantId, service]) => {
+    const { account: _account, service: _service, ...rest } = input as VietQRInput & { account: string };
+    return { ...rest, merchantId, service };
+  });
+
 /** What decoding an encoded input must give back. */
 function normalise(input: VietQRInput): Omit<VietQRData, 'crc'> {
   const amountDigits = input.amount === undefined ? undefined : String(input.amount).replace(/^0+/, '');
   const out: Record<string, unknown> = {
     initiation: input.initiation ?? (amountDigits ? 'dynamic' : 'static'),
     bin: input.bin,
-    account: input.account,
+    ...('merchantId' in input ? { merchantId: input.merchantId } : { account: input.account }),
     service: input.service ?? 'account',
     currency: '704',
     country: 'VN',
@@ -70,6 +78,25 @@ describe('properties', () => {
         const { crc, ...decoded } = decodeVietQR(encodeVietQR(input));
         assert.match(crc, /^[0-9A-F]{4}$/);
         assert.deepEqual(decoded, normalise(input));
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('should round-trip merchant (QR Push) and cash-withdrawal QRs with their merchant id', () => {
+    fc.assert(
+      fc.property(validMerchantInput, (input) => {
+        const payload = encodeVietQR(input);
+        const { crc, ...decoded } = decodeVietQR(payload);
+        assert.match(crc, /^[0-9A-F]{4}$/);
+        assert.deepEqual(decoded, normalise(input));
+        assert.equal(parseEmvQr(payload).service, input.service);
+        // A QR Push may leave 38.02 out: the same QR without it is still the same merchant QR.
+        if (input.service === 'merchant') {
+          const body = payload.slice(0, -8).replace(/^(.*?38)(\d\d)(.*?)0206QRPUSH/, (_, head: string, length: string, inside: string) => head + String(+length - 10).padStart(2, '0') + inside);
+          const { crc: _crc, ...withoutServiceCode } = decodeVietQR(body + '6304' + crc16Hex(body + '6304'));
+          assert.deepEqual(withoutServiceCode, decoded);
+        }
       }),
       { numRuns: 400 },
     );
@@ -117,7 +144,7 @@ describe('properties', () => {
   it('should catch every single-character mutation of a valid payload by the CRC or the TLV check', () => {
     const replacement = fc.integer({ min: 0x20, max: 0x7e }).map((c) => String.fromCharCode(c));
     fc.assert(
-      fc.property(validInput.map(encodeVietQR), fc.nat(), replacement, (payload, at, char) => {
+      fc.property(fc.oneof(validInput, validMerchantInput).map(encodeVietQR), fc.nat(), replacement, (payload, at, char) => {
         const i = at % payload.length;
         const same = payload[i] === char || (i >= payload.length - 4 && payload[i]!.toUpperCase() === char.toUpperCase());
         fc.pre(!same);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeVietQR, encodeVietQR, VietQRError, type VietQRInput } from '../src/index.js';
 import { readTlv } from '../src/tlv.js';
-import { obj, withCrc } from './helpers.js';
+import { obj, PUBLISHED, withCrc } from './helpers.js';
 
 const BASE: VietQRInput = { bin: '970415', account: '113366668888' };
 const rejects = (input: unknown, code: string, field?: string) =>
@@ -128,8 +128,26 @@ describe('decodeVietQR', () => {
   it('should accept the spec\'s "50000." amount form and reject decimals, zero and over-long amounts', () => {
     const amount = (value: string) => withCrc(body.replace('540550000', obj('54', value)));
     assert.equal(decodeVietQR(amount('50000.')).amount, '50000');
-    for (const bad of ['50000.5', '0', '00', '5 000', '-5', '12345678901234']) {
+    for (const bad of ['50000.5', '0', '00', '5 000', '-5', '12345678901234', '.', '.00', '0.00', '5.0.0', '50000,00', '1e5']) {
       assert.throws(() => decodeVietQR(amount(bad)), { code: 'INVALID_AMOUNT', field: 'amount' }, bad);
+    }
+  });
+
+  it('should accept a zero fraction ("50000.00") and report the canonical amount', () => {
+    const amount = (value: string) => withCrc(body.replace('540550000', obj('54', value)));
+    for (const [value, canonical] of [['50000.00', '50000'], ['50000.0', '50000'], ['050000.000', '50000'], ['1.00', '1'], ['9999999999.00', '9999999999']]) {
+      assert.equal(decodeVietQR(amount(value!)).amount, canonical, value);
+    }
+  });
+
+  it('should refuse a non-zero fraction with its own message: VND has no minor unit', () => {
+    const amount = (value: string) => withCrc(body.replace('540550000', obj('54', value)));
+    for (const bad of ['50000.50', '50000.05', '50000.01', '1.10']) {
+      assert.throws(
+        () => decodeVietQR(amount(bad)),
+        (e: unknown) => e instanceof VietQRError && e.code === 'INVALID_AMOUNT' && e.field === 'amount' && /fraction/.test(e.message) && e.message.includes(bad),
+        bad,
+      );
     }
   });
 
@@ -182,5 +200,102 @@ describe('decodeVietQR', () => {
     for (const [input, code] of cases) {
       assert.throws(() => decodeVietQR(input as string), (e: unknown) => e instanceof VietQRError && e.code === code, String(input));
     }
+  });
+});
+
+describe('merchant (QR Push) and cash-withdrawal VietQRs', () => {
+  it('should decode a published dynamic QR Push as a merchant QR with its merchant id', () => {
+    const data = decodeVietQR(PUBLISHED.merchantDynamic);
+    assert.equal(data.service, 'merchant');
+    assert.ok(data.service === 'merchant');
+    assert.equal(data.merchantId, '2112995044604025');
+    assert.equal('account' in data, false);
+    assert.equal(data.bin, '970403');
+    assert.equal(data.initiation, 'dynamic');
+    assert.equal(data.amount, '180000');
+    assert.equal(data.mcc, '5812');
+    assert.equal(data.merchantName, 'PHUONG CAC');
+    assert.equal(data.merchantCity, 'HANOI');
+    assert.equal(data.storeLabel, 'NPS6869');
+    assert.deepEqual(data.unknownFields, {});
+  });
+
+  it('should decode a QR Push without field 38.02 as a merchant QR too', () => {
+    const data = decodeVietQR(PUBLISHED.merchantNoServiceCode);
+    assert.ok(data.service === 'merchant');
+    assert.equal(data.merchantId, '2112995044604025');
+    assert.equal(data.initiation, 'static');
+    assert.equal(data.amount, undefined);
+  });
+
+  it('should keep the fields a QR Push carries beyond VietQR (61, 64, 62.02/.04/.06/.09) as unknown fields', () => {
+    const data = decodeVietQR(PUBLISHED.merchantFull);
+    assert.ok(data.service === 'merchant');
+    assert.equal(data.merchantId, '12345678');
+    assert.equal(data.purpose, 'pay a box');
+    assert.equal(data.billNumber, 'B123456');
+    assert.equal(data.referenceLabel, 'abc');
+    assert.equal(data.terminalLabel, 'aac123');
+    assert.deepEqual(data.unknownFields, {
+      '61': '10000',
+      '64': '0002en0107Shop VN0205Hanoi',
+      '62.02': '0390000001',
+      '62.04': '10',
+      '62.06': 'C1123',
+      '62.09': 'A',
+    });
+  });
+
+  it('should decode published cash-withdrawal QRs (QRCASH) as cash QRs with the ATM\'s id', () => {
+    const dynamic = decodeVietQR(PUBLISHED.cashDynamic);
+    assert.ok(dynamic.service === 'cash');
+    assert.equal(dynamic.merchantId, '12345678');
+    assert.equal(dynamic.bin, '970403');
+    assert.equal(dynamic.mcc, '6011');
+    assert.equal(dynamic.referenceLabel, '201901091557142283847');
+    assert.equal(dynamic.terminalLabel, '00001111');
+    const fixed = decodeVietQR(PUBLISHED.cashStatic);
+    assert.ok(fixed.service === 'cash');
+    assert.equal(fixed.merchantId, '12345678');
+    assert.equal(fixed.bin, '970416');
+    assert.equal(fixed.initiation, 'static');
+  });
+
+  it('should keep refusing what is really malformed in a merchant or cash QR', () => {
+    const merchant = (beneficiaryId: string | undefined, service?: string, bin = '970403') =>
+      withCrc(
+        '000201010211' +
+          obj('38', obj('00', 'A000000727') + obj('01', obj('00', bin) + (beneficiaryId === undefined ? '' : obj('01', beneficiaryId))) + (service ? obj('02', service) : '')) +
+          '5303704' + '5802VN',
+      );
+    const cases: Array<[string, string, string]> = [
+      [merchant(undefined), 'MISSING_FIELD', '38.01.01'],
+      [merchant(undefined, 'QRPUSH'), 'MISSING_FIELD', '38.01.01'],
+      [merchant(undefined, 'QRCASH'), 'MISSING_FIELD', '38.01.01'],
+      [merchant('12345678901234567890'), 'INVALID_FIELD', 'merchantId'],
+      [merchant('1234\u00e9', 'QRPUSH'), 'INVALID_FIELD', 'merchantId'],
+      [merchant('12345678', 'QRPUSHX'), 'INVALID_FIELD', '38.02'],
+      [merchant('12345678', 'qrcash'), 'INVALID_FIELD', '38.02'],
+      [merchant('12345678', 'QRPUSH', '97040'), 'INVALID_BIN', 'bin'],
+      [merchant('12345678', undefined, '97040X'), 'INVALID_BIN', 'bin'],
+    ];
+    for (const [payload, code, field] of cases) {
+      assert.throws(() => decodeVietQR(payload), (e: unknown) => e instanceof VietQRError && e.code === code && e.field === field, `${code} ${field}`);
+    }
+    // A transfer still needs its account: 38.01.01 missing under QRIBFTTA is not a merchant QR.
+    assert.throws(() => decodeVietQR(merchant(undefined, 'QRIBFTTA')), { code: 'MISSING_FIELD', field: '38.01.01' });
+  });
+
+  it('should encode merchant and cash QRs (38.02 QRPUSH / QRCASH) that decode to the same thing', () => {
+    const merchant = encodeVietQR({ bin: '970403', merchantId: '2112995044604025', service: 'merchant', amount: 180000, mcc: '5812', merchantName: 'PHUONG CAC', merchantCity: 'HANOI', storeLabel: 'NPS6869' });
+    assert.equal(merchant, PUBLISHED.merchantDynamic);
+    const cash = encodeVietQR({
+      bin: '970416', merchantId: '12345678', service: 'cash', mcc: '6011', merchantName: 'NGUYEN VAN A', merchantCity: 'HA NOI', referenceLabel: '201901091557142283847', terminalLabel: '00001111',
+    });
+    assert.equal(cash, PUBLISHED.cashStatic);
+    rejects({ bin: '970403', merchantId: '', service: 'merchant' }, 'INVALID_FIELD', 'merchantId');
+    rejects({ bin: '970403', merchantId: '12345678901234567890', service: 'cash' }, 'INVALID_FIELD', 'merchantId');
+    rejects({ bin: '970403', account: '123', service: 'merchant' }, 'INVALID_FIELD', 'merchantId');
+    rejects({ bin: '970403', merchantId: '123', service: 'push' }, 'INVALID_FIELD', 'service');
   });
 });

@@ -6,9 +6,15 @@ export interface Messages {
   title: string;
   loading: string;
   qrLabel: (amount: string | undefined, bank: string, account: string) => string;
+  /** A bank-issued merchant QR (QR Push): pays a merchant, not an account. */
+  qrLabelMerchant: (amount: string | undefined, bank: string, merchantId: string) => string;
+  /** A cash-withdrawal QR (QRCASH) of an ATM. */
+  qrLabelCash: (amount: string | undefined, bank: string, atmId: string) => string;
   amount: string;
   bank: string;
   account: string;
+  merchantId: string;
+  atmId: string;
   accountName: string;
   memo: string;
   paymentCode: string;
@@ -38,9 +44,13 @@ const vi: Messages = {
   loading: 'Đang tải thông tin thanh toán…',
   qrLabel: (amount, bank, account) =>
     `Mã QR chuyển khoản${amount ? ` ${amount}` : ''} đến tài khoản ${account} tại ${bank}`,
+  qrLabelMerchant: (amount, bank, merchantId) => `Mã QR thanh toán${amount ? ` ${amount}` : ''} cho điểm bán ${merchantId} của ${bank}`,
+  qrLabelCash: (amount, bank, atmId) => `Mã QR rút tiền mặt${amount ? ` ${amount}` : ''} tại ATM ${atmId} của ${bank}`,
   amount: 'Số tiền',
   bank: 'Ngân hàng',
   account: 'Số tài khoản',
+  merchantId: 'Mã điểm bán',
+  atmId: 'Mã ATM',
   accountName: 'Chủ tài khoản',
   memo: 'Nội dung chuyển khoản',
   paymentCode: 'Mã thanh toán',

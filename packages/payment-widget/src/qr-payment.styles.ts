@@ -55,6 +55,9 @@ export const styles = css`
   }
   .qr {
     display: block;
+  }
+  /* Until it is fitted to whole device pixels (width and height attributes, see _fitQr). */
+  .qr:not([width]) {
     width: 100%;
     height: 100%;
   }
@@ -63,6 +66,13 @@ export const styles = css`
   }
   .qr-dark {
     fill: var(--motcua-qr-dark, #000000);
+  }
+  /* A palette phones cannot read (see qrPaletteProblem) is replaced, not drawn. */
+  .qr-default-palette .qr-light {
+    fill: #ffffff;
+  }
+  .qr-default-palette .qr-dark {
+    fill: #000000;
   }
   .skeleton {
     width: 100%;

@@ -5,7 +5,7 @@ import { amountDue, isFinalStatus, parsePaymentResource, qrForAmountDue, type Pa
 import { formatVnd, lazy, nearestLang, resolveLocale, type Locale } from '@motcua/core/runtime';
 import { loadMessages, MESSAGES, type Messages } from './messages.js';
 import { holdPrintIsolation, releasePrintIsolation } from './print-isolation.js';
-import { drawQrSymbol, encodeQrSymbol, type QrSymbol } from './qr-matrix.js';
+import { drawQrSymbol, encodeQrSymbol, qrPaletteProblem, snapQrSize, type QrSymbol } from './qr-matrix.js';
 import { styles } from './qr-payment.styles.js';
 import { isNewerPayment } from './is-newer-payment.js';
 import type { PaymentTransport, PaymentWatcher, watchPayment } from './watch-payment.js';
@@ -41,7 +41,12 @@ export interface QrPaymentDetail {
 }
 /** `detail` of `qr-payment-error`. */
 export interface QrPaymentErrorDetail {
-  /** Machine-readable: a watcher code (`HTTP_ERROR`, `TIMEOUT`…), a VietQR code (`INVALID_AMOUNT`…) or `UNKNOWN_BANK`, `INVALID_QR`, `QR_MISMATCH`, `SOURCE_ERROR`. */
+  /**
+   * Machine-readable: a watcher code (`HTTP_ERROR`, `TIMEOUT`…), a VietQR code (`INVALID_AMOUNT`…) or
+   * `UNKNOWN_BANK`, `INVALID_QR`, `QR_MISMATCH`, `SOURCE_ERROR`; `UNREADABLE_PALETTE` (recoverable)
+   * when `--motcua-qr-dark`/`--motcua-qr-light` would make a QR phones cannot read, so it is drawn
+   * black on white instead.
+   */
   code: string;
   /** Human-readable technical message (English). */
   message: string;
@@ -55,7 +60,10 @@ export interface QrPaymentErrorDetail {
 interface PaymentDetails {
   qr: string;
   bin: string;
+  /** The account number; for a merchant (QR Push) or cash-withdrawal QR, the merchant or ATM id. */
   account: string;
+  /** Set for a bank-issued merchant QR or a cash-withdrawal QR (payload mode): no account to copy. */
+  service?: 'merchant' | 'cash';
   accountName?: string;
   /** VND, digits only. */
   amount?: string;
@@ -109,9 +117,9 @@ const INPUT_PROPERTIES = ['src', 'statusSource', 'payload', 'bank', 'account', '
  * @csspart error - The error panel.
  * @csspart instructions - The printed instructions (print view).
  *
- * @cssproperty --motcua-qr-size - Width of the QR (never below 200px). Default 240px; customer view min(80vmin, 480px); print 60mm.
- * @cssproperty --motcua-qr-dark - QR module colour. Default #000. Keep it dark: bank apps need contrast.
- * @cssproperty --motcua-qr-light - QR background. Default #fff.
+ * @cssproperty --motcua-qr-size - Width of the QR box (never below 200px). Default 240px; customer view min(80vmin, 480px); print 60mm. The symbol is drawn at the largest size within it whose modules are whole device pixels.
+ * @cssproperty --motcua-qr-dark - QR module colour. Default #000. An opaque colour at least 3:1 darker than the background, or the QR is drawn black on white (`UNREADABLE_PALETTE`).
+ * @cssproperty --motcua-qr-light - QR background and quiet zone. Default #fff.
  * @cssproperty --motcua-font-family
  * @cssproperty --motcua-color-text
  * @cssproperty --motcua-color-background
@@ -149,6 +157,11 @@ export class QrPayment extends LitElement {
   /** A connection problem while a payment is shown. */
   private _connectionFailure: Failure | undefined;
   private _now = Date.now();
+  /** The symbol whose palette was last checked, and whether that palette was refused. */
+  private _paletteCheckedFor: QrSymbol | undefined;
+  private _defaultPalette = false;
+  /** Re-fits the QR to whole device pixels when its box or the device pixel ratio changes. */
+  private _resizeObserver: ResizeObserver | undefined;
 
   /** URL of the payment resource (wire protocol). The widget follows `${src}/events` and polls `src`. */
   @property({ attribute: 'src' }) accessor src = '';
@@ -221,6 +234,8 @@ export class QrPayment extends LitElement {
     clearInterval(this._ticker);
     this._ticker = undefined;
     this._langObserver?.disconnect();
+    this._resizeObserver?.disconnect();
+    this._resizeObserver = undefined;
     releasePrintIsolation(this);
   }
 
@@ -250,6 +265,7 @@ export class QrPayment extends LitElement {
 
   protected override updated(): void {
     this._syncTicker();
+    this._checkQr();
   }
 
   // ---- inputs ------------------------------------------------------------------------------
@@ -418,7 +434,9 @@ export class QrPayment extends LitElement {
     return {
       qr: payload.trim(),
       bin: data.bin,
-      account: data.account,
+      // Exactly one of account (a transfer) and merchantId (a merchant or cash QR) is set.
+      account: (data.account ?? data.merchantId)!,
+      ...(data.account === undefined ? { service: data.service as 'merchant' | 'cash' } : {}),
       ...(accountName ? { accountName } : {}),
       ...(data.amount ? { amount: data.amount } : {}),
       ...(data.purpose ? { memo: data.purpose } : {}),
@@ -562,6 +580,49 @@ export class QrPayment extends LitElement {
     }
   }
 
+  // ---- drawing -----------------------------------------------------------------------------
+
+  /** A QR phones can read: a readable palette (else black on white, and why), modules on whole device pixels. */
+  private _checkQr(): void {
+    const symbol = this._symbol;
+    if (!symbol || this._paletteCheckedFor === symbol) return this._fitQr();
+    this._paletteCheckedFor = symbol;
+    const style = getComputedStyle(this);
+    const problem = qrPaletteProblem(style.getPropertyValue('--motcua-qr-dark').trim() || '#000000', style.getPropertyValue('--motcua-qr-light').trim() || '#ffffff');
+    if (this._defaultPalette !== Boolean(problem)) {
+      this._defaultPalette = Boolean(problem);
+      this.requestUpdate();
+    }
+    if (problem) {
+      const message = `${problem}: drawn black on white instead, so that phones can read it.`;
+      console.warn(`<qr-payment>: ${message}`);
+      this._emit<QrPaymentErrorDetail>('qr-payment-error', { code: 'UNREADABLE_PALETTE', message, field: '--motcua-qr-dark', recoverable: true });
+    }
+    this._fitQr();
+  }
+
+  /** Sizes the symbol to the largest fit of its box with every module a whole number of device pixels. */
+  private _fitQr(): void {
+    const frame = this.renderRoot.querySelector<HTMLElement>('.qr-frame');
+    if (frame && !this._resizeObserver) {
+      this._resizeObserver = new ResizeObserver(() => this._fitQr());
+      try {
+        // Also fires when only the device pixel ratio changes (zoom, another screen).
+        this._resizeObserver.observe(frame, { box: 'device-pixel-content-box' });
+      } catch {
+        this._resizeObserver.observe(frame);
+      }
+    }
+    const svg = frame?.querySelector<SVGSVGElement>('svg.qr');
+    if (!svg || !this._symbol) return;
+    // Width and height as presentation attributes (CSS px), not a style attribute: nothing for a strict CSP to weigh.
+    const size = String(snapQrSize(frame!.getBoundingClientRect().width, this._symbol.viewSize, window.devicePixelRatio || 1));
+    if (svg.getAttribute('width') !== size) {
+      svg.setAttribute('width', size);
+      svg.setAttribute('height', size);
+    }
+  }
+
   // ---- handlers ----------------------------------------------------------------------------
 
   private async _handleCopy(kind: CopyKind): Promise<void> {
@@ -660,10 +721,14 @@ export class QrPayment extends LitElement {
       content = html`<div class="panel panel-closed" part="closed"><span>${messages.status[status]}</span></div>`;
     } else if (this._symbol && details) {
       const symbol = this._symbol;
-      const label = messages.qrLabel(details.amount ? formatVnd(details.amount, this._locale) : undefined, bankName(details.bin), details.account);
+      const label = (details.service === 'merchant' ? messages.qrLabelMerchant : details.service === 'cash' ? messages.qrLabelCash : messages.qrLabel)(
+        details.amount ? formatVnd(details.amount, this._locale) : undefined,
+        bankName(details.bin),
+        details.account,
+      );
       content = html`<svg
         part="qr"
-        class="qr"
+        class=${this._defaultPalette ? 'qr qr-default-palette' : 'qr'}
         role="img"
         aria-label=${label}
         viewBox="0 0 ${symbol.viewSize} ${symbol.viewSize}"
@@ -728,7 +793,10 @@ export class QrPayment extends LitElement {
       </dd>
     </div>`;
     return html`<dl part="details">
-      ${row(messages.bank, details && bankName(details.bin))} ${row(messages.account, details?.account, 'account')}
+      ${row(messages.bank, details && bankName(details.bin))}
+      ${details?.service
+        ? row(details.service === 'merchant' ? messages.merchantId : messages.atmId, details.account)
+        : row(messages.account, details?.account, 'account')}
       ${details?.accountName || loading ? row(messages.accountName, details?.accountName) : nothing}
       ${this.view !== 'customer' ? row(messages.amount, details?.amount ? formatVnd(details.amount, this._locale) : undefined, 'amount') : nothing}
       ${row(messages.memo, details?.memo, 'memo')}

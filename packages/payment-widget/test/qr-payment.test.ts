@@ -201,6 +201,30 @@ describe('<qr-payment>', () => {
       expect(text(el, 'details')).to.contain('Vietcombank').and.contain('0011004455667').and.contain('MCABC123 LE PHI');
     });
 
+    it("should show a bank-issued merchant QR (QR Push) with its merchant id, not as an account", async () => {
+      // Published in trantuan94/vietqrjs (src/decryptor/vietqrv1.decryptor.spec.ts).
+      const payload = '00020101021238580010A00000072701300006970403011621129950446040250206QRPUSH52045812530370454061800005802VN5910PHUONG CAC6005HANOI62110307NPS686963047C1B';
+      const events: CustomEvent[] = [];
+      const el = await fixture<QrPayment>(html`<qr-payment payload=${payload} @qr-payment-error=${(e: CustomEvent) => events.push(e)}></qr-payment>`);
+      expect(events.map((e) => e.detail.code)).to.deep.equal([]);
+      expect(await scanSvg(el)).to.equal(payload);
+      expect(text(el, 'amount')).to.equal('180.000 ₫');
+      const details = text(el, 'details');
+      expect(details).to.contain('Mã điểm bán').and.contain('2112995044604025').and.contain('PHUONG CAC');
+      expect(details).to.not.contain('Số tài khoản');
+      expect(shadow(el).querySelector('[data-copy="account"]')).to.equal(null);
+      expect(part(el, 'qr')!.getAttribute('aria-label')).to.contain('điểm bán 2112995044604025');
+    });
+
+    it('should show a cash-withdrawal QR (QRCASH) with its ATM id', async () => {
+      // Published in trantuan94/vietqrjs (src/builder/vietqrv1.builder.spec.ts).
+      const payload = '00020101021138500010A000000727012200069704160108123456780206QRCASH5204601153037045802VN5912NGUYEN VAN A6006HA NOI6237052120190109155714228384707080000111163049CE4';
+      const el = await fixture<QrPayment>(html`<qr-payment payload=${payload}></qr-payment>`);
+      expect(await scanSvg(el)).to.equal(payload);
+      expect(text(el, 'details')).to.contain('Mã ATM').and.contain('12345678');
+      expect(part(el, 'qr')!.getAttribute('aria-label')).to.contain('rút tiền mặt');
+    });
+
     it('should refuse a payload with a bad CRC, and draw no QR', async () => {
       const events: CustomEvent[] = [];
       const bad = STATIC_PAYLOAD.slice(0, -4) + (STATIC_PAYLOAD.endsWith('0000') ? '1111' : '0000');
