@@ -20,3 +20,5 @@ for (const [param, attribute] of [['paidDelay', 'paid-delay'], ['thanksDelay', '
   const value = params.get(param);
   if (value && /^\d{1,6}$/.test(value)) screen.setAttribute(attribute, value);
 }
+// A counter with speakers: ?announce chimes and says the amount when a payment is confirmed.
+if (params.has('announce')) screen.setAttribute('announce', '');
