@@ -162,7 +162,8 @@ describe('short, over and late money: what the officer and the citizen screen sa
   } as const;
 
   before(async () => {
-    demo = await startDemoServer({ gateway: { sweepIntervalMs: 250 } });
+    // No grace window: the late case sees `expired` at once.
+    demo = await startDemoServer({ gateway: { sweepIntervalMs: 250, expiryGraceSeconds: 0 } });
     browser = await launchBrowser();
   });
 
