@@ -6,6 +6,19 @@ import type { Browser, Page } from 'playwright-core';
 import type { PaymentResource } from '@motcua/core';
 import { api, axeViolations, createPayment, launchBrowser, startDemoServer, waitForView, watchConsole, type Demo } from './helpers.js';
 
+/** Creates the payment from the officer page (the portal backend) and waits for the bank page to list it. */
+async function createFromOfficerPage(officer: Page, bank: Page, procedure: string): Promise<PaymentResource> {
+  if (await officer.locator('#next').isVisible()) await officer.locator('#next').click();
+  await officer.selectOption('#procedure', procedure);
+  const created = officer.waitForResponse((r) => r.url().endsWith('/demo/api/payments') && r.request().method() === 'POST');
+  await officer.click('#create');
+  const payment = (await (await created).json()) as PaymentResource;
+  await officer.locator('#officer-payment svg.qr').waitFor();
+  await bank.click('#refresh');
+  await bank.locator(`tr[data-code="${payment.code}"]`).waitFor();
+  return payment;
+}
+
 describe('underpaid, expired, cancelled and mangled payments (bank page, officer page, citizen screen)', () => {
   let demo: Demo;
   let browser: Browser;
@@ -21,18 +34,7 @@ describe('underpaid, expired, cancelled and mangled payments (bank page, officer
     await officer.waitForFunction((s) => (document.querySelector('#officer-payment') as HTMLElement & { status?: string }).status === s, status, { polling: 50, timeout: 10_000 });
   }
 
-  /** Creates the payment from the officer page (the portal backend) and waits for the bank page to list it. */
-  async function create(procedure: string): Promise<PaymentResource> {
-    if (await officer.locator('#next').isVisible()) await officer.locator('#next').click();
-    await officer.selectOption('#procedure', procedure);
-    const created = officer.waitForResponse((r) => r.url().endsWith('/demo/api/payments') && r.request().method() === 'POST');
-    await officer.click('#create');
-    const payment = (await (await created).json()) as PaymentResource;
-    await officer.locator('#officer-payment svg.qr').waitFor();
-    await bank.click('#refresh');
-    await bank.locator(`tr[data-code="${payment.code}"]`).waitFor();
-    return payment;
-  }
+  const create = (procedure: string) => createFromOfficerPage(officer, bank, procedure);
 
   before(async () => {
     // No grace window after expiresAt here, so the expiry case sees `expired` at once (the gateway's tests cover the window).
@@ -117,6 +119,150 @@ describe('underpaid, expired, cancelled and mangled payments (bank page, officer
     await bank.click('#refresh');
     await bank.locator(`tr[data-code="${payment.code}"]`).waitFor({ state: 'detached' });
   });
+
+  it('logged no errors and no CSP violations', () => {
+    for (const list of problems) assert.deepEqual(list, []);
+  });
+});
+
+describe('short, over and late money: what the officer and the citizen screen say (1366×768, Vietnamese and English)', () => {
+  let demo: Demo;
+  let browser: Browser;
+  const problems: string[][] = [];
+  // Screenshots to look at by hand (never committed): MOTCUA_SCREENSHOTS=/some/folder.
+  const shots = process.env.MOTCUA_SCREENSHOTS;
+
+  const WORDS = {
+    vi: {
+      summaryShort: 'Phí, lệ phí 100.000 ₫ Đã nhận 50.000 ₫ Còn thiếu 50.000 ₫',
+      officerShort: 'còn thiếu 50.000 ₫',
+      screenShortTitle: 'Chưa đủ số tiền: quét mã QR để nộp số còn thiếu',
+      paidTopUp: 'Đã thanh toán 100.000 ₫',
+      headlineTopUp: '100.000 ₫',
+      refund: 'Nộp thừa 10.000 ₫, sẽ được hoàn trả',
+      summaryOver: 'Phí, lệ phí 50.000 ₫ Đã nhận 60.000 ₫ Sẽ hoàn trả 10.000 ₫',
+      officerOver: 'Nộp thừa 10.000 ₫: cần hoàn trả',
+      closed: 'Đã nhận 1.000 ₫ — cán bộ sẽ xử lý',
+      officerClosed: 'Không tạo mã mới',
+      screenClosedTitle: 'Đã nhận tiền của ông/bà. Xin vui lòng chờ, cán bộ sẽ xử lý.',
+    },
+    en: {
+      summaryShort: 'Fee ₫100,000 Received ₫50,000 Still due ₫50,000',
+      officerShort: '₫50,000 still due',
+      screenShortTitle: 'Not paid in full: scan the QR code to pay the rest',
+      paidTopUp: 'Paid ₫100,000',
+      headlineTopUp: '₫100,000',
+      refund: '₫10,000 overpaid, to be refunded',
+      summaryOver: 'Fee ₫50,000 Received ₫60,000 To be refunded ₫10,000',
+      officerOver: '₫10,000 overpaid: to be refunded',
+      closed: '₫1,000 received — an officer will handle it',
+      officerClosed: 'Do not create a new code',
+      screenClosedTitle: 'Your money has been received. Please wait: an officer will handle it.',
+    },
+  } as const;
+
+  before(async () => {
+    // No grace window: the late case sees `expired` at once.
+    demo = await startDemoServer({ gateway: { sweepIntervalMs: 250, expiryGraceSeconds: 0 } });
+    browser = await launchBrowser();
+  });
+
+  after(async () => {
+    await browser?.close();
+    await demo?.close();
+  });
+
+  const squash = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+  for (const lang of ['vi', 'en'] as const) {
+    it(`reads short, topped-up, over and late money on both screens (${lang})`, async () => {
+      const words = WORDS[lang];
+      const page = async () => {
+        const p = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+        problems.push(watchConsole(p));
+        return p;
+      };
+      const [officer, screen, bank] = await Promise.all([page(), page(), page()]);
+      // A counter of its own per language: the late case leaves its screen on the closed payment for a minute.
+      const counter = lang === 'vi' ? 'C2' : 'C1';
+      await officer.goto(`${demo.url}/counter.html?counter=${counter}&lang=${lang}`);
+      await screen.goto(`${demo.url}/screen.html?counter=${counter}&paidDelay=60000&lang=${lang}`);
+      await bank.goto(`${demo.url}/bank.html?lang=${lang}`);
+      await officer.locator('#procedure option').first().waitFor({ state: 'attached' });
+      await waitForView(screen, 'idle');
+      const shot = async (name: string) => {
+        if (!shots) return;
+        await officer.screenshot({ path: `${shots}/${lang}-${name}-officer.png` });
+        await screen.screenshot({ path: `${shots}/${lang}-${name}-screen.png` });
+      };
+      const officerText = async (partName: string) => squash(await officer.locator(`#officer-payment [part~="${partName}"]`).innerText());
+      const screenText = async (partName: string) => squash(await screen.locator(`qr-counter-screen qr-payment [part~="${partName}"]`).innerText());
+      const status = (s: string) =>
+        officer.waitForFunction((wanted) => (document.querySelector('#officer-payment') as HTMLElement & { status?: string }).status === wanted, s, { polling: 50, timeout: 10_000 });
+      async function create(procedure: string): Promise<PaymentResource> {
+        const payment = await createFromOfficerPage(officer, bank, procedure);
+        await waitForView(screen, 'payment');
+        return payment;
+      }
+
+      // Short, then the rest: received and still due, then the whole fee paid — one sum everywhere.
+      const short = await create('dang-ky-ho-kinh-doanh');
+      await bank.locator(`tr[data-code="${short.code}"] button[data-pay="short"]`).click();
+      await status('underpaid');
+      await screen.locator('qr-counter-screen qr-payment [part~="summary"]').waitFor();
+      assert.equal(await officerText('summary'), words.summaryShort);
+      assert.equal(await screenText('summary'), words.summaryShort);
+      assert.ok(squash(await officer.locator('#payment-message').innerText()).includes(words.officerShort), 'the officer is told what is still due');
+      assert.equal(squash(await screen.locator('qr-counter-screen [part~="title"]').innerText()), words.screenShortTitle);
+      assert.deepEqual(await axeViolations(screen), [], 'the short-paid citizen screen is axe-clean');
+      await shot('short');
+      await bank.locator(`tr[data-code="${short.code}"] button[data-pay="exact"]`).click();
+      await status('paid');
+      await waitForView(screen, 'paid');
+      await screen.locator('qr-counter-screen qr-payment [part~="paid"]').waitFor();
+      for (const text of [officerText, screenText]) {
+        assert.equal(await text('paid'), words.paidTopUp);
+        assert.equal(await text('amount'), words.headlineTopUp, 'the headline agrees with the green box');
+      }
+
+      // Over: the surplus is to be refunded, in words, on both screens and in the officer's message.
+      const over = await create('chung-thuc-hop-dong');
+      await bank.locator(`tr[data-code="${over.code}"] button[data-pay="over"]`).click();
+      await status('paid');
+      await waitForView(screen, 'paid');
+      await screen.locator('qr-counter-screen qr-payment [part~="paid"]').waitFor();
+      for (const text of [officerText, screenText]) {
+        assert.ok((await text('paid')).includes(words.refund));
+        assert.equal(await text('summary'), words.summaryOver);
+      }
+      assert.ok(squash(await officer.locator('#payment-message').innerText()).includes(words.officerOver));
+      assert.deepEqual(await axeViolations(officer), [], 'the over-paid officer page is axe-clean');
+      await shot('over');
+
+      // Late: part paid, then expired: the money goes to the officer, and nobody is offered a new code.
+      const late = await createPayment(demo, { amount: 2000, counter, expiresIn: 5 });
+      await officer.locator('#next').click();
+      await officer.evaluate((id) => {
+        document.querySelector('#officer-payment')!.setAttribute('src', `/api/payments/${id}`);
+        (document.querySelector('#payment-card') as HTMLElement).hidden = false;
+      }, late.id);
+      await waitForView(screen, 'payment');
+      await fetch(`${demo.url}/dev/bank/transfer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ paymentId: late.id, amount: 1000 }) });
+      await status('underpaid');
+      await status('expired');
+      await screen.locator('qr-counter-screen qr-payment [part~="closed"]').waitFor();
+      for (const text of [officerText, screenText]) assert.equal(await text('closed'), words.closed);
+      assert.equal(await officer.locator('#officer-payment [part~="regenerate-button"]').count(), 0, 'no new code for a payment that received money');
+      assert.equal(await screen.locator('qr-counter-screen qr-payment svg.qr').count(), 0, 'no QR on the citizen screen');
+      assert.ok(squash(await officer.locator('#payment-message').innerText()).includes(words.officerClosed));
+      assert.equal(squash(await screen.locator('qr-counter-screen [part~="title"]').innerText()), words.screenClosedTitle);
+      assert.deepEqual(await axeViolations(screen), [], 'the closed-with-money citizen screen is axe-clean');
+      await shot('late');
+      await officer.context().close();
+      await screen.context().close();
+      await bank.context().close();
+    });
+  }
 
   it('logged no errors and no CSP violations', () => {
     for (const list of problems) assert.deepEqual(list, []);

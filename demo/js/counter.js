@@ -1,5 +1,6 @@
 // The officer's counter page. It talks only to the portal backend (/demo/api/…), never with the
 // gateway's API key; <qr-payment> follows the payment on the gateway's public endpoints.
+import { amountDue, amountToRefund, isClosedWithMoney } from '/cdn/motcua.js';
 import { currentLang, fetchJson, formatVnd, initLang, onLangChange, t } from './i18n.js';
 
 const $ = (id) => document.getElementById(id);
@@ -16,6 +17,9 @@ initLang({
     'counter.paid': 'Đã nhận {amount} cho hồ sơ {dossier}. Có thể trả kết quả.',
     'counter.cancelled': 'Đã hủy khoản thu.',
     'counter.expired': 'Khoản thu đã hết hạn. Tạo lại nếu công dân vẫn muốn nộp.',
+    'counter.underpaid': 'Chưa đủ: đã nhận {paid} trên {amount}, còn thiếu {due}. Mã QR trên màn hình công dân đã đổi sang số còn thiếu.',
+    'counter.overpaid': 'Đã nhận {paid} cho hồ sơ {dossier} (phí {amount}). Nộp thừa {refund}: cần hoàn trả cho công dân. Có thể trả kết quả.',
+    'counter.closedWithMoney': 'Khoản thu đã đóng khi mới nhận {paid} trên {amount}. Không tạo mã mới: xử lý số tiền đã nhận (nhận nốt phần còn lại hoặc hoàn trả).',
     'counter.error': 'Không tạo được khoản thu: {message}',
     'counter.per': '{fee} / {unit}',
   },
@@ -41,6 +45,9 @@ initLang({
     'counter.paid': 'Received {amount} for dossier {dossier}. Results can be handed over.',
     'counter.cancelled': 'Payment cancelled.',
     'counter.expired': 'The payment expired. Create it again if the citizen still wants to pay.',
+    'counter.underpaid': 'Not paid in full: {paid} of {amount} received, {due} still due. The citizen screen’s QR now asks for the rest.',
+    'counter.overpaid': 'Received {paid} for dossier {dossier} (fee {amount}). {refund} overpaid: to be refunded to the citizen. Results can be handed over.',
+    'counter.closedWithMoney': 'The payment closed with only {paid} of {amount} received. Do not create a new code: handle the money received (take the rest by hand, or refund it).',
     'counter.error': 'Could not create the payment: {message}',
     'counter.per': '{fee} / {unit}',
   },
@@ -135,11 +142,16 @@ $('cancel').addEventListener('click', async () => {
     message('payment-message', error.message, 'error');
   }
 });
-$('officer-payment').addEventListener('qr-payment-paid', (event) => {
-  const { payment } = event.detail;
-  message('payment-message', t('counter.paid', { amount: formatVnd(payment.amountPaid), dossier: payment.dossier }), 'ok');
+$('officer-payment').addEventListener('qr-payment-status', (event) => {
+  const { payment, status, previousStatus } = event.detail;
+  const amounts = { paid: formatVnd(payment.amountPaid), amount: formatVnd(payment.amount), dossier: payment.dossier };
+  if (status === 'underpaid') message('payment-message', t('counter.underpaid', { ...amounts, due: formatVnd(amountDue(payment)) }), 'error');
+  else if (status === 'paid' && status !== previousStatus) {
+    const refund = amountToRefund(payment);
+    message('payment-message', refund ? t('counter.overpaid', { ...amounts, refund: formatVnd(refund) }) : t('counter.paid', amounts), 'ok');
+  } else if (isClosedWithMoney(payment)) message('payment-message', t('counter.closedWithMoney', amounts), 'error');
+  else if (status === 'expired') message('payment-message', t('counter.expired'), 'error');
 });
-$('officer-payment').addEventListener('qr-payment-expired', () => message('payment-message', t('counter.expired'), 'error'));
 // After expiry the officer asks for a new code: the same dossier gets a fresh payment.
 $('officer-payment').addEventListener('qr-payment-regenerate', () => form.requestSubmit());
 

@@ -29,3 +29,5 @@ fetch(`/demo/api/screen-key?counter=${encodeURIComponent(paired)}`)
   .then((response) => (response.ok ? response.json() : undefined))
   .then((answer) => answer?.key && screen.setAttribute('screen-key', answer.key))
   .catch(() => {});
+// A counter with speakers: ?announce chimes and says the amount when a payment is confirmed.
+if (params.has('announce')) screen.setAttribute('announce', '');

@@ -161,6 +161,25 @@ export function amountDue(payment: Pick<PaymentResource, 'status' | 'amount' | '
 }
 
 /**
+ * What was received over the fee, VND: the surplus the unit owes back to the payer (0 when none).
+ *
+ * @example
+ * amountToRefund({ amount: 50_000, amountPaid: 60_000 }); // 10_000
+ */
+export function amountToRefund(payment: Pick<PaymentResource, 'amount' | 'amountPaid'>): number {
+  return Math.max(0, payment.amountPaid - payment.amount);
+}
+
+/**
+ * Whether money was received for a payment that closed (expired or cancelled) before it was paid:
+ * an officer handles that money (takes the rest by hand, or refunds it), so no screen may offer a
+ * new code for it — that would invite the citizen to pay twice.
+ */
+export function isClosedWithMoney(payment: Pick<PaymentResource, 'status' | 'amountPaid'>): boolean {
+  return (payment.status === 'expired' || payment.status === 'cancelled') && payment.amountPaid > 0;
+}
+
+/**
  * The QR to show for a payment: while it is `underpaid`, a QR asking only for the amount still due
  * (same account, same memo), so scanning it again never pays the whole fee twice. The gateway issues
  * it that way; a backend that kept the full-amount QR gets it re-issued here. Throws VietQRError when

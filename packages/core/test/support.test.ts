@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { PaymentResource } from '../src/index.js';
 import { decodeVietQR, encodeVietQR } from '../src/index.js';
-import { amountDue, isFinalStatus, parsePaymentResource, ProtocolError, qrForAmountDue } from '../src/protocol.js';
+import { amountDue, amountToRefund, isClosedWithMoney, isFinalStatus, parsePaymentResource, ProtocolError, qrForAmountDue } from '../src/protocol.js';
 import { backoffDelay, defineElement, formatVnd, lazy, resolveLocale } from '../src/runtime.js';
 
 describe('backoffDelay', () => {
@@ -99,6 +99,16 @@ describe('amount due and its QR', () => {
     assert.equal(amountDue({ ...base, status: 'underpaid', amountPaid: 20_000 }), 30_000);
     assert.equal(amountDue({ ...base, status: 'paid', amountPaid: 60_000 }), 50_000);
     assert.equal(amountDue({ ...base, status: 'underpaid', amountPaid: 70_000 }), 0);
+  });
+
+  it('should owe back only what was received over the fee', () => {
+    assert.deepEqual([0, 20_000, 50_000, 60_000].map((amountPaid) => amountToRefund({ amount: 50_000, amountPaid })), [0, 0, 0, 10_000]);
+  });
+
+  it('should count a closed payment that received money as one an officer handles (no new code)', () => {
+    const statuses = ['pending', 'underpaid', 'paid', 'expired', 'cancelled'] as const;
+    assert.deepEqual(statuses.map((status) => isClosedWithMoney({ status, amountPaid: 20_000 })), [false, false, false, true, true]);
+    assert.deepEqual(statuses.map((status) => isClosedWithMoney({ status, amountPaid: 0 })), [false, false, false, false, false]);
   });
 
   it('should re-issue the QR of an underpaid payment for the amount still due, keeping account and memo', () => {

@@ -4,8 +4,8 @@
 // all-in-one `motcua.js` for `<qr-payment>` alone does not carry the counter screen.
 import { html, nothing, type PropertyValues, type ReactiveController, type TemplateResult } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
-import type { CounterState, SurveyPrompt } from '@motcua/core';
-import { parsePaymentResource } from '@motcua/core/protocol';
+import type { CounterState, PaymentResource, SurveyPrompt } from '@motcua/core';
+import { isClosedWithMoney, parsePaymentResource } from '@motcua/core/protocol';
 import { backoffDelay, nearestLang, resolveLocale, type Locale } from '@motcua/core/runtime';
 import { isDossierRated } from '@motcua/survey-widget';
 import type { SubmissionQueue } from '@motcua/survey-widget/submission-queue.js';
@@ -56,6 +56,8 @@ export class CounterScreen implements ReactiveController {
   private readonly _doneTokens = new Set<string>();
   private _langObserver: MutationObserver | undefined;
   private _lastView: CounterScreenView | undefined;
+  /** Payments already announced out loud (`announce`): never twice, whatever the channel re-sends. */
+  private readonly _announced = new Set<string>();
   /** Whether the first update has connected (the element may have painted a load failure before this existed). */
   private _started = false;
 
@@ -215,6 +217,7 @@ export class CounterScreen implements ReactiveController {
     this.host.requestUpdate();
     this._setConnected(true);
     const payment = next.state === 'idle' ? undefined : next.payment;
+    this._announceIfPaid(previous, payment);
     if (payment) {
       if (this._feed?.paymentId !== payment.id) this._feed = new PaymentFeed(payment.id);
       this._feed.push(payment);
@@ -256,6 +259,21 @@ export class CounterScreen implements ReactiveController {
     }, this.host.thanksDelay);
   }
 
+  /**
+   * `announce`: a payment seen turning paid on this screen is said out loud, once. A state that is
+   * paid already when the screen (re)loads is not: the citizen heard it, or has gone.
+   */
+  private _announceIfPaid(previous: CounterState | undefined, payment: PaymentResource | undefined): void {
+    const before = previous && previous.state !== 'idle' ? previous.payment : undefined;
+    if (!this.host.announce || payment?.status !== 'paid' || before?.id !== payment.id || before.status === 'paid' || this._announced.has(payment.id)) return;
+    this._announced.add(payment.id);
+    const locale = this._locale;
+    import('./announce.js').then(
+      ({ announcePayment }) => announcePayment(payment.amountPaid || payment.amount, locale),
+      (error: unknown) => console.debug('motcua: the announcement could not be loaded', error),
+    );
+  }
+
   private _ratedHere(prompt: SurveyPrompt): boolean {
     return this.host.surveyChannel !== 'qr' && !this._doneTokens.has(prompt.token) && !!prompt.dossier && isDossierRated(prompt.surveyId, prompt.counter, prompt.dossier);
   }
@@ -291,8 +309,19 @@ export class CounterScreen implements ReactiveController {
 
   private _renderPayment(messages: Messages, paid: boolean): TemplateResult {
     const feed = this._feed;
-    const closed = this._counterState?.state === 'payment' && ['expired', 'cancelled'].includes(this._counterState.payment.status);
-    return html`<h2 class="title" part="title">${paid ? messages.paidTitle : closed ? messages.paymentClosed : messages.scanToPay}</h2>
+    const payment = this._counterState?.state === 'payment' ? this._counterState.payment : undefined;
+    const closed = payment && ['expired', 'cancelled'].includes(payment.status);
+    // Money received on a closed payment goes to the officer: no word here invites a second payment.
+    const title = paid
+      ? messages.paidTitle
+      : payment && isClosedWithMoney(payment)
+        ? messages.officerHandles
+        : closed
+          ? messages.paymentClosed
+          : payment?.status === 'underpaid'
+            ? messages.scanToPayRest
+            : messages.scanToPay;
+    return html`<h2 class="title" part="title">${title}</h2>
       ${feed
         ? keyed(
             feed.paymentId,

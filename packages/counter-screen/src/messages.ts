@@ -8,6 +8,10 @@ export interface Messages {
   reconnecting: string;
   qrHidden: string;
   scanToPay: string;
+  /** Title while underpaid: the QR now asks only for the rest. */
+  scanToPayRest: string;
+  /** Title of a payment that closed after money came: the officer handles it. */
+  officerHandles: string;
   paidTitle: string;
   paymentClosed: string;
   rateTitle: string;
@@ -24,6 +28,8 @@ const vi: Messages = {
   reconnecting: 'Mất kết nối, đang kết nối lại…',
   qrHidden: 'Mã QR tạm ẩn cho đến khi kết nối lại, để tránh chuyển khoản theo thông tin cũ.',
   scanToPay: 'Quét mã QR bằng ứng dụng ngân hàng hoặc ví điện tử để nộp phí, lệ phí',
+  scanToPayRest: 'Chưa đủ số tiền: quét mã QR để nộp số còn thiếu',
+  officerHandles: 'Đã nhận tiền của ông/bà. Xin vui lòng chờ, cán bộ sẽ xử lý.',
   paidTitle: 'Đã nhận thanh toán. Xin cảm ơn!',
   paymentClosed: 'Khoản thanh toán đã kết thúc',
   rateTitle: 'Ông/bà hài lòng với việc tiếp nhận hồ sơ hôm nay?',
@@ -40,6 +46,8 @@ const en: Messages = {
   reconnecting: 'Connection lost, reconnecting…',
   qrHidden: 'The QR code is hidden until the connection is back, so that nobody pays from outdated details.',
   scanToPay: 'Scan the QR code with your banking or e-wallet app to pay the fee',
+  scanToPayRest: 'Not paid in full: scan the QR code to pay the rest',
+  officerHandles: 'Your money has been received. Please wait: an officer will handle it.',
   paidTitle: 'Payment received. Thank you!',
   paymentClosed: 'This payment is closed',
   rateTitle: 'How satisfied are you with how your application was received today?',

@@ -101,6 +101,15 @@ export class QrCounterScreen extends LitElement {
    * so a backend without pings keeps waiting for the connection to close. 0 turns it off. Default 40000.
    */
   @property({ attribute: 'stale-after', type: Number }) accessor staleAfter = 40_000;
+  /**
+   * Say a confirmed payment out loud: a chime (a generated tone) and the amount spoken in the
+   * screen's language ("Đã nhận 50.000 đồng") with a voice of that language where the machine has
+   * one, the chime alone otherwise. Once per payment, and only when it is seen turning paid (not on a
+   * reload or reconnect that finds it already paid). Browsers may keep a page silent until someone
+   * has tapped or clicked it: start the kiosk with autoplay allowed (Chromium:
+   * `--autoplay-policy=no-user-gesture-required`). Off by default.
+   */
+  @property({ attribute: 'announce', type: Boolean }) accessor announce = false;
 
   /** The implementation, once its module has loaded (before the first paint). */
   private _screen: CounterScreen | undefined;

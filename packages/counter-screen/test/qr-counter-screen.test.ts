@@ -267,3 +267,199 @@ describe('<qr-counter-screen>', () => {
     await waitUntil(async () => (await log(channel)).open === 0, 'the stream is closed');
   });
 });
+
+describe('<qr-counter-screen>: money received, short and over', () => {
+  const inner = (el: QrCounterScreen, name: string) =>
+    part(el, 'payment')?.shadowRoot?.querySelector(`[part~="${name}"]`)?.textContent?.replace(/\s+/g, ' ').trim() ?? null;
+
+  it('should show received and still due while short, and never a new code once a closed payment has money', async () => {
+    const channel = newChannel();
+    const p = payment('money1');
+    await control(channel, { state: paying(p) });
+    const el = await mount(channel);
+    await waitUntil(() => qrOf(el), 'QR rendered');
+    await control(channel, { state: paying({ ...p, status: 'underpaid', amountPaid: 3000, version: 2 }) });
+    await waitUntil(() => inner(el, 'summary'), 'the money summary');
+    expect(part(el, 'title')!.textContent).to.equal('Chưa đủ số tiền: quét mã QR để nộp số còn thiếu');
+    expect(inner(el, 'summary')).to.equal('Phí, lệ phí 8.000 ₫ Đã nhận 3.000 ₫ Còn thiếu 5.000 ₫');
+    expect(qrOf(el), 'the QR for the rest stays').to.not.equal(null);
+    await control(channel, { state: paying({ ...p, status: 'expired', amountPaid: 3000, version: 3 }) });
+    await waitUntil(() => !qrOf(el), 'no QR once it expired');
+    expect(part(el, 'title')!.textContent).to.equal('Đã nhận tiền của ông/bà. Xin vui lòng chờ, cán bộ sẽ xử lý.');
+    expect(inner(el, 'closed')).to.equal('Đã nhận 3.000 ₫ — cán bộ sẽ xử lý');
+    expect(inner(el, 'regenerate-button')).to.equal(null);
+    await expect(el).to.be.accessible();
+  });
+
+  it('should say so in English, and that an over-payment will be refunded', async () => {
+    const channel = newChannel();
+    const p = payment('money2');
+    await control(channel, { state: paying({ ...p, status: 'expired', amountPaid: 3000 }) });
+    const el = await fixture<QrCounterScreen>(html`<qr-counter-screen lang="en" counter="C1" gateway=${channel}></qr-counter-screen>`);
+    await waitUntil(() => inner(el, 'closed'), 'the closed panel');
+    expect(part(el, 'title')!.textContent).to.equal('Your money has been received. Please wait: an officer will handle it.');
+    expect(inner(el, 'closed')).to.equal('₫3,000 received — an officer will handle it');
+    const over = payment('money3');
+    await control(channel, { state: paying(over) });
+    await waitUntil(() => qrOf(el), 'QR rendered');
+    await control(channel, { state: paying({ ...over, status: 'paid', amountPaid: 10000, paidAt: new Date().toISOString(), version: 2 }) });
+    await waitView(el, 'paid');
+    await waitUntil(() => inner(el, 'paid'), 'the paid panel');
+    expect(inner(el, 'paid')).to.contain('₫2,000 overpaid, to be refunded');
+    expect(inner(el, 'summary')).to.equal('Fee ₫8,000 Received ₫10,000 To be refunded ₫2,000');
+    expect(inner(el, 'amount'), 'the headline is the fee').to.equal('₫8,000');
+    await expect(el).to.be.accessible();
+  });
+});
+
+describe('<qr-counter-screen announce>', () => {
+  interface Spoken {
+    text: string;
+    lang: string;
+    voice: string | undefined;
+  }
+  const VI = { name: 'Linh', lang: 'vi-VN', localService: true };
+  const EN = { name: 'Samantha', lang: 'en-US', localService: true };
+
+  /** Stubs AudioContext, speechSynthesis and SpeechSynthesisUtterance; `restore()` puts them back. */
+  function stubAudio(options: { voices?: object[]; blocked?: boolean } = {}) {
+    const record = { spoken: [] as Spoken[], tones: [] as number[], contexts: 0, debug: [] as unknown[][] };
+    const originals = ['AudioContext', 'speechSynthesis', 'SpeechSynthesisUtterance'].map((name) => [name, Object.getOwnPropertyDescriptor(window, name)] as const);
+    const originalDebug = console.debug;
+    console.debug = (...args: unknown[]) => void record.debug.push(args);
+    const node = () => ({ connect: (next: unknown) => next });
+    class FakeAudioContext {
+      state = options.blocked ? 'suspended' : 'running';
+      currentTime = 0;
+      destination = {};
+      constructor() {
+        record.contexts++;
+        if (options.blocked) throw new DOMException('The AudioContext was not allowed to start.', 'NotAllowedError');
+      }
+      resume() {
+        return Promise.resolve();
+      }
+      createOscillator() {
+        const oscillator = { ...node(), type: '', frequency: { value: 0 }, start: () => record.tones.push(oscillator.frequency.value), stop() {} };
+        return oscillator;
+      }
+      createGain() {
+        return { ...node(), gain: { setValueAtTime() {}, exponentialRampToValueAtTime() {} } };
+      }
+      close() {
+        return Promise.resolve();
+      }
+    }
+    class FakeUtterance {
+      lang = '';
+      voice: { name: string } | null = null;
+      constructor(readonly text: string) {}
+    }
+    const synth = {
+      getVoices: () => options.voices ?? [EN, VI],
+      speak(utterance: FakeUtterance) {
+        if (options.blocked) throw new DOMException('not allowed', 'NotAllowedError');
+        record.spoken.push({ text: utterance.text, lang: utterance.lang, voice: utterance.voice?.name });
+      },
+      addEventListener() {},
+      removeEventListener() {},
+    };
+    const define = (name: string, value: unknown) => Object.defineProperty(window, name, { configurable: true, writable: true, value });
+    define('AudioContext', FakeAudioContext);
+    define('speechSynthesis', synth);
+    define('SpeechSynthesisUtterance', FakeUtterance);
+    return {
+      record,
+      restore() {
+        console.debug = originalDebug;
+        for (const [name, descriptor] of originals) {
+          if (descriptor) Object.defineProperty(window, name, descriptor);
+          else delete (window as unknown as Record<string, unknown>)[name];
+        }
+      },
+    };
+  }
+
+  const mountAnnouncing = (channel: string, attributes: { lang?: string; announce?: boolean } = {}) =>
+    fixture<QrCounterScreen>(
+      html`<qr-counter-screen counter="C1" gateway=${channel} lang=${attributes.lang ?? 'vi'} ?announce=${attributes.announce ?? true} paid-delay="300" reconnect-min-ms="50" reconnect-max-ms="100"></qr-counter-screen>`,
+    );
+  const paidOf = (p: PaymentResource, version = 2) => ({ ...p, status: 'paid' as const, amountPaid: p.amount, paidAt: new Date().toISOString(), version });
+  const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+  it('should chime and say "Đã nhận 8.000 đồng" with a vi-VN voice once, not again on reconnect or reload', async () => {
+    const audio = stubAudio();
+    try {
+      const channel = newChannel();
+      const p = payment('ann1');
+      await control(channel, { state: paying(p) });
+      const el = await mountAnnouncing(channel);
+      await waitView(el, 'payment');
+      expect(audio.record.contexts, 'nothing while pending').to.equal(0);
+      await control(channel, { state: surveying(paidOf(p), 'tok-ann1') });
+      await waitUntil(() => audio.record.spoken.length === 1, 'spoken');
+      expect(audio.record.spoken[0]).to.deep.equal({ text: 'Đã nhận 8.000 đồng', lang: 'vi-VN', voice: 'Linh' });
+      expect(audio.record.tones).to.deep.equal([880, 1318.5]);
+      // Reconnect: the gateway sends the same paid state again as the first of the new stream.
+      await control(channel, { down: true });
+      await waitUntil(() => !el.connected, 'disconnected');
+      await control(channel, { down: false });
+      await waitUntil(() => el.connected, 'reconnected');
+      await control(channel, { state: paying(paidOf(p, 3)) });
+      await sleep(300);
+      // Reload: a new screen that finds the payment paid already.
+      el.remove();
+      const reloaded = await mountAnnouncing(channel);
+      await waitUntil(() => reloaded.connected, 'the reloaded screen connected');
+      await sleep(300);
+      expect(audio.record.spoken).to.have.length(1);
+      expect(audio.record.contexts).to.equal(1);
+    } finally {
+      audio.restore();
+    }
+  });
+
+  it('should chime alone without a Vietnamese voice, speak English on an English screen, and stay silent by default', async () => {
+    const audio = stubAudio({ voices: [EN] });
+    try {
+      const channel = newChannel();
+      const first = payment('ann2');
+      await control(channel, { state: paying(first) });
+      const vi = await mountAnnouncing(channel);
+      const en = await mountAnnouncing(channel, { lang: 'en' });
+      const silent = await mountAnnouncing(channel, { announce: false });
+      await Promise.all([vi, en, silent].map((el) => waitView(el, 'payment')));
+      await control(channel, { state: paying(paidOf(first)) });
+      await waitUntil(() => audio.record.spoken.length === 1 && audio.record.contexts === 2, 'the English sentence and two chimes');
+      await sleep(1200); // longer than the wait for a voice list
+      expect(audio.record.spoken).to.deep.equal([{ text: 'Received 8,000 dong', lang: 'en-US', voice: 'Samantha' }]);
+      expect(audio.record.contexts, 'a chime from each announcing screen, none from the silent one').to.equal(2);
+    } finally {
+      audio.restore();
+    }
+  });
+
+  it('should not throw when the browser blocks audio until a user gesture', async () => {
+    const audio = stubAudio({ blocked: true });
+    const failures: unknown[] = [];
+    const onError = (event: ErrorEvent | PromiseRejectionEvent) => failures.push('reason' in event ? event.reason : event.error);
+    window.addEventListener('error', onError);
+    window.addEventListener('unhandledrejection', onError);
+    try {
+      const channel = newChannel();
+      const p = payment('ann3');
+      await control(channel, { state: paying(p) });
+      const el = await mountAnnouncing(channel);
+      await waitView(el, 'payment');
+      await control(channel, { state: paying(paidOf(p)) });
+      await waitView(el, 'paid');
+      await waitUntil(() => audio.record.debug.length >= 2, 'both failures logged with console.debug');
+      expect(failures).to.deep.equal([]);
+      expect(audio.record.spoken).to.deep.equal([]);
+    } finally {
+      window.removeEventListener('error', onError);
+      window.removeEventListener('unhandledrejection', onError);
+      audio.restore();
+    }
+  });
+});

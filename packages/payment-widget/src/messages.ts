@@ -24,6 +24,12 @@ export interface Messages {
   statusStatic: string;
   paidAnnouncement: (amount: string) => string;
   amountDue: (amount: string) => string;
+  /** The over-payment to refund, in words. */
+  refund: (amount: string) => string;
+  /** Money received for a payment that closed unpaid: what happens next, never a new code. */
+  officerHandles: (amount: string) => string;
+  /** Labels of the money summary (received, still due, to refund). */
+  summary: { fee: string; received: string; remaining: string; refund: string };
   copy: { account: string; amount: string; memo: string };
   copied: { account: string; amount: string; memo: string };
   copyFailed: string;
@@ -66,6 +72,9 @@ const vi: Messages = {
   statusStatic: 'Quét mã bằng ứng dụng ngân hàng để chuyển khoản',
   paidAnnouncement: (amount) => `Đã nhận thanh toán ${amount}`,
   amountDue: (amount) => `Còn thiếu ${amount}`,
+  refund: (amount) => `Nộp thừa ${amount}, sẽ được hoàn trả`,
+  officerHandles: (amount) => `Đã nhận ${amount} — cán bộ sẽ xử lý`,
+  summary: { fee: 'Phí, lệ phí', received: 'Đã nhận', remaining: 'Còn thiếu', refund: 'Sẽ hoàn trả' },
   copy: { account: 'Sao chép số tài khoản', amount: 'Sao chép số tiền', memo: 'Sao chép nội dung chuyển khoản' },
   copied: { account: 'Đã sao chép số tài khoản', amount: 'Đã sao chép số tiền', memo: 'Đã sao chép nội dung chuyển khoản' },
   copyFailed: 'Không sao chép được. Hãy chọn và sao chép thủ công.',

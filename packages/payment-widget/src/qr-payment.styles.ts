@@ -123,6 +123,8 @@ export const styles = css`
   .panel-closed {
     color: var(--_muted);
     background: var(--_skeleton);
+    font-size: 1.125rem;
+    font-weight: 600;
   }
   .panel-error {
     color: var(--_danger);
@@ -159,6 +161,22 @@ export const styles = css`
     color: var(--_muted);
     font-variant-numeric: tabular-nums;
     min-height: 1.5em;
+  }
+  /* Fee, received, still due, to refund: side by side, the figures large enough to read at a glance. */
+  .summary {
+    display: flex;
+    flex-wrap: wrap;
+    justify-content: center;
+    gap: 0.25rem 1.5rem;
+    text-align: center;
+  }
+  .summary dd {
+    display: block;
+    font-size: 1.125rem;
+    font-weight: 700;
+  }
+  .panel .refund {
+    font-size: 1rem;
   }
   .warning {
     width: 100%;

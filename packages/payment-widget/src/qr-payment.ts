@@ -1,7 +1,7 @@
 import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import { decodeVietQR, encodeVietQR, toMemo, VietQRError, type PaymentResource } from '@motcua/core';
-import { amountDue, isFinalStatus, parsePaymentResource, qrForAmountDue, type PaymentStatus } from '@motcua/core/protocol';
+import { amountDue, amountToRefund, isClosedWithMoney, isFinalStatus, parsePaymentResource, qrForAmountDue, type PaymentStatus } from '@motcua/core/protocol';
 import { formatVnd, lazy, nearestLang, resolveLocale, type Locale } from '@motcua/core/runtime';
 import { loadMessages, MESSAGES, type Messages } from './messages.js';
 import { holdPrintIsolation, releasePrintIsolation } from './print-isolation.js';
@@ -106,7 +106,8 @@ const INPUT_PROPERTIES = ['src', 'statusSource', 'payload', 'bank', 'account', '
  * @csspart qr - The QR `<svg>`.
  * @csspart skeleton - The placeholder shown while the payment loads.
  * @csspart paid - The "paid" panel that replaces the QR.
- * @csspart closed - The panel that replaces the QR of an expired or cancelled payment.
+ * @csspart closed - The panel that replaces the QR of an expired or cancelled payment (with the money received, if any: an officer handles it, no new code is offered).
+ * @csspart summary - Once money has come in: the fee, what was received, what is still due and what will be refunded, in words.
  * @csspart amount - The amount.
  * @csspart status - The status line (an ARIA live region).
  * @csspart countdown - Time left before expiry.
@@ -493,8 +494,9 @@ export class QrPayment extends LitElement {
     if (!isNewerPayment(current, next)) return;
     this.requestUpdate();
     try {
-      // A final payment needs no scannable QR; anything else must carry a QR that matches it.
-      if (isFinalStatus(next.status) && current) this._details = this._detailsFromPayment(current);
+      // A final payment needs no scannable QR; anything else must carry a QR that matches it. The
+      // amount shown is then the fee, not what the last QR asked for (the rest of a short payment).
+      if (isFinalStatus(next.status) && current) this._details = { ...this._detailsFromPayment(current), amount: String(next.amount) };
       else this._show(this._detailsFromPayment(next));
     } catch (error) {
       if (!isFinalStatus(next.status)) {
@@ -508,8 +510,11 @@ export class QrPayment extends LitElement {
     this._connectionFailure = undefined;
     const messages = this._messages;
     if (next.status !== current?.status) {
-      if (next.status === 'paid') this._announcement = messages.paidAnnouncement(formatVnd(next.amountPaid || next.amount, this._locale));
-      else if (next.status === 'underpaid') this._announcement = messages.amountDue(formatVnd(Math.max(0, next.amount - next.amountPaid), this._locale));
+      const refund = amountToRefund(next);
+      if (next.status === 'paid') {
+        this._announcement = messages.paidAnnouncement(formatVnd(next.amountPaid || next.amount, this._locale)) + (refund ? `. ${messages.refund(formatVnd(refund, this._locale))}` : '');
+      } else if (next.status === 'underpaid') this._announcement = messages.amountDue(formatVnd(amountDue(next), this._locale));
+      else if (isClosedWithMoney(next)) this._announcement = messages.officerHandles(formatVnd(next.amountPaid, this._locale));
       else this._announcement = messages.status[next.status];
     }
     this._emit<QrPaymentStatusDetail>('qr-payment-status', { status: next.status, previousStatus: current?.status, payment: next });
@@ -712,13 +717,17 @@ export class QrPayment extends LitElement {
           : nothing}
       </div>`;
     } else if (status === 'paid' && this._payment) {
+      const refund = amountToRefund(this._payment);
       content = html`<div class="panel panel-paid" part="paid">
         <svg viewBox="0 0 24 24" aria-hidden="true" focusable="false"><path fill="currentColor" d="M9 16.2 4.8 12l-1.4 1.4L9 19 21 7l-1.4-1.4z"></path></svg>
         <span>${messages.status.paid}</span>
         <span>${formatVnd(this._payment.amountPaid || this._payment.amount, this._locale)}</span>
+        ${refund ? html`<span class="refund">${messages.refund(formatVnd(refund, this._locale))}</span>` : nothing}
       </div>`;
     } else if ((status === 'expired' || status === 'cancelled') && this._payment) {
-      content = html`<div class="panel panel-closed" part="closed"><span>${messages.status[status]}</span></div>`;
+      // Money received on a closed payment: say who handles it, never invite a second payment.
+      const text = isClosedWithMoney(this._payment) ? messages.officerHandles(formatVnd(this._payment.amountPaid, this._locale)) : messages.status[status];
+      content = html`<div class="panel panel-closed" part="closed"><span>${text}</span></div>`;
     } else if (this._symbol && details) {
       const symbol = this._symbol;
       const label = (details.service === 'merchant' ? messages.qrLabelMerchant : details.service === 'cash' ? messages.qrLabelCash : messages.qrLabel)(
@@ -751,7 +760,7 @@ export class QrPayment extends LitElement {
     if (payment) {
       text =
         payment.status === 'underpaid'
-          ? `${messages.status.underpaid}. ${messages.amountDue(formatVnd(Math.max(0, payment.amount - payment.amountPaid), this._locale))}`
+          ? `${messages.status.underpaid}. ${messages.amountDue(formatVnd(amountDue(payment), this._locale))}`
           : messages.status[payment.status];
     } else if (this._phase === 'ready') {
       text = messages.statusStatic;
@@ -761,6 +770,22 @@ export class QrPayment extends LitElement {
     // The live region is always in the DOM so that changes to it are announced; the paid
     // announcement goes through _announcement once (see _receive), not through this line.
     return html`<p class="status ${payment ? `status-${payment.status}` : ''}" part="status">${text}</p>`;
+  }
+
+  /** Once money has come in: fee, received, still due (while underpaid), to refund — one line each. */
+  private _renderSummary(messages: Messages): TemplateResult | typeof nothing {
+    const payment = this._payment;
+    if (!payment || payment.amountPaid === 0 || this.view === 'print') return nothing;
+    const { fee, received, remaining, refund } = messages.summary;
+    const rows: Array<[string, number]> = [
+      [fee, payment.amount],
+      [received, payment.amountPaid],
+    ];
+    if (payment.status === 'underpaid') rows.push([remaining, amountDue(payment)]);
+    if (amountToRefund(payment)) rows.push([refund, amountToRefund(payment)]);
+    return html`<dl class="summary" part="summary">
+      ${rows.map(([label, value]) => html`<div><dt>${label}</dt> <dd>${formatVnd(value, this._locale)}</dd> </div>`)}
+    </dl>`;
   }
 
   private _renderCountdown(messages: Messages): TemplateResult | typeof nothing {
@@ -810,7 +835,7 @@ export class QrPayment extends LitElement {
     if (this._symbol && status !== 'paid' && status !== 'expired' && status !== 'cancelled') {
       buttons.push(html`<button part="button download-button" @click=${() => void this._handleDownload()}>${messages.download}</button>`);
     }
-    if (status === 'expired') {
+    if (status === 'expired' && !isClosedWithMoney(this._payment!)) {
       buttons.push(html`<button part="button regenerate-button" class="primary" @click=${this._handleRegenerate}>${messages.regenerate}</button>`);
     }
     return buttons.length ? html`<div class="actions" part="actions">${buttons}</div>` : nothing;
@@ -826,7 +851,7 @@ export class QrPayment extends LitElement {
       ${view === 'print' ? html`<h2>${messages.slipTitle}</h2>` : nothing}
       ${this._renderQrFrame(messages)}
       <p class="amount" part="amount">${amountText || (this._phase === 'loading' ? html`<span class="line"></span>` : '')}</p>
-      ${this._renderStatus(messages)} ${this._renderCountdown(messages)}
+      ${this._renderStatus(messages)} ${this._renderSummary(messages)} ${this._renderCountdown(messages)}
       ${this._connectionFailure
         ? html`<p class="warning" part="warning">
             <span>${messages.connectionProblem} ${messages.reconnecting}</span>

@@ -17,6 +17,8 @@ const STATIC_PAYLOAD = encodeVietQR({ bin: STATIC.bank, account: STATIC.account,
 const shadow = (el: QrPayment) => el.shadowRoot!;
 const part = (el: QrPayment, name: string) => shadow(el).querySelector(`[part~="${name}"]`);
 const text = (el: QrPayment, name: string) => part(el, name)?.textContent?.replace(/\s+/g, ' ').trim() ?? '';
+// A boolean, not the element: a failing assertion on an element cannot be reported (it does not serialise).
+const has = (el: QrPayment, name: string) => part(el, name) !== null;
 const liveRegion = (el: QrPayment) => shadow(el).querySelector('[aria-live="polite"]')!.textContent!.replace(/\s+/g, ' ').trim();
 
 /**
@@ -360,6 +362,75 @@ describe('<qr-payment>', () => {
       setTimeout(() => regenerate.click());
       const event = await oneEvent(el, 'qr-payment-regenerate');
       expect(event.detail.payment.id).to.equal(id);
+    });
+
+    it('should never offer a new code or a QR once money was received, and say the officer will handle it', async () => {
+      for (const status of ['expired', 'cancelled'] as const) {
+        const { id, src } = await newPayment();
+        const events: CustomEvent[] = [];
+        const el = await remoteElement(src, events);
+        await waitFor(() => el.status === 'pending', 'pending');
+        await control(id, { update: { status: 'underpaid', amountPaid: 20000 } });
+        await waitFor(() => el.status === 'underpaid', 'underpaid');
+        await control(id, { update: { status } });
+        await waitFor(() => el.status === status, status);
+        await elementUpdated(el);
+        expect(has(el, 'regenerate-button'), `no new code once money was received (${status})`).to.equal(false);
+        expect(has(el, 'qr')).to.equal(false);
+        expect(has(el, 'download-button')).to.equal(false);
+        expect(text(el, 'closed')).to.equal('Đã nhận 20.000 ₫ — cán bộ sẽ xử lý');
+        expect(text(el, 'summary')).to.contain('Phí, lệ phí 50.000 ₫').and.contain('Đã nhận 20.000 ₫');
+        expect(text(el, 'summary'), 'no invitation to pay the rest by QR').not.to.contain('Còn thiếu');
+        await expect(el).to.be.accessible();
+      }
+    });
+
+    it('should say in English, on the citizen view, that money received on an expired payment goes to the officer', async () => {
+      document.documentElement.lang = 'en';
+      const { id, src } = await newPayment();
+      await control(id, { update: { status: 'expired', amountPaid: 20000 } });
+      const el = await remoteElement(src, [], 'customer');
+      await waitFor(() => el.status === 'expired', 'expired');
+      await elementUpdated(el);
+      expect(text(el, 'closed')).to.equal('₫20,000 received — an officer will handle it');
+      expect(has(el, 'qr')).to.equal(false);
+      expect(has(el, 'regenerate-button')).to.equal(false);
+    });
+
+    it('should read a short payment then the rest as one sum: received, still due, then the whole fee paid', async () => {
+      const { id, src } = await newPayment({ create: { amount: 14000 } });
+      const el = await remoteElement(src);
+      await waitFor(() => el.status === 'pending', 'pending');
+      expect(has(el, 'summary'), 'nothing received, nothing to sum up').to.equal(false);
+      await control(id, { update: { status: 'underpaid', amountPaid: 7000 } });
+      await waitFor(() => el.status === 'underpaid', 'underpaid');
+      await elementUpdated(el);
+      expect(text(el, 'summary')).to.equal('Phí, lệ phí 14.000 ₫ Đã nhận 7.000 ₫ Còn thiếu 7.000 ₫');
+      expect(text(el, 'amount'), 'the headline is what the QR asks for now').to.equal('7.000 ₫');
+      await control(id, { update: { status: 'paid', amountPaid: 14000 } });
+      await waitFor(() => el.status === 'paid', 'paid');
+      await elementUpdated(el);
+      expect(text(el, 'paid')).to.equal('Đã thanh toán 14.000 ₫');
+      expect(text(el, 'amount'), 'the headline agrees with the green box').to.equal('14.000 ₫');
+      expect(text(el, 'summary')).to.equal('Phí, lệ phí 14.000 ₫ Đã nhận 14.000 ₫');
+    });
+
+    it('should say an over-payment will be refunded, in Vietnamese and English', async () => {
+      const { id, src } = await newPayment();
+      const el = await remoteElement(src);
+      await waitFor(() => el.status === 'pending', 'pending');
+      await control(id, { update: { status: 'paid', amountPaid: 60000 } });
+      await waitFor(() => el.status === 'paid', 'paid');
+      await elementUpdated(el);
+      expect(text(el, 'paid')).to.contain('Nộp thừa 10.000 ₫, sẽ được hoàn trả');
+      expect(text(el, 'summary')).to.equal('Phí, lệ phí 50.000 ₫ Đã nhận 60.000 ₫ Sẽ hoàn trả 10.000 ₫');
+      expect(text(el, 'amount')).to.equal('50.000 ₫');
+      expect(liveRegion(el)).to.contain('Nộp thừa 10.000 ₫');
+      el.lang = 'en';
+      await waitFor(() => text(el, 'summary').startsWith('Fee'), 'English');
+      expect(text(el, 'summary')).to.equal('Fee ₫50,000 Received ₫60,000 To be refunded ₫10,000');
+      expect(text(el, 'paid')).to.contain('₫10,000 overpaid, to be refunded');
+      await expect(el).to.be.accessible();
     });
 
     it('should count down from expiresAt', async () => {
