@@ -57,7 +57,7 @@ function writeSamples(): void {
   const [reactReadme] = codeBlocks('packages/react/README.md', 'tsx');
   // Only the names a sample leaves to the reader are declared here; everything it imports is real.
   writeFileSync(path.join(samples, 'readme-core.ts'), `const scannedText: string = 'not a VietQR';\n${readmeCore}`);
-  writeFileSync(path.join(samples, 'core.ts'), `declare const vnpayText: string;\n${coreReadme}`);
+  writeFileSync(path.join(samples, 'core.ts'), `declare const vnpayText: string;\ndeclare const merchantQr: string;\n${coreReadme}`);
   writeFileSync(path.join(samples, 'gateway.ts'), gatewayReadme!);
   writeFileSync(path.join(samples, 'payment-widget.ts'), `declare function render(payment: unknown): void;\n${paymentBlocks.filter((block) => block.includes("from '@motcua") || block.startsWith('import ')).join('\n')}`);
   writeFileSync(path.join(samples, 'react.tsx'), reactReadme!);

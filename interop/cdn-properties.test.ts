@@ -189,7 +189,7 @@ describe('CDN files: reactive properties as the sources declare them', () => {
       assert.equal(result.watchPayment, 'function');
       assert.equal(result.shared, true);
       assert.equal(result.elementIsExport, true, 'motcua.js exports the classes it registers');
-      assert.deepEqual(result.exports, ['PaymentFeed', 'QrCounterScreen', 'QrPayment', 'QrSurvey', 'VERSION', 'VietQRError', 'decodeVietQR', 'encodeVietQR', 'parseEmvQr']);
+      assert.deepEqual(result.exports, ['PaymentFeed', 'QrCounterScreen', 'QrPayment', 'QrSurvey', 'VERSION', 'VietQRError', 'amountDue', 'amountToRefund', 'decodeVietQR', 'encodeVietQR', 'isClosedWithMoney', 'parseEmvQr']);
       // The elements load the same files when they need them (no second, hashed copy), so a host's
       // queue is the elements' queue.
       // motcua.js's own build: `qr-counter-screen*.js` shares the folder (the same package's CDN files).
