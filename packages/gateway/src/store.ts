@@ -214,9 +214,13 @@ export class Store {
     });
   }
 
-  /** Moves an open payment to `expired` or `cancelled`, and the counter screen with it. */
-  private async closePayment(tx: EventTx, row: PaymentRow, status: 'expired' | 'cancelled'): Promise<PaymentResource> {
-    const payment: PaymentResource = { ...toResource(row), status, version: Number(row.version) + 1 };
+  /**
+   * Moves a payment to (or keeps it in) `expired` or `cancelled`, and the counter screen with it.
+   * `received` is money that arrived for it once closed: it shows in `amountPaid`, so no screen asks
+   * to pay again, while reconciliation owes it back.
+   */
+  private async closePayment(tx: EventTx, row: PaymentRow, status: 'expired' | 'cancelled', received = 0): Promise<PaymentResource> {
+    const payment: PaymentResource = { ...toResource(row), status, amountPaid: Number(row.amount_paid) + received, version: Number(row.version) + 1 };
     await this.updatePayment(tx, payment);
     await this.followPayment(tx, payment, row);
     return payment;
@@ -335,12 +339,13 @@ export class Store {
       if (!row) return unmatched('unknown_code');
       // The QR named this payment's account: money into another collection account is not this payment's.
       if (normalAccount(row.bank_account) !== account) return unmatched('other_account', row.id);
-      if (OPEN_STATUSES.includes(row.status) && row.past_grace) {
+      const closed = row.status === 'cancelled' ? 'cancelled' : row.status === 'expired' || (OPEN_STATUSES.includes(row.status) && row.past_grace) ? 'expired' : null;
+      if (closed) {
+        // Late money is owed back, yet shown on the payment (amountPaid, a new version) so no screen invites to pay again.
         const outcome = await unmatched('payment_closed', row.id);
-        if (outcome.outcome !== 'duplicate') await this.closePayment(tx, row, 'expired');
+        if (outcome.outcome !== 'duplicate') await this.closePayment(tx, row, closed, input.amount);
         return outcome;
       }
-      if (row.status === 'expired' || row.status === 'cancelled') return unmatched('payment_closed', row.id);
       const due = Number(row.amount);
       const before = Number(row.amount_paid);
       const after = before + input.amount;

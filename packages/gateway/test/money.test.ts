@@ -11,7 +11,7 @@ import { createLogger } from '../src/log.js';
 import { ADAPTERS } from '../src/providers.js';
 import { migrate } from '../src/schema.js';
 import { Store } from '../src/store.js';
-import { BACKENDS, SECRETS, createPayment, sleep, startTestGateway, throwawayDatabase, type TestGateway } from './helpers.js';
+import { BACKENDS, SECRETS, createPayment, openSse, sleep, startTestGateway, throwawayDatabase, type TestGateway } from './helpers.js';
 
 const ACCOUNT = '113366668888';
 const OTHER_ACCOUNT = '0451000999999';
@@ -290,6 +290,32 @@ for (const backend of BACKENDS) {
         assert.deepEqual((await recorded(late)).map((tx: ReportTransaction) => [tx.reason, tx.class, tx.refundOwed]), [['payment_closed', 'refund_owed', 30_000]]);
       });
 
+      it('should show money for a cancelled payment in amountPaid (status kept, version bumped, pushed live), owed back; a re-delivery or rejected item adds nothing', async () => {
+        const payment = await createPayment(gateway, { amount: 50_000 });
+        const cancelled = (await gateway.api(`/api/payments/${payment.id}/cancel`, { method: 'POST' })).body;
+        const stream = await openSse(`${gateway.url}/api/payments/${payment.id}/events`, { 'last-event-id': String(cancelled.version) });
+        try {
+          const id = unique('C');
+          const answer = await send.generic(gateway, { memo: payment.code, amount: 50_000, id });
+          assert.deepEqual([answer.body.results[0].outcome, answer.body.results[0].reason], ['unmatched', 'payment_closed']);
+          const pushed = await stream.next();
+          assert.deepEqual([pushed.status, pushed.amountPaid, pushed.version], ['cancelled', 50_000, cancelled.version + 1]);
+          assert.deepEqual(await get(payment.id), pushed);
+          assert.equal((await send.generic(gateway, { memo: payment.code, amount: 50_000, id })).body.results[0].outcome, 'duplicate');
+          const out = await send.sepay(gateway, { memo: payment.code, amount: 70_000 }, { transferType: 'out' });
+          assert.equal(out.status, 200);
+          const now = await get(payment.id);
+          assert.deepEqual([now.status, now.amountPaid, now.version], ['cancelled', 50_000, pushed.version]);
+          const body = await report();
+          const [row] = body.transactions.filter((tx: ReportTransaction) => tx.transactionId === id);
+          assert.deepEqual([row.class, row.toDeposit, row.refundOwed], ['refund_owed', 0, 50_000]);
+          assert.ok(body.refunds.some((tx: ReportTransaction) => tx.transactionId === id));
+          assertAddsUp(body);
+        } finally {
+          stream.close();
+        }
+      });
+
       it('should split an over-payment into the fee to deposit and the surplus owed back', async () => {
         const payment = await createPayment(gateway, { amount: 50_000 });
         const id = unique('O');
@@ -381,6 +407,29 @@ for (const backend of BACKENDS) {
       const body = (await gateway.api(`/api/reports/reconciliation?date=${today()}`)).body;
       const row = body.transactions.find((tx: ReportTransaction) => tx.transactionId === id);
       assert.deepEqual([row.class, row.refundOwed, row.paymentId], ['refund_owed', 20_000, payment.id]);
+    });
+
+    it('should show late money on the expired payment (amountPaid, new version, pushed live) so no screen asks to pay again', async () => {
+      const payment = await createPayment(gateway, { amount: 20_000, expiresIn: 1 });
+      await sleep(Date.parse(payment.expiresAt) - Date.now() + 2_600);
+      const expired = await get(payment.id);
+      assert.deepEqual([expired.status, expired.amountPaid], ['expired', 0]);
+      const stream = await openSse(`${gateway.url}/api/payments/${payment.id}/events`, { 'last-event-id': String(expired.version) });
+      try {
+        const id = unique('LATE');
+        await send.generic(gateway, { memo: payment.code, amount: 15_000, id });
+        const pushed = await stream.next();
+        assert.deepEqual([pushed.status, pushed.amountPaid, pushed.version], ['expired', 15_000, expired.version + 1]);
+        assert.deepEqual(await get(payment.id), pushed);
+        await send.casso(gateway, { memo: payment.code, amount: 15_000, id: String(90_000_000 + ++seq), reference: unique('FT') });
+        assert.deepEqual([(await get(payment.id)).amountPaid, (await get(payment.id)).status], [30_000, 'expired']);
+        const body = (await gateway.api(`/api/reports/reconciliation?date=${today()}`)).body;
+        const rows = body.transactions.filter((tx: ReportTransaction) => tx.paymentId === payment.id);
+        assert.deepEqual(rows.map((tx: ReportTransaction) => [tx.class, tx.toDeposit, tx.refundOwed]), [['refund_owed', 0, 15_000], ['refund_owed', 0, 15_000]]);
+        assertAddsUp(body);
+      } finally {
+        stream.close();
+      }
     });
   });
 }
