@@ -68,6 +68,11 @@ export interface GatewayConfig {
   expiryGraceSeconds: number;
   /** How long a one-time survey token stays valid, seconds. Default 86400. */
   surveyTokenTtlSeconds: number;
+  /**
+   * Seconds after a survey token's expiry during which a rating made while it was valid (its
+   * `submittedAt` before the expiry) is still accepted — one queued offline through an outage. Default 604800 (7 days).
+   */
+  surveyLateWindowSeconds: number;
   /** How long the citizen screen shows the survey prompt before going idle, ms. Default 120000. */
   surveyScreenMs: number;
   /** How long the screen keeps showing an expired payment before going idle, ms. Default 60000. */
@@ -125,6 +130,7 @@ export const DEFAULT_CONFIG: GatewayConfig = {
   paymentTtlSeconds: 900,
   expiryGraceSeconds: 600,
   surveyTokenTtlSeconds: 86_400,
+  surveyLateWindowSeconds: 604_800,
   surveyScreenMs: 120_000,
   expiredScreenMs: 60_000,
   heartbeatMs: 15_000,
@@ -207,6 +213,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayConf
       paymentTtlSeconds: int('MOTCUA_PAYMENT_TTL_SECONDS', env.MOTCUA_PAYMENT_TTL_SECONDS),
       expiryGraceSeconds: int('MOTCUA_EXPIRY_GRACE_SECONDS', env.MOTCUA_EXPIRY_GRACE_SECONDS),
       surveyTokenTtlSeconds: int('MOTCUA_SURVEY_TOKEN_TTL_SECONDS', env.MOTCUA_SURVEY_TOKEN_TTL_SECONDS),
+      surveyLateWindowSeconds: int('MOTCUA_SURVEY_LATE_WINDOW_SECONDS', env.MOTCUA_SURVEY_LATE_WINDOW_SECONDS),
       surveyScreenMs: int('MOTCUA_SURVEY_SCREEN_MS', env.MOTCUA_SURVEY_SCREEN_MS),
       expiredScreenMs: int('MOTCUA_EXPIRED_SCREEN_MS', env.MOTCUA_EXPIRED_SCREEN_MS),
       heartbeatMs: int('MOTCUA_HEARTBEAT_MS', env.MOTCUA_HEARTBEAT_MS),

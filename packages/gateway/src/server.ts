@@ -99,6 +99,7 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
     counters: config.counters ?? {},
     surveyTokenSecret: config.surveyTokenSecret,
     surveyTokenTtlSeconds: config.surveyTokenTtlSeconds,
+    surveyLateWindowSeconds: config.surveyLateWindowSeconds,
     surveyScreenMs: config.surveyScreenMs,
     expiredScreenMs: config.expiredScreenMs,
     expiryGraceSeconds: config.expiryGraceSeconds,
@@ -297,7 +298,7 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
       if (method !== 'POST') throw methodNotAllowed();
       limit(req, 'survey', config.surveyRateLimitPerMinute);
       const body = await jsonBody(req);
-      const result = await submitRating(store, config.surveyTokenSecret, req.headers['idempotency-key'] as string | undefined, body);
+      const result = await submitRating(store, { secret: config.surveyTokenSecret, lateWindowSeconds: config.surveyLateWindowSeconds }, req.headers['idempotency-key'] as string | undefined, body);
       return sendJson(res, result.status, result.body, cors);
     }
     if (ROUTES.reconciliation.test(pathname) || ROUTES.satisfaction.test(pathname)) {

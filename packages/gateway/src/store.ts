@@ -58,6 +58,8 @@ export interface StoreOptions {
   counters: Record<string, string>;
   surveyTokenSecret: string;
   surveyTokenTtlSeconds: number;
+  /** Seconds after a survey token's expiry during which a rating made before it is still accepted (the token is kept that long, at least 7 days). */
+  surveyLateWindowSeconds?: number;
   surveyScreenMs: number;
   expiredScreenMs: number;
   publicBaseUrl?: string;
@@ -266,9 +268,11 @@ export class Store {
       for (const { counter } of rows) await this.setCounter(tx, counter, (base) => ({ ...base, state: 'idle' }), {});
       return rows.length;
     });
-    // Survey tokens a week past their expiry go (until then a late scan gets TOKEN_EXPIRED, not INVALID_TOKEN).
+    // Survey tokens a week (or the late-rating window, if longer) past their expiry go: until then a late
+    // scan gets TOKEN_EXPIRED, not INVALID_TOKEN, and a rating queued offline before the expiry still counts.
     await this.db.query(
-      `DELETE FROM survey_tokens WHERE id IN (SELECT id FROM survey_tokens WHERE expires_at <= now() - interval '7 days' LIMIT 500)`,
+      `DELETE FROM survey_tokens WHERE id IN (SELECT id FROM survey_tokens WHERE expires_at <= now() - make_interval(secs => $1) LIMIT 500)`,
+      [Math.max(7 * 86_400, this.options.surveyLateWindowSeconds ?? 0)],
     );
     return { expired, reset };
   }

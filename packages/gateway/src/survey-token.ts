@@ -33,6 +33,14 @@ interface SurveyTokenRow {
   officer: string | null;
   procedure: string | null;
   expires_at: Date | string;
+  created_at: Date | string;
+}
+
+/** A rating made while its token was valid, arriving late (queued offline): accepted within `windowMs` after the expiry. */
+export interface LateRating {
+  /** The rating's `submittedAt`, ms since the epoch. */
+  submittedAt: number;
+  windowMs: number;
 }
 
 /** Creates a token for these claims, stored in the caller's transaction (it exists only if that commits). */
@@ -52,18 +60,20 @@ export async function issueSurveyToken(
 /**
  * Checks a survey token: a short one against `survey_tokens`; a signed one issued before short tokens
  * existed (`<base64url claims>.<hex HMAC>`) by its signature, until it expires. Use (once) is enforced
- * where the rating is stored.
+ * where the rating is stored. With `late`, an expired short token still vouches for a rating made
+ * while it was valid — `submittedAt` from its issue to its expiry, never after `now` — that arrives
+ * at most `late.windowMs` after the expiry (a rating queued offline through an outage).
  */
-export async function checkSurveyToken(db: Queryable, token: string, secret: string, now = Date.now()): Promise<SurveyTokenCheck> {
+export async function checkSurveyToken(db: Queryable, token: string, secret: string, now = Date.now(), late?: LateRating): Promise<SurveyTokenCheck> {
   if (token.includes('.')) return verifySurveyToken(token, secret, now);
   if (!SURVEY_TOKEN_PATTERN.test(token)) return { ok: false, reason: 'INVALID_TOKEN' };
   const [row] = await db.query<SurveyTokenRow & Record<string, unknown>>(
-    'SELECT id, counter, dossier, officer, procedure, expires_at FROM survey_tokens WHERE id = $1',
+    'SELECT id, counter, dossier, officer, procedure, expires_at, created_at FROM survey_tokens WHERE id = $1',
     [surveyTokenId(token)],
   );
   if (!row) return { ok: false, reason: 'INVALID_TOKEN' };
   const expiresAt = new Date(row.expires_at).getTime();
-  if (expiresAt < now) return { ok: false, reason: 'TOKEN_EXPIRED' };
+  if (expiresAt < now && !madeInTime(late, new Date(row.created_at).getTime(), expiresAt, now)) return { ok: false, reason: 'TOKEN_EXPIRED' };
   return {
     ok: true,
     claims: {
@@ -75,6 +85,14 @@ export async function checkSurveyToken(db: Queryable, token: string, secret: str
       exp: Math.floor(expiresAt / 1000),
     },
   };
+}
+
+/** A late rating counts if it was made while the token was valid, is not from the future, and comes within the window. */
+function madeInTime(late: LateRating | undefined, issuedAt: number, expiresAt: number, now: number): boolean {
+  if (!late) return false;
+  // Timestamps are stored to the microsecond; the token's issue second counts whole.
+  const issued = Math.floor(issuedAt / 1000) * 1000;
+  return late.submittedAt >= issued && late.submittedAt <= expiresAt && late.submittedAt <= now && now - expiresAt <= late.windowMs;
 }
 
 /**

@@ -14,8 +14,11 @@ const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\
 /** `submittedAt` is kept as timestamptz: from 2000 to before 2100, so no client clock can break the insert. */
 const SUBMITTED_RANGE = [Date.UTC(2000, 0, 1), Date.UTC(2100, 0, 1)] as const;
 
+/** A `SurveySubmission` as received: `counter` may be left out when a token names it. */
+export type ParsedSubmission = Omit<SurveySubmission, 'counter'> & { counter?: string };
+
 /** Validates a `SurveySubmission` body (400 naming the field). `contact` is accepted but never stored. */
-export function parseSubmission(body: Record<string, unknown>): SurveySubmission {
+export function parseSubmission(body: Record<string, unknown>): ParsedSubmission {
   const answers = body.answers;
   if (typeof answers !== 'object' || answers === null || Array.isArray(answers)) throw new ApiError(400, 'INVALID_FIELD', '"answers" must be an object of question id → option value.');
   const entries = Object.entries(answers as Record<string, unknown>);
@@ -36,7 +39,7 @@ export function parseSubmission(body: Record<string, unknown>): SurveySubmission
   };
   return {
     surveyId: field.string(body, 'surveyId', { max: 64, pattern: LINE }),
-    counter: field.string(body, 'counter', { max: 64, pattern: COUNTER_ID }),
+    ...optional('counter', 64, COUNTER_ID),
     answers: answers as Record<string, string>,
     locale: field.string(body, 'locale', { max: 16, pattern: LINE }),
     submittedAt,
@@ -47,13 +50,19 @@ export function parseSubmission(body: Record<string, unknown>): SurveySubmission
   };
 }
 
+/** `secret`: of former signed tokens; `lateWindowSeconds`: how long after a token's expiry a rating made before it still counts. */
+export interface RatingOptions {
+  secret: string;
+  lateWindowSeconds: number;
+}
+
 /**
  * Stores one rating. Idempotent by `Idempotency-Key` (a repeat returns the first result with 200;
  * the same key with another body is a 422); one rating per token and per dossier (409).
  */
 export async function submitRating(
   store: Store,
-  secret: string,
+  { secret, lateWindowSeconds }: RatingOptions,
   idempotencyKey: string | undefined,
   body: Record<string, unknown>,
 ): Promise<{ status: number; body: { id: string } }> {
@@ -64,14 +73,17 @@ export async function submitRating(
   const bodyHash = sha256Hex(canonicalJson(hashed));
   let claims: SurveyTokenClaims | undefined;
   if (submission.token) {
-    const check = await checkSurveyToken(store.db, submission.token, secret);
+    // A rating queued offline may arrive after its token expired: it counts if it was made in time.
+    const late = { submittedAt: Date.parse(submission.submittedAt), windowMs: lateWindowSeconds * 1000 };
+    const check = await checkSurveyToken(store.db, submission.token, secret, Date.now(), late);
     if (!check.ok) throw new ApiError(401, check.reason, check.reason === 'TOKEN_EXPIRED' ? 'The survey link has expired.' : 'The survey token is not valid.');
     claims = check.claims;
     // The token says who and what is rated; the body may repeat it (the widgets do) but never change it.
-    if (claims.counter !== submission.counter) throw new ApiError(400, 'INVALID_FIELD', '"counter" does not match the survey token.');
+    if (submission.counter !== undefined && claims.counter !== submission.counter) throw new ApiError(400, 'INVALID_FIELD', '"counter" does not match the survey token.');
     if (submission.dossier !== undefined && submission.dossier !== claims.dossier) throw new ApiError(400, 'INVALID_FIELD', '"dossier" does not match the survey token.');
     if (submission.officer !== undefined && submission.officer !== claims.officer) throw new ApiError(400, 'INVALID_FIELD', '"officer" does not match the survey token.');
   } else {
+    if (submission.counter === undefined) throw new ApiError(400, 'INVALID_FIELD', '"counter" is required without a survey token.');
     // Without a token anyone could rate someone else's dossier (and block the citizen's own rating)
     // or an officer by name: a tokenless rating (a kiosk of its own) rates the counter only.
     if (submission.dossier !== undefined) throw new ApiError(400, 'INVALID_FIELD', '"dossier" may only come with a survey token.');
@@ -101,7 +113,7 @@ export async function submitRating(
       await tx.query(
         `INSERT INTO ratings (id, survey_id, counter, officer, procedure, dossier, token_id, answers, comment, locale, submitted_at)
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8::jsonb,$9,$10,$11)`,
-        [id, submission.surveyId, submission.counter, claims?.officer ?? null, claims?.procedure ?? null, dossier, claims?.tid ?? null,
+        [id, submission.surveyId, claims?.counter ?? submission.counter, claims?.officer ?? null, claims?.procedure ?? null, dossier, claims?.tid ?? null,
           JSON.stringify(submission.answers), submission.comment ?? null, submission.locale, new Date(submission.submittedAt).toISOString()],
       );
       await tx.query(`UPDATE idempotency_keys SET status = 201, response = $2::jsonb WHERE scope = 'survey' AND key = $1`, [idempotencyKey, JSON.stringify({ id })]);

@@ -10,7 +10,7 @@ export const API_KEY = 'test-api-key-0123456789';
 export const SECRETS = { hmacSecret: 'generic-secret', sepayApiKey: 'sepay-key', cassoSecureToken: 'casso-token', payosChecksumKey: 'payos-checksum' };
 /** Credentials of the paired citizen screens (`screenKeys`): only they receive the rating token. */
 export const SCREEN_KEYS: Record<string, string> = Object.fromEntries(
-  ['C1', 'F1', 'K1', 'L1', 'Q1', 'R1', 'REP', 'T1', 'T2', 'T3', 'T4', 'T5', 'T6'].map((counter) => [counter, `screen-key-${counter}-0123456789`]),
+  ['C1', 'F1', 'K1', 'L1', 'Q1', 'R1', 'REP', 'T1', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'T8', 'T9'].map((counter) => [counter, `screen-key-${counter}-0123456789`]),
 );
 
 /** The counter channel as its paired screen opens it (`?key=`). */

@@ -31,13 +31,16 @@ for (const backend of BACKENDS) {
   describe(`short survey tokens on ${backend.name}`, { skip: backend.skip }, () => {
     let gateway: TestGateway;
     let shortLived: TestGateway;
+    let noLateWindow: TestGateway;
     before(async () => {
       gateway = await startTestGateway(backend.name, { rateLimitPerMinute: 0, surveyRateLimitPerMinute: 0, publicBaseUrl: BASE_URL });
       shortLived = await startTestGateway(backend.name, { rateLimitPerMinute: 0, surveyRateLimitPerMinute: 0, surveyTokenTtlSeconds: 1 });
+      noLateWindow = await startTestGateway(backend.name, { rateLimitPerMinute: 0, surveyRateLimitPerMinute: 0, surveyTokenTtlSeconds: 1, surveyLateWindowSeconds: 0 });
     });
     after(async () => {
       await gateway?.close();
       await shortLived?.close();
+      await noLateWindow?.close();
     });
     const post = (target: TestGateway, body: unknown, key = `k-${Math.random()}`) =>
       target.api('/api/surveys', { json: body, key: null, headers: { 'idempotency-key': key } });
@@ -84,6 +87,40 @@ for (const backend of BACKENDS) {
       assert.deepEqual([answer.status, answer.body.error.code], [401, 'TOKEN_EXPIRED']);
     });
 
+    it('should accept a rating made before its token expired and queued through an outage, once; refuse one made after, from the future, or past the window', async () => {
+      const [queued, after, future, beyond] = await Promise.all([
+        surveyPrompt(shortLived, 'T7'), surveyPrompt(shortLived, 'T8'), surveyPrompt(shortLived, 'T9'), surveyPrompt(noLateWindow, 'T7'),
+      ]);
+      const madeInTime = new Date().toISOString();
+      await sleep(2_100);
+      // The widget queued it while the token was valid; it arrives after the expiry, without the counter (the token names it).
+      const { counter: _omitted, ...body } = rating('T7', queued.survey.token, { submittedAt: madeInTime });
+      const late = await post(shortLived, body);
+      assert.equal(late.status, 201, JSON.stringify(late.body));
+      const vnMonth = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 7);
+      const stored = await shortLived.api(`/api/reports/satisfaction?month=${vnMonth}`);
+      assert.deepEqual(stored.body.byCounter.map((group: { key: string; count: number }) => [group.key, group.count]), [['T7', 1]]);
+      assert.deepEqual((await post(shortLived, body)).body.error.code, 'ALREADY_RATED');
+      // Made after the expiry: the token no longer vouched for it.
+      assert.deepEqual([(await post(shortLived, rating('T8', after.survey.token))).status, (await post(shortLived, rating('T8', after.survey.token))).body.error.code], [401, 'TOKEN_EXPIRED']);
+      // A forged submittedAt in the future is refused too.
+      const forged = await post(shortLived, rating('T9', future.survey.token, { submittedAt: new Date(Date.now() + 3_600_000).toISOString() }));
+      assert.deepEqual([forged.status, forged.body.error.code], [401, 'TOKEN_EXPIRED']);
+      // Past the late-rating window (0 here), even a rating made in time is refused.
+      const tooLate = await post(noLateWindow, rating('T7', beyond.survey.token, { submittedAt: madeInTime }));
+      assert.deepEqual([tooLate.status, tooLate.body.error.code], [401, 'TOKEN_EXPIRED']);
+    });
+
+    it('should take the counter from the token when the body leaves it out, and require it without a token', async () => {
+      const { survey } = await surveyPrompt(gateway, 'T8');
+      const { counter: _omitted, ...body } = rating('T8', survey.token);
+      assert.equal((await post(gateway, body)).status, 201);
+      const { counter: _none, ...tokenless } = rating('T8', undefined);
+      const refused = await post(gateway, tokenless);
+      assert.deepEqual([refused.status, refused.body.error.code], [400, 'INVALID_FIELD']);
+      assert.match(refused.body.error.message, /"counter"/);
+    });
+
     it('should still accept a signed long token issued before the change, once, until it expires', async () => {
       const { payment } = await surveyPrompt(gateway, 'T6');
       const exp = Math.floor(Date.now() / 1000) + 600;
@@ -127,6 +164,22 @@ for (const backend of BACKENDS) {
         throw new Error('rollback');
       }));
       assert.deepEqual(await checkSurveyToken(db, lost, SECRET), { ok: false, reason: 'INVALID_TOKEN' });
+    });
+
+    it('should let an expired token vouch only for a rating made while it was valid, within the late window', async () => {
+      const exp = Math.floor(Date.now() / 1000) + 60;
+      const { token } = await db.transaction((tx) => issueSurveyToken(tx, { counter: 'C7', exp }));
+      const week = 7 * 86_400_000;
+      const made = exp * 1000 - 30_000;
+      const anHourLate = exp * 1000 + 3_600_000;
+      assert.equal((await checkSurveyToken(db, token, SECRET, anHourLate, { submittedAt: made, windowMs: week })).ok, true);
+      assert.equal((await checkSurveyToken(db, token, SECRET, anHourLate, { submittedAt: exp * 1000, windowMs: week })).ok, true);
+      const refused = { ok: false, reason: 'TOKEN_EXPIRED' };
+      assert.deepEqual(await checkSurveyToken(db, token, SECRET, anHourLate), refused);
+      assert.deepEqual(await checkSurveyToken(db, token, SECRET, anHourLate, { submittedAt: exp * 1000 + 1_000, windowMs: week }), refused, 'made after the expiry');
+      assert.deepEqual(await checkSurveyToken(db, token, SECRET, anHourLate, { submittedAt: Date.now() - 3_600_000, windowMs: week }), refused, 'made before the token was issued');
+      assert.deepEqual(await checkSurveyToken(db, token, SECRET, exp * 1000 + week + 1_000, { submittedAt: made, windowMs: week }), refused, 'beyond the window');
+      assert.deepEqual(await checkSurveyToken(db, token, SECRET, exp * 1000 + 1_000, { submittedAt: exp * 1000 + 2_000, windowMs: week }), refused, 'from the future');
     });
 
     it('should delete tokens a week past their expiry on sweep, and keep the others', async () => {
