@@ -227,7 +227,7 @@ describe('the published packages (npm pack of every workspace, installed outside
     const [block] = codeBlocks('docs/deploying-gateway.md', 'sh', '## Run it');
     const commands = block!.replace(/\\\n/g, ' ').split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
     const env: Record<string, string> = { PATH: process.env['PATH']!, HOME: process.env['HOME'] ?? os.homedir() };
-    let command: string[] = [];
+    const command: string[] = [];
     for (const line of commands) {
       const install = line.match(/^npm (?:i|install) (.+)$/);
       if (install) {

@@ -135,8 +135,8 @@ describe('CDN files: reactive properties as the sources declare them', () => {
           // `attribute: false` where the decorator says so (those have no attribute to check above).
           const declared = decoratedProperties(tag);
           const built = await page.evaluate((name) => {
-            const constructor = customElements.get(name) as unknown as { elementProperties: Map<string, { attribute?: unknown; state?: boolean }> };
-            return [...constructor.elementProperties].map(([field, options]) => ({ field, attribute: options.attribute !== false, state: Boolean(options.state) }));
+            const elementClass = customElements.get(name) as unknown as { elementProperties: Map<string, { attribute?: unknown; state?: boolean }> };
+            return [...elementClass.elementProperties].map(([field, options]) => ({ field, attribute: options.attribute !== false, state: Boolean(options.state) }));
           }, tag);
           assert.deepEqual(
             built.filter((p) => !p.state).sort((a, b) => a.field.localeCompare(b.field)),
@@ -181,6 +181,7 @@ describe('CDN files: reactive properties as the sources declare them', () => {
         ]);
         return {
           watchPayment: typeof watchPayment,
+          // biome-ignore lint/suspicious/noSelfCompare: two calls must return the one shared queue.
           shared: SubmissionQueue.shared() === SubmissionQueue.shared(),
           exports: Object.keys(all).sort(),
           elementIsExport: all.QrSurvey === customElements.get('qr-survey'),

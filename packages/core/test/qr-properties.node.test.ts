@@ -36,7 +36,7 @@ describe('encodeQr properties', () => {
     const jsQR = await loadJsQR();
     fc.assert(
       fc.property(mixedText, level, fc.integer({ min: 1, max: 12 }), (text, errorCorrection, minVersion) => {
-        let matrix;
+        let matrix: ReturnType<typeof encodeQr>;
         try {
           matrix = encodeQr(text, { errorCorrection, minVersion });
         } catch (error) {

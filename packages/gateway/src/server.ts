@@ -354,9 +354,13 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
     try {
       url = new URL(req.url ?? '/', 'http://gateway');
     } catch {
-      return sendError(res, new ApiError(400, 'BAD_REQUEST', 'Malformed URL.'));
+      sendError(res, new ApiError(400, 'BAD_REQUEST', 'Malformed URL.'));
+      return;
     }
-    if (closing) return sendError(res, new ApiError(503, 'SHUTTING_DOWN', 'The gateway is shutting down.'), { connection: 'close' });
+    if (closing) {
+      sendError(res, new ApiError(503, 'SHUTTING_DOWN', 'The gateway is shutting down.'), { connection: 'close' });
+      return;
+    }
     route(req, res, url)
       .catch((error: unknown) => {
         // Nothing was stored when the database could not answer: 503 + Retry-After, and the caller (a bank

@@ -445,7 +445,7 @@ export class QrPayment extends LitElement {
   }
 
   private _detailsFromPayment(payment: PaymentResource): PaymentDetails {
-    let data;
+    let data: ReturnType<typeof decodeVietQR>;
     try {
       data = decodeVietQR(payment.qr);
     } catch (error) {
@@ -590,7 +590,10 @@ export class QrPayment extends LitElement {
   /** A QR phones can read: a readable palette (else black on white, and why), modules on whole device pixels. */
   private _checkQr(): void {
     const symbol = this._symbol;
-    if (!symbol || this._paletteCheckedFor === symbol) return this._fitQr();
+    if (!symbol || this._paletteCheckedFor === symbol) {
+      this._fitQr();
+      return;
+    }
     this._paletteCheckedFor = symbol;
     const style = getComputedStyle(this);
     const problem = qrPaletteProblem(style.getPropertyValue('--motcua-qr-dark').trim() || '#000000', style.getPropertyValue('--motcua-qr-light').trim() || '#ffffff');

@@ -196,7 +196,7 @@ export function watchPayment(src: string, options: WatchPaymentOptions): Payment
       let body: unknown;
       try {
         body = await response.json();
-      } catch (error) {
+      } catch {
         if (request.signal.aborted) throw request.signal.reason;
         throw new PaymentWatchError('INVALID_JSON', `${src} did not answer JSON.`);
       }

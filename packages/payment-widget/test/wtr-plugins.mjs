@@ -129,7 +129,7 @@ function handleEvents(req, res, state) {
   });
 }
 
-async function handleGet(req, res, state, id) {
+async function handleGet(_req, res, state) {
   const log = state.log;
   log.gets++;
   log.inFlight++;
@@ -232,7 +232,7 @@ async function handle(req, res) {
   if (action === 'control' && req.method === 'POST') return send(res, 200, await handleControl(id, await readJson(req)));
   if (action === 'log') return send(res, 200, state.log);
   if (action === 'events') return handleEvents(req, res, state);
-  if (action === undefined) return handleGet(req, res, state, id);
+  if (action === undefined) return handleGet(req, res, state);
   return send(res, 404, 'not found', 'text/plain');
 }
 

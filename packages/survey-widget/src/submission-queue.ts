@@ -282,6 +282,7 @@ interface Outage {
  * queue.start();
  * await queue.submit('/api/surveys', submission);
  */
+// biome-ignore lint/suspicious/noUnsafeDeclarationMerging: the interface of the same name only types addEventListener for the queue's events.
 export class SubmissionQueue extends EventTarget {
   /** The queue every `<qr-survey>` on the page uses unless given its own. */
   static shared(name = 'motcua-survey'): SubmissionQueue {
