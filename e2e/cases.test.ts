@@ -28,10 +28,15 @@ describe('underpaid, expired, cancelled and mangled payments (bank page, officer
   const problems: string[][] = [];
 
   const screenPayment = () =>
-    screen.evaluate(() => (document.querySelector('qr-counter-screen') as (Element & { counterState?: { state: string; payment?: PaymentResource } }) | null)?.counterState);
+    screen.evaluate(
+      () => (document.querySelector('qr-counter-screen') as (Element & { counterState?: { state: string; payment?: PaymentResource } }) | null)?.counterState,
+    );
 
   async function waitOfficerStatus(status: string): Promise<void> {
-    await officer.waitForFunction((s) => (document.querySelector('#officer-payment') as HTMLElement & { status?: string }).status === s, status, { polling: 50, timeout: 10_000 });
+    await officer.waitForFunction((s) => (document.querySelector('#officer-payment') as HTMLElement & { status?: string }).status === s, status, {
+      polling: 50,
+      timeout: 10_000,
+    });
   }
 
   const create = (procedure: string) => createFromOfficerPage(officer, bank, procedure);
@@ -64,10 +69,14 @@ describe('underpaid, expired, cancelled and mangled payments (bank page, officer
     assert.deepEqual(await axeViolations(bank), [], 'the bank page with a pending payment is axe-clean');
     await bank.locator(`tr[data-code="${payment.code}"] button[data-pay="short"]`).click();
     await waitOfficerStatus('underpaid');
-    await screen.waitForFunction((id) => {
-      const state = (document.querySelector('qr-counter-screen') as Element & { counterState?: { payment?: { id: string; status: string } } }).counterState;
-      return state?.payment?.id === id && state.payment.status === 'underpaid';
-    }, payment.id, { polling: 50 });
+    await screen.waitForFunction(
+      (id) => {
+        const state = (document.querySelector('qr-counter-screen') as Element & { counterState?: { payment?: { id: string; status: string } } }).counterState;
+        return state?.payment?.id === id && state.payment.status === 'underpaid';
+      },
+      payment.id,
+      { polling: 50 },
+    );
     assert.equal(await screen.locator('qr-counter-screen qr-payment svg.qr').count(), 1, 'an underpaid payment keeps its QR on the citizen screen');
     const underpaid = await api<PaymentResource>(demo, 'GET', `/api/payments/${payment.id}`);
     assert.equal(underpaid.amountPaid, 50_000);
@@ -96,16 +105,31 @@ describe('underpaid, expired, cancelled and mangled payments (bank page, officer
     await officer.evaluate((id) => document.querySelector('#officer-payment')!.setAttribute('src', `/api/payments/${id}`), payment.id);
     await waitForView(screen, 'payment');
     await waitOfficerStatus('expired');
-    await screen.waitForFunction(() => {
-      const state = (document.querySelector('qr-counter-screen') as Element & { counterState?: { payment?: { status: string } } }).counterState;
-      return state?.payment?.status === 'expired';
-    }, undefined, { polling: 50 });
-    await screen.waitForFunction(() => !document.querySelector('qr-counter-screen')?.shadowRoot?.querySelector('qr-payment')?.shadowRoot?.querySelector('svg.qr'), undefined, { polling: 50 });
+    await screen.waitForFunction(
+      () => {
+        const state = (document.querySelector('qr-counter-screen') as Element & { counterState?: { payment?: { status: string } } }).counterState;
+        return state?.payment?.status === 'expired';
+      },
+      undefined,
+      { polling: 50 },
+    );
+    await screen.waitForFunction(
+      () => !document.querySelector('qr-counter-screen')?.shadowRoot?.querySelector('qr-payment')?.shadowRoot?.querySelector('svg.qr'),
+      undefined,
+      { polling: 50 },
+    );
     const state = await screenPayment();
     assert.equal(state?.payment?.status, 'expired');
-    const late = await fetch(`${demo.url}/dev/bank/transfer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ paymentId: payment.id }) });
+    const late = await fetch(`${demo.url}/dev/bank/transfer`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ paymentId: payment.id }),
+    });
     const body = (await late.json()) as { response: { body: { results: Array<{ outcome: string; reason?: string }> } } };
-    assert.deepEqual(body.response.body.results.map((r) => [r.outcome, r.reason]), [['unmatched', 'payment_closed']]);
+    assert.deepEqual(
+      body.response.body.results.map((r) => [r.outcome, r.reason]),
+      [['unmatched', 'payment_closed']],
+    );
     assert.equal((await api<PaymentResource>(demo, 'GET', `/api/payments/${payment.id}`)).status, 'expired');
   });
 
@@ -198,7 +222,10 @@ describe('short, over and late money: what the officer and the citizen screen sa
       const officerText = async (partName: string) => squash(await officer.locator(`#officer-payment [part~="${partName}"]`).innerText());
       const screenText = async (partName: string) => squash(await screen.locator(`qr-counter-screen qr-payment [part~="${partName}"]`).innerText());
       const status = (s: string) =>
-        officer.waitForFunction((wanted) => (document.querySelector('#officer-payment') as HTMLElement & { status?: string }).status === wanted, s, { polling: 50, timeout: 10_000 });
+        officer.waitForFunction((wanted) => (document.querySelector('#officer-payment') as HTMLElement & { status?: string }).status === wanted, s, {
+          polling: 50,
+          timeout: 10_000,
+        });
       async function create(procedure: string): Promise<PaymentResource> {
         const payment = await createFromOfficerPage(officer, bank, procedure);
         await waitForView(screen, 'payment');
@@ -247,7 +274,11 @@ describe('short, over and late money: what the officer and the citizen screen sa
         (document.querySelector('#payment-card') as HTMLElement).hidden = false;
       }, late.id);
       await waitForView(screen, 'payment');
-      await fetch(`${demo.url}/dev/bank/transfer`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ paymentId: late.id, amount: 1000 }) });
+      await fetch(`${demo.url}/dev/bank/transfer`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ paymentId: late.id, amount: 1000 }),
+      });
       await status('underpaid');
       await status('expired');
       await screen.locator('qr-counter-screen qr-payment [part~="closed"]').waitFor();

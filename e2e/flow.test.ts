@@ -123,15 +123,17 @@ describe('the counter, end to end (officer page + citizen screen + gateway)', ()
   });
 
   it("lists the payment with its bank transaction in the day's reconciliation, and the rating in the month's report page", async () => {
-    const report = await api<{ payments: Array<{ id: string; status: string; amountPaid: number; transactions: Array<{ amount: number }> }>; totals: { toDeposit: number } }>(
-      demo,
-      'GET',
-      `/api/reports/reconciliation?date=${vietnamToday()}`,
-    );
+    const report = await api<{
+      payments: Array<{ id: string; status: string; amountPaid: number; transactions: Array<{ amount: number }> }>;
+      totals: { toDeposit: number };
+    }>(demo, 'GET', `/api/reports/reconciliation?date=${vietnamToday()}`);
     const row = report.payments.find((p) => p.id === payment.id);
     assert.equal(row?.status, 'paid');
     assert.equal(row?.amountPaid, 16_000);
-    assert.deepEqual(row?.transactions.map((t) => t.amount), [16_000]);
+    assert.deepEqual(
+      row?.transactions.map((t) => t.amount),
+      [16_000],
+    );
     assert.equal(report.totals.toDeposit, 16_000);
     const page = await context.newPage();
     const problems = watchConsole(page);
@@ -156,8 +158,12 @@ describe('the counter, end to end (officer page + citizen screen + gateway)', ()
       await officerQr().waitFor();
       await screen.waitForFunction(
         (id) => {
-          const screenElement = document.querySelector('qr-counter-screen') as (Element & { counterState?: { state: string; payment?: { id: string } } }) | null;
-          return screenElement?.counterState?.payment?.id === id && !!screenElement.shadowRoot?.querySelector('qr-payment')?.shadowRoot?.querySelector('svg.qr');
+          const screenElement = document.querySelector('qr-counter-screen') as
+            | (Element & { counterState?: { state: string; payment?: { id: string } } })
+            | null;
+          return (
+            screenElement?.counterState?.payment?.id === id && !!screenElement.shadowRoot?.querySelector('qr-payment')?.shadowRoot?.querySelector('svg.qr')
+          );
         },
         next.id,
         { polling: 50 },
@@ -170,7 +176,8 @@ describe('the counter, end to end (officer page + citizen screen + gateway)', ()
       screenLatency.push(atScreen - sent);
     }
     const both = officerLatency.map((ms, i) => Math.max(ms, screenLatency[i]!));
-    const line = (name: string, values: number[]) => `${name}: median ${percentile(values, 50)} ms, p95 ${percentile(values, 95)} ms, max ${Math.max(...values)} ms`;
+    const line = (name: string, values: number[]) =>
+      `${name}: median ${percentile(values, 50)} ms, p95 ${percentile(values, 95)} ms, max ${Math.max(...values)} ms`;
     console.log(`# notification → "paid" over ${LATENCY_PAYMENTS} payments (signed webhook POST sent → qr-payment-paid in the page)`);
     console.log(`#   ${line('officer page', officerLatency)}`);
     console.log(`#   ${line('citizen screen', screenLatency)}`);

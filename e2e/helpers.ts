@@ -75,16 +75,40 @@ export async function api<T = unknown>(demo: Demo, method: string, pathAndQuery:
   return JSON.parse(text) as T;
 }
 
-export function createPayment(demo: Demo, input: { dossier?: string; amount: number; purpose?: string; counter?: string; expiresIn?: number }): Promise<PaymentResource> {
-  return api<PaymentResource>(demo, 'POST', '/api/payments', { dossier: input.dossier ?? `E2E-${randomUUID().slice(0, 8)}`, purpose: 'LE PHI', counter: 'C1', ...input });
+export function createPayment(
+  demo: Demo,
+  input: { dossier?: string; amount: number; purpose?: string; counter?: string; expiresIn?: number },
+): Promise<PaymentResource> {
+  return api<PaymentResource>(demo, 'POST', '/api/payments', {
+    dossier: input.dossier ?? `E2E-${randomUUID().slice(0, 8)}`,
+    purpose: 'LE PHI',
+    counter: 'C1',
+    ...input,
+  });
 }
 
 /** A signed notification from the generic HMAC webhook, as an aggregator posts it. */
-export async function notify(demo: Demo, memo: string, amount: number, transactionId = `TX${randomUUID().slice(0, 12)}`): Promise<{ status: number; body: any }> {
+export async function notify(
+  demo: Demo,
+  memo: string,
+  amount: number,
+  transactionId = `TX${randomUUID().slice(0, 12)}`,
+): Promise<{ status: number; body: any }> {
   // `account`: the account credited — the demo's collection account (the gateway's default).
-  const body = JSON.stringify({ id: transactionId, amount, memo, account: DEFAULT_CONFIG.collectionAccount.account, reference: `FT${Date.now()}`, time: new Date().toISOString() });
+  const body = JSON.stringify({
+    id: transactionId,
+    amount,
+    memo,
+    account: DEFAULT_CONFIG.collectionAccount.account,
+    reference: `FT${Date.now()}`,
+    time: new Date().toISOString(),
+  });
   const signature = createHmac('sha256', WEBHOOK_SECRET).update(body).digest('hex');
-  const response = await fetch(`${demo.url}/api/bank/notifications/generic`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-signature': `sha256=${signature}` }, body });
+  const response = await fetch(`${demo.url}/api/bank/notifications/generic`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-signature': `sha256=${signature}` },
+    body,
+  });
   return { status: response.status, body: await response.json() };
 }
 
@@ -94,7 +118,11 @@ export async function axeViolations(page: Page): Promise<Array<{ id: string; imp
   // (script-src 'self') rightly refuses an injected inline <script>, and must stay on while we test.
   if (!(await page.evaluate(() => 'axe' in window))) await page.evaluate(readFileSync(AXE_PATH, 'utf8'));
   return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run(context: unknown, options: unknown): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: unknown }> }> }> } }).axe;
+    const axe = (
+      window as unknown as {
+        axe: { run(context: unknown, options: unknown): Promise<{ violations: Array<{ id: string; impact: string; nodes: Array<{ target: unknown }> }> }> };
+      }
+    ).axe;
     const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] } });
     return result.violations.map((v) => ({ id: v.id, impact: v.impact, nodes: v.nodes.map((n) => JSON.stringify(n.target)) }));
   });
@@ -122,7 +150,10 @@ export async function recordPaid(page: Page): Promise<void> {
 }
 
 export async function paidAt(page: Page, paymentId: string, timeout = 10_000): Promise<number> {
-  const handle = await page.waitForFunction((id) => (window as unknown as { __paid?: Record<string, number> }).__paid?.[id], paymentId, { timeout, polling: 20 });
+  const handle = await page.waitForFunction((id) => (window as unknown as { __paid?: Record<string, number> }).__paid?.[id], paymentId, {
+    timeout,
+    polling: 20,
+  });
   return (await handle.jsonValue()) as number;
 }
 

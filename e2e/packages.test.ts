@@ -59,7 +59,10 @@ function writeSamples(): void {
   writeFileSync(path.join(samples, 'readme-core.ts'), `const scannedText: string = 'not a VietQR';\n${readmeCore}`);
   writeFileSync(path.join(samples, 'core.ts'), `declare const vnpayText: string;\ndeclare const merchantQr: string;\n${coreReadme}`);
   writeFileSync(path.join(samples, 'gateway.ts'), gatewayReadme!);
-  writeFileSync(path.join(samples, 'payment-widget.ts'), `declare function render(payment: unknown): void;\n${paymentBlocks.filter((block) => block.includes("from '@motcua") || block.startsWith('import ')).join('\n')}`);
+  writeFileSync(
+    path.join(samples, 'payment-widget.ts'),
+    `declare function render(payment: unknown): void;\n${paymentBlocks.filter((block) => block.includes("from '@motcua") || block.startsWith('import ')).join('\n')}`,
+  );
   writeFileSync(path.join(samples, 'react.tsx'), reactReadme!);
 }
 
@@ -69,7 +72,11 @@ before(async () => {
   const tarballs = path.join(work, 'tarballs');
   mkdirSync(tarballs);
   // Every workspace, with its lifecycle scripts: `prepack` builds what the tarball carries.
-  const { stdout } = await exec('npm', ['pack', '--workspaces', '--json', '--pack-destination', tarballs], { cwd: root, maxBuffer: 64 << 20, timeout: 240_000 });
+  const { stdout } = await exec('npm', ['pack', '--workspaces', '--json', '--pack-destination', tarballs], {
+    cwd: root,
+    maxBuffer: 64 << 20,
+    timeout: 240_000,
+  });
   packed = JSON.parse(stdout) as Packed[];
   app = path.join(work, 'app');
   mkdirSync(app);
@@ -81,10 +88,13 @@ before(async () => {
   await exec('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: app, timeout: 180_000 });
   writeSamples();
   // The samples that run, compiled once (nodenext, as a Node app would).
-  writeFileSync(path.join(app, 'tsconfig.run.json'), JSON.stringify({
-    compilerOptions: { strict: true, target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', types: ['node'], outDir: 'out', rootDir: 'samples' },
-    files: ['samples/readme-core.ts', 'samples/gateway.ts'],
-  }));
+  writeFileSync(
+    path.join(app, 'tsconfig.run.json'),
+    JSON.stringify({
+      compilerOptions: { strict: true, target: 'es2022', module: 'nodenext', moduleResolution: 'nodenext', types: ['node'], outDir: 'out', rootDir: 'samples' },
+      files: ['samples/readme-core.ts', 'samples/gateway.ts'],
+    }),
+  );
   await exec(bin('tsc'), ['-p', 'tsconfig.run.json'], { cwd: app, timeout: 120_000 });
 });
 
@@ -107,7 +117,11 @@ describe('the published packages (npm pack of every workspace, installed outside
     for (const { name, files } of packed) {
       const paths = files.map((file) => file.path);
       assert.ok(paths.includes('LICENSE') && paths.includes('README.md'), `${name}: LICENSE and README.md`);
-      assert.deepEqual(paths.filter((file) => file.endsWith('.tsbuildinfo')), [], `${name}: no .tsbuildinfo`);
+      assert.deepEqual(
+        paths.filter((file) => file.endsWith('.tsbuildinfo')),
+        [],
+        `${name}: no .tsbuildinfo`,
+      );
       const pkg = JSON.parse(readFileSync(path.join(app, 'node_modules', name, 'package.json'), 'utf8'));
       assert.equal(pkg.license, 'MIT');
       assert.match(pkg.repository?.url ?? '', /^git\+https:\/\//, `${name}: repository`);
@@ -128,19 +142,27 @@ describe('the published packages (npm pack of every workspace, installed outside
   });
 
   it('should pass publint (strict) and arethetypeswrong (ESM-only profile) for every tarball', async () => {
-    await Promise.all(packed.map(async ({ name, filename }) => {
-      const tarball = path.join(work, 'tarballs', filename);
-      const lint = await exec(bin('publint'), ['run', tarball, '--strict'], { timeout: 120_000 }).catch((error) => error);
-      assert.match(lint.stdout, /All good!/, `publint ${name}:\n${lint.stdout}${lint.stderr}`);
-      // ESM only by design (the READMEs say so): require() from CommonJS is not a supported entry.
-      const types = await exec(bin('attw'), [tarball, '--profile', 'esm-only', '--format', 'json'], { timeout: 120_000, maxBuffer: 64 << 20 }).catch((error) => error);
-      assert.equal(types.code ?? 0, 0, `arethetypeswrong ${name}:\n${types.stdout}`);
-    }));
+    await Promise.all(
+      packed.map(async ({ name, filename }) => {
+        const tarball = path.join(work, 'tarballs', filename);
+        const lint = await exec(bin('publint'), ['run', tarball, '--strict'], { timeout: 120_000 }).catch((error) => error);
+        assert.match(lint.stdout, /All good!/, `publint ${name}:\n${lint.stdout}${lint.stderr}`);
+        // ESM only by design (the READMEs say so): require() from CommonJS is not a supported entry.
+        const types = await exec(bin('attw'), [tarball, '--profile', 'esm-only', '--format', 'json'], { timeout: 120_000, maxBuffer: 64 << 20 }).catch(
+          (error) => error,
+        );
+        assert.equal(types.code ?? 0, 0, `arethetypeswrong ${name}:\n${types.stdout}`);
+      }),
+    );
   });
 
   it('should type-check the documented imports with node16, nodenext and bundler resolution (TypeScript 7)', async () => {
     const compilerOptions = { strict: true, target: 'es2022', lib: ['es2022', 'dom', 'dom.iterable'], types: ['node'], jsx: 'react-jsx', noEmit: true };
-    for (const [module, moduleResolution] of [['node16', 'node16'], ['nodenext', 'nodenext'], ['esnext', 'bundler']]) {
+    for (const [module, moduleResolution] of [
+      ['node16', 'node16'],
+      ['nodenext', 'nodenext'],
+      ['esnext', 'bundler'],
+    ]) {
       const config = path.join(app, `tsconfig.${moduleResolution}.json`);
       writeFileSync(config, JSON.stringify({ compilerOptions: { ...compilerOptions, module, moduleResolution }, include: ['samples'] }));
       const result = await exec(bin('tsc'), ['-p', config], { cwd: app, timeout: 120_000 }).catch((error) => error);
@@ -148,7 +170,7 @@ describe('the published packages (npm pack of every workspace, installed outside
     }
   });
 
-  it('should run the README\'s core sample in Node from the installed package', async () => {
+  it("should run the README's core sample in Node from the installed package", async () => {
     const { stdout } = await exec(process.execPath, [path.join(app, 'out', 'readme-core.js')], { cwd: app });
     // The sample decodes `scannedText` and prints the VietQRError's code and field.
     assert.match(stdout, /^[A-Z_]+ /);
@@ -157,13 +179,17 @@ describe('the published packages (npm pack of every workspace, installed outside
   });
 
   it('should run the gateway README\'s "from code" sample in Node (PGlite in memory)', async () => {
-    const result = await exec(process.execPath, [path.join(app, 'out', 'gateway.js')], { cwd: app, env: { PATH: process.env['PATH']! }, timeout: 60_000 }).catch((error) => error);
+    const result = await exec(process.execPath, [path.join(app, 'out', 'gateway.js')], {
+      cwd: app,
+      env: { PATH: process.env['PATH']! },
+      timeout: 60_000,
+    }).catch((error) => error);
     assert.equal(result.code ?? 0, 0, `${result.stdout}${result.stderr}`);
     // The gateway's own JSON log lines go to stdout too.
-    assert.match(result.stdout, /^http:\/\/127\.0\.0\.1:\d+$/m, 'it prints the gateway\'s URL');
+    assert.match(result.stdout, /^http:\/\/127\.0\.0\.1:\d+$/m, "it prints the gateway's URL");
   });
 
-  it('should load the README\'s script tag from the tarball in Chromium: three elements, a QR that decodes, the headless files', async (t) => {
+  it("should load the README's script tag from the tarball in Chromium: three elements, a QR that decodes, the headless files", async (t) => {
     const [html] = codeBlocks('README.md', 'html');
     const counterScreen = JSON.parse(readFileSync(path.join(app, 'node_modules/@motcua/counter-screen/package.json'), 'utf8')) as { version: string };
     // The documented CDN address, mapped onto the installed package (the version must match).
@@ -176,14 +202,26 @@ describe('the published packages (npm pack of every workspace, installed outside
     const core = (await import(pathToFileURL(path.join(app, 'node_modules/@motcua/core/dist/index.js')).href)) as typeof import('@motcua/core');
     const qr = core.encodeVietQR({ bin: '970415', account: '113366668888', amount: 50000, purpose: 'MC7K2Q9XA Le phi ho tich' });
     const payment = {
-      id: 'pay_readme', code: 'MC7K2Q9XA', status: 'pending', amount: 50000, amountPaid: 0, currency: 'VND', qr,
-      bank: { bin: '970415', account: '113366668888', accountName: 'UBND XA DONG TAM' }, purpose: 'Le phi ho tich',
-      dossier: '000.00.31.H26-250101-0001', counter: 'C1', expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(), paidAt: null, version: 1,
+      id: 'pay_readme',
+      code: 'MC7K2Q9XA',
+      status: 'pending',
+      amount: 50000,
+      amountPaid: 0,
+      currency: 'VND',
+      qr,
+      bank: { bin: '970415', account: '113366668888', accountName: 'UBND XA DONG TAM' },
+      purpose: 'Le phi ho tich',
+      dossier: '000.00.31.H26-250101-0001',
+      counter: 'C1',
+      expiresAt: new Date(Date.now() + 15 * 60_000).toISOString(),
+      paidAt: null,
+      version: 1,
     };
     const page = html!.replace(cdn, `/node_modules/${name}/${file}`);
     const server: Server = createServer((request, response) => {
       const url = decodeURIComponent(new URL(request.url!, 'http://x').pathname);
-      if (url === '/') return void response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><html lang="vi"><body>${page}</body></html>`);
+      if (url === '/')
+        return void response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(`<!doctype html><html lang="vi"><body>${page}</body></html>`);
       if (url === src) return void response.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(payment));
       const local = path.join(app, url);
       if (!local.startsWith(path.join(app, 'node_modules') + path.sep)) return void response.writeHead(404).end();
@@ -208,14 +246,20 @@ describe('the published packages (npm pack of every workspace, installed outside
       await tab.waitForFunction(() => ['qr-payment', 'qr-survey', 'qr-counter-screen'].every((tag) => customElements.get(tag)));
       const frame = tab.locator('qr-payment [part="qr-frame"]');
       await frame.locator('[part="qr"]').waitFor();
-      assert.equal(await readQr(frame), qr, 'the QR <qr-payment> draws decodes to the payment\'s VietQR');
-      const headless = await tab.evaluate(async (dir) => {
-        const watch = (await import(`${dir}/motcua-watch-payment.js`)) as { watchPayment: unknown };
-        const queue = (await import(`${dir}/motcua-submission-queue.js`)) as { SubmissionQueue: unknown };
-        return [typeof watch.watchPayment, typeof queue.SubmissionQueue];
-      }, `/node_modules/${name}/${path.posix.dirname(file!)}`);
+      assert.equal(await readQr(frame), qr, "the QR <qr-payment> draws decodes to the payment's VietQR");
+      const headless = await tab.evaluate(
+        async (dir) => {
+          const watch = (await import(`${dir}/motcua-watch-payment.js`)) as { watchPayment: unknown };
+          const queue = (await import(`${dir}/motcua-submission-queue.js`)) as { SubmissionQueue: unknown };
+          return [typeof watch.watchPayment, typeof queue.SubmissionQueue];
+        },
+        `/node_modules/${name}/${path.posix.dirname(file!)}`,
+      );
       assert.deepEqual(headless, ['function', 'function']);
-      assert.deepEqual(problems.filter((problem) => problem.startsWith('pageerror')), []);
+      assert.deepEqual(
+        problems.filter((problem) => problem.startsWith('pageerror')),
+        [],
+      );
     } finally {
       await browser?.close();
       server.close();
@@ -225,13 +269,21 @@ describe('the published packages (npm pack of every workspace, installed outside
 
   it('should start the gateway with the "Run it" block of docs/deploying-gateway.md on PGlite, and stop cleanly on SIGTERM', async () => {
     const [block] = codeBlocks('docs/deploying-gateway.md', 'sh', '## Run it');
-    const commands = block!.replace(/\\\n/g, ' ').split('\n').map((line) => line.trim()).filter((line) => line && !line.startsWith('#'));
+    const commands = block!
+      .replace(/\\\n/g, ' ')
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line && !line.startsWith('#'));
     const env: Record<string, string> = { PATH: process.env['PATH']!, HOME: process.env['HOME'] ?? os.homedir() };
     const command: string[] = [];
     for (const line of commands) {
       const install = line.match(/^npm (?:i|install) (.+)$/);
       if (install) {
-        for (const name of install[1]!.split(/\s+/)) assert.ok(packed.some((p) => p.name === name), `${name} is one of the packages`);
+        for (const name of install[1]!.split(/\s+/))
+          assert.ok(
+            packed.some((p) => p.name === name),
+            `${name} is one of the packages`,
+          );
         continue;
       }
       const words = [...line.matchAll(/([A-Z_][A-Z0-9_]*)=("[^"]*"|\S+)|(\S+)/g)];
@@ -249,15 +301,24 @@ describe('the published packages (npm pack of every workspace, installed outside
     // to every process in it (npx does not relay SIGTERM to the command it runs).
     const child = spawn(command[0]!, command.slice(1), { cwd: app, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
     let output = '';
-    child.stdout.on('data', (chunk) => { output += chunk; });
-    child.stderr.on('data', (chunk) => { output += chunk; });
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+    });
     const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
     // Closed once every process writing to the pipes is gone: npx's child, the gateway, included.
-    const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.on('close', (code, signal) => resolve({ code, signal })));
+    const closed = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) =>
+      child.on('close', (code, signal) => resolve({ code, signal })),
+    );
     let healthy = false;
     const deadline = Date.now() + 60_000;
     while (!healthy && child.exitCode === null && Date.now() < deadline) {
-      healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then((response) => response.ok, () => false);
+      healthy = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+        (response) => response.ok,
+        () => false,
+      );
       if (!healthy) await new Promise((resolve) => setTimeout(resolve, 250));
     }
     if (!healthy) {

@@ -91,7 +91,9 @@ describe('every demo page', () => {
     assert.match(await page.locator('qr-counter-screen [part="welcome"]').innerText(), /Kính chào/);
     await page.click('button.lang');
     assert.equal(await page.evaluate(() => document.documentElement.lang), 'en');
-    await page.waitForFunction(() => /Welcome/.test(document.querySelector('qr-counter-screen')?.shadowRoot?.querySelector('[part="welcome"]')?.textContent ?? ''));
+    await page.waitForFunction(() =>
+      /Welcome/.test(document.querySelector('qr-counter-screen')?.shadowRoot?.querySelector('[part="welcome"]')?.textContent ?? ''),
+    );
     assert.equal(await page.locator('button.lang').innerText(), 'Tiếng Việt');
     await page.close();
   });

@@ -6,7 +6,19 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { decodeVietQR } from '@motcua/core';
-import { api, axeViolations, createPayment, launchBrowser, notify, readQr, startDemoServer, vietnamToday, waitForView, watchConsole, type Demo } from './helpers.js';
+import {
+  api,
+  axeViolations,
+  createPayment,
+  launchBrowser,
+  notify,
+  readQr,
+  startDemoServer,
+  vietnamToday,
+  waitForView,
+  watchConsole,
+  type Demo,
+} from './helpers.js';
 
 interface SatisfactionReport {
   total: number;
@@ -59,7 +71,7 @@ describe('rating by phone (citizen screen QR → phone page → report)', () => 
 
   const survey = (page: Page) => page.locator('#survey');
 
-  it('opens the phone page from the screen\'s QR, rates in Vietnamese, and the month\'s report counts it', async () => {
+  it("opens the phone page from the screen's QR, rates in Vietnamese, and the month's report counts it", async () => {
     const link = await ratingLink();
     assert.equal(link.pathname, '/survey.html');
     assert.match(link.searchParams.get('token') ?? '', /^[A-Za-z0-9_-]{22}$/, 'a short one-time token');
@@ -73,7 +85,10 @@ describe('rating by phone (citizen screen QR → phone page → report)', () => 
     assert.ok((await page.evaluate(() => document.documentElement.scrollWidth)) <= 390);
     const before = (await satisfaction()).total;
     const stored = page.evaluate(
-      () => new Promise<number>((resolve) => document.addEventListener('qr-survey-submit', (e) => resolve((e as CustomEvent<{ status: number }>).detail.status), { once: true })),
+      () =>
+        new Promise<number>((resolve) =>
+          document.addEventListener('qr-survey-submit', (e) => resolve((e as CustomEvent<{ status: number }>).detail.status), { once: true }),
+        ),
     );
     await survey(page).locator('[role="radio"][data-value="very_satisfied"]').tap();
     assert.equal(await stored, 201);

@@ -50,12 +50,17 @@ describe('the citizen screen across gateway restarts (PGlite in a temporary fold
     paymentA = await createPayment(demo!, { amount: 8000, counter: 'C1', purpose: 'TRICH LUC HT' });
     await screen.locator('qr-counter-screen qr-payment svg.qr').waitFor();
     await stop();
-    await screen.waitForFunction(() => !(document.querySelector('qr-counter-screen') as Element & { connected: boolean }).connected, undefined, { polling: 50 });
+    await screen.waitForFunction(() => !(document.querySelector('qr-counter-screen') as Element & { connected: boolean }).connected, undefined, {
+      polling: 50,
+    });
     await screen.locator('qr-counter-screen [part="notice"]').waitFor();
     assert.equal(await screen.locator('qr-counter-screen qr-payment svg.qr').isVisible(), false, 'no QR is shown as if it were current');
     assert.match(await screen.locator('qr-counter-screen [part="connection"]').innerText(), /kết nối lại/);
     await start();
-    await screen.waitForFunction(() => (document.querySelector('qr-counter-screen') as Element & { connected: boolean }).connected, undefined, { polling: 50, timeout: 15_000 });
+    await screen.waitForFunction(() => (document.querySelector('qr-counter-screen') as Element & { connected: boolean }).connected, undefined, {
+      polling: 50,
+      timeout: 15_000,
+    });
     await screen.locator('qr-counter-screen qr-payment svg.qr').waitFor();
     assert.equal(await readQr(screen.locator('qr-counter-screen qr-payment svg.qr')), paymentA.qr);
   });
@@ -71,10 +76,14 @@ describe('the citizen screen across gateway restarts (PGlite in a temporary fold
     await elsewhere.close();
     // …then returns where the screen looks for it.
     await start();
-    await screen.waitForFunction((id) => (document.querySelector('qr-counter-screen') as Element & { counterState?: { payment?: { id: string } } }).counterState?.payment?.id === id, paymentB.id, {
-      polling: 50,
-      timeout: 15_000,
-    });
+    await screen.waitForFunction(
+      (id) => (document.querySelector('qr-counter-screen') as Element & { counterState?: { payment?: { id: string } } }).counterState?.payment?.id === id,
+      paymentB.id,
+      {
+        polling: 50,
+        timeout: 15_000,
+      },
+    );
     assert.equal(await connected(), true);
     await screen.locator('qr-counter-screen qr-payment svg.qr').waitFor();
     assert.equal(await readQr(screen.locator('qr-counter-screen qr-payment svg.qr')), paymentB.qr, 'the QR on screen is B, never A');
@@ -98,7 +107,10 @@ describe('the citizen screen across gateway restarts (PGlite in a temporary fold
     assert.ok(!screen.url().startsWith('http'), `the page is gone (${screen.url()})`);
     await start();
     await screen.goto(screenUrl());
-    await screen.waitForFunction(() => (document.querySelector('qr-counter-screen') as Element & { connected: boolean }).connected, undefined, { polling: 50, timeout: 15_000 });
+    await screen.waitForFunction(() => (document.querySelector('qr-counter-screen') as Element & { connected: boolean }).connected, undefined, {
+      polling: 50,
+      timeout: 15_000,
+    });
     const deadline = Date.now() + 20_000;
     let total = await satisfactionTotal(demo!);
     while (total === before && Date.now() < deadline) {
@@ -109,7 +121,10 @@ describe('the citizen screen across gateway restarts (PGlite in a temporary fold
     await waitForView(screen, 'idle', 15_000);
     // Give a duplicate every chance to show up: a reload and a flush more.
     await screen.reload();
-    await screen.waitForFunction(() => (document.querySelector('qr-counter-screen') as Element & { connected: boolean }).connected, undefined, { polling: 50, timeout: 15_000 });
+    await screen.waitForFunction(() => (document.querySelector('qr-counter-screen') as Element & { connected: boolean }).connected, undefined, {
+      polling: 50,
+      timeout: 15_000,
+    });
     await new Promise((resolve) => setTimeout(resolve, 1000));
     assert.equal(await satisfactionTotal(demo!), before + 1, 'exactly once');
     const report = await api<{ byCounter: Array<{ key: string; questions: Record<string, Record<string, { count: number }>> }> }>(

@@ -77,12 +77,22 @@ describe('npm start (scripts/start.mjs)', () => {
     // The officer page's route: the portal backend adds the API key; the browser never has it. Only
     // the demo's own pages may use it: the same-origin request a browser sends (Origin on POST)…
     const order = JSON.stringify({ procedure: 'chung-thuc-ban-sao', quantity: 3, dossier: '000.20.01.H26-250115-0042', counter: 'C1' });
-    const created = await fetch(`${running.url}/demo/api/payments`, { method: 'POST', headers: { 'content-type': 'application/json', origin: running.url }, body: order });
+    const created = await fetch(`${running.url}/demo/api/payments`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', origin: running.url },
+      body: order,
+    });
     assert.equal(created.status, 201);
     assert.equal((await fetch(`${running.url}/demo/api/reports/reconciliation`, { headers: { 'sec-fetch-site': 'same-origin' } })).status, 200);
     // …and nothing else: no Origin nor Sec-Fetch-Site, another site, or another Host (DNS rebinding).
     // (node:http, not fetch: fetch does not let the caller set Host.)
-    const foreign: Array<Record<string, string>> = [{}, { origin: 'https://evil.example' }, { 'sec-fetch-site': 'cross-site' }, { 'sec-fetch-site': 'same-origin', host: 'evil.example:80' }, { origin: 'http://evil.example', host: 'evil.example' }];
+    const foreign: Array<Record<string, string>> = [
+      {},
+      { origin: 'https://evil.example' },
+      { 'sec-fetch-site': 'cross-site' },
+      { 'sec-fetch-site': 'same-origin', host: 'evil.example:80' },
+      { origin: 'http://evil.example', host: 'evil.example' },
+    ];
     for (const headers of foreign) assert.equal(await statusOf(`${running.url}/demo/api/reports/reconciliation`, headers), 403, JSON.stringify(headers));
     assert.match(running.url, /^http:\/\/127\.0\.0\.1:/, 'npm start listens on 127.0.0.1 unless HOST says otherwise');
     const payment = (await created.json()) as { id: string; amount: number };

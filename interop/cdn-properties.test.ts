@@ -43,7 +43,11 @@ function manifestElement(tag: string): ManifestElement {
 
 /** The `@property(...) accessor name` declarations of the element's source, read independently of any build. */
 function decoratedProperties(tag: string): Array<{ field: string; attribute: boolean; state: boolean }> {
-  const file = { 'qr-payment': 'payment-widget/src/qr-payment.ts', 'qr-survey': 'survey-widget/src/qr-survey.ts', 'qr-counter-screen': 'counter-screen/src/qr-counter-screen.ts' }[tag]!;
+  const file = {
+    'qr-payment': 'payment-widget/src/qr-payment.ts',
+    'qr-survey': 'survey-widget/src/qr-survey.ts',
+    'qr-counter-screen': 'counter-screen/src/qr-counter-screen.ts',
+  }[tag]!;
   const source = readFileSync(path.join(root, 'packages', file), 'utf8');
   return [...source.matchAll(/@property\(([^)]*)\)\s+(?:override\s+)?accessor\s+(\w+)/g)].map(([, options, field]) => ({
     field: field!,
@@ -99,9 +103,19 @@ describe('CDN files: reactive properties as the sources declare them', () => {
           const element = manifestElement(tag);
           const attributes = (element.attributes ?? []).filter((attribute) => attribute.fieldName);
           assert.ok(attributes.length >= 5, `${tag} has attributes in its manifest`);
-          const observed = await page.evaluate((name) => [...((customElements.get(name) as unknown as { observedAttributes: string[] }).observedAttributes)], tag);
+          const observed = await page.evaluate(
+            (name) => [...(customElements.get(name) as unknown as { observedAttributes: string[] }).observedAttributes],
+            tag,
+          );
           // `lang` is HTMLElement's own attribute, which <qr-survey> also declares as a property.
-          assert.deepEqual(observed.filter((name) => name !== 'lang').sort(), attributes.map((a) => a.name).filter((name) => name !== 'lang').sort(), `${tag}: observed attributes`);
+          assert.deepEqual(
+            observed.filter((name) => name !== 'lang').sort(),
+            attributes
+              .map((a) => a.name)
+              .filter((name) => name !== 'lang')
+              .sort(),
+            `${tag}: observed attributes`,
+          );
 
           const checks = attributes.map((attribute) => ({
             attribute: attribute.name,
@@ -136,7 +150,11 @@ describe('CDN files: reactive properties as the sources declare them', () => {
           const declared = decoratedProperties(tag);
           const built = await page.evaluate((name) => {
             const elementClass = customElements.get(name) as unknown as { elementProperties: Map<string, { attribute?: unknown; state?: boolean }> };
-            return [...elementClass.elementProperties].map(([field, options]) => ({ field, attribute: options.attribute !== false, state: Boolean(options.state) }));
+            return [...elementClass.elementProperties].map(([field, options]) => ({
+              field,
+              attribute: options.attribute !== false,
+              state: Boolean(options.state),
+            }));
           }, tag);
           assert.deepEqual(
             built.filter((p) => !p.state).sort((a, b) => a.field.localeCompare(b.field)),
@@ -163,7 +181,11 @@ describe('CDN files: reactive properties as the sources declare them', () => {
             assert.equal(reflected, REFLECTED_VALUES[member.name] ?? 'x-1', `${tag}.${member.name} reflects to its attribute`);
           }
         }
-        assert.deepEqual(problems.filter((p) => p.startsWith('pageerror')), [], 'no page errors');
+        assert.deepEqual(
+          problems.filter((p) => p.startsWith('pageerror')),
+          [],
+          'no page errors',
+        );
       } finally {
         await close();
       }
@@ -190,7 +212,20 @@ describe('CDN files: reactive properties as the sources declare them', () => {
       assert.equal(result.watchPayment, 'function');
       assert.equal(result.shared, true);
       assert.equal(result.elementIsExport, true, 'motcua.js exports the classes it registers');
-      assert.deepEqual(result.exports, ['PaymentFeed', 'QrCounterScreen', 'QrPayment', 'QrSurvey', 'VERSION', 'VietQRError', 'amountDue', 'amountToRefund', 'decodeVietQR', 'encodeVietQR', 'isClosedWithMoney', 'parseEmvQr']);
+      assert.deepEqual(result.exports, [
+        'PaymentFeed',
+        'QrCounterScreen',
+        'QrPayment',
+        'QrSurvey',
+        'VERSION',
+        'VietQRError',
+        'amountDue',
+        'amountToRefund',
+        'decodeVietQR',
+        'encodeVietQR',
+        'isClosedWithMoney',
+        'parseEmvQr',
+      ]);
       // The elements load the same files when they need them (no second, hashed copy), so a host's
       // queue is the elements' queue.
       // motcua.js's own build: `qr-counter-screen*.js` shares the folder (the same package's CDN files).
@@ -198,8 +233,14 @@ describe('CDN files: reactive properties as the sources declare them', () => {
       const code = files.map((file) => readFileSync(path.join(root, 'packages/counter-screen/dist/cdn', file), 'utf8')).join('\n');
       assert.match(code, /import\(["']\.\/motcua-submission-queue\.js["']\)/);
       assert.match(code, /import\(["']\.\/motcua-watch-payment\.js["']\)/);
-      assert.deepEqual(files.filter((file) => /(submission-queue|watch-payment)-/.test(file)), []);
-      assert.deepEqual(problems.filter((p) => p.startsWith('pageerror')), []);
+      assert.deepEqual(
+        files.filter((file) => /(submission-queue|watch-payment)-/.test(file)),
+        [],
+      );
+      assert.deepEqual(
+        problems.filter((p) => p.startsWith('pageerror')),
+        [],
+      );
     } finally {
       await close();
     }
@@ -235,7 +276,9 @@ describe('CDN files: a lazy chunk that cannot load', () => {
         document.body.append(screen);
       });
       // It loads the chunk and the screen starts (no counter channel here: it keeps connecting).
-      await page.waitForFunction(() => document.querySelector('qr-counter-screen')?.shadowRoot?.querySelector('[part~="counter-name"]'), null, { timeout: 10_000 });
+      await page.waitForFunction(() => document.querySelector('qr-counter-screen')?.shadowRoot?.querySelector('[part~="counter-name"]'), null, {
+        timeout: 10_000,
+      });
       const view = await page.evaluate(() => (document.querySelector('qr-counter-screen') as HTMLElement & { view: string }).view);
       assert.equal(view, 'connecting');
     } finally {
@@ -250,7 +293,9 @@ describe('CDN files: a lazy chunk that cannot load', () => {
     try {
       await mountFailingScreen(page, 300);
       server.failing.clear();
-      await page.waitForFunction(() => document.querySelector('qr-counter-screen')?.shadowRoot?.querySelector('[part~="counter-name"]'), null, { timeout: 10_000 });
+      await page.waitForFunction(() => document.querySelector('qr-counter-screen')?.shadowRoot?.querySelector('[part~="counter-name"]'), null, {
+        timeout: 10_000,
+      });
     } finally {
       server.failing.clear();
       await close();

@@ -35,8 +35,19 @@ const BUNDLES = {
 export type Bundle = keyof typeof BUNDLES;
 
 /** The static payment every page shows (`<qr-payment bank account amount purpose>`). */
-export const STATIC_PAYMENT = { bank: '970415', account: '113366668888', accountName: 'UBND XA DONG TAM', amount: '50000', purpose: 'MC7K2Q9XA LE PHI' } as const;
-export const STATIC_PAYLOAD = encodeVietQR({ bin: STATIC_PAYMENT.bank, account: STATIC_PAYMENT.account, amount: STATIC_PAYMENT.amount, purpose: STATIC_PAYMENT.purpose });
+export const STATIC_PAYMENT = {
+  bank: '970415',
+  account: '113366668888',
+  accountName: 'UBND XA DONG TAM',
+  amount: '50000',
+  purpose: 'MC7K2Q9XA LE PHI',
+} as const;
+export const STATIC_PAYLOAD = encodeVietQR({
+  bin: STATIC_PAYMENT.bank,
+  account: STATIC_PAYMENT.account,
+  amount: STATIC_PAYMENT.amount,
+  purpose: STATIC_PAYMENT.purpose,
+});
 
 export interface InteropServer {
   url: string;
@@ -89,7 +100,14 @@ function cdnFile(name: string): string | undefined {
   return undefined;
 }
 
-export function pageHtml(options: { framework: 'html' | 'react' | 'vue'; cdn?: CdnFile | undefined; bundle?: Bundle | undefined; payment: string; dossier: string; title: string }): string {
+export function pageHtml(options: {
+  framework: 'html' | 'react' | 'vue';
+  cdn?: CdnFile | undefined;
+  bundle?: Bundle | undefined;
+  payment: string;
+  dossier: string;
+  title: string;
+}): string {
   const config = JSON.stringify({ payment: `/api/payments/${options.payment}`, dossier: options.dossier, static: STATIC_PAYMENT });
   const staticAttributes = `bank="${STATIC_PAYMENT.bank}" account="${STATIC_PAYMENT.account}" account-name="${STATIC_PAYMENT.accountName}" amount="${STATIC_PAYMENT.amount}" purpose="${STATIC_PAYMENT.purpose}"`;
   // The plain page is what a portal developer writes: tags in the HTML and one script tag.
@@ -136,7 +154,19 @@ export async function startInteropServer(): Promise<InteropServer> {
       const framework = (url.searchParams.get('framework') ?? 'html') as 'html' | 'react' | 'vue';
       const cdn = (url.searchParams.get('cdn') || undefined) as CdnFile | undefined;
       const bundle = (url.searchParams.get('bundle') || undefined) as Bundle | undefined;
-      return send(res, 200, 'text/html; charset=utf-8', pageHtml({ framework, cdn, bundle, payment: url.searchParams.get('payment') ?? 'none', dossier: url.searchParams.get('dossier') ?? 'D-0', title: `${framework} ${cdn ?? bundle}` }));
+      return send(
+        res,
+        200,
+        'text/html; charset=utf-8',
+        pageHtml({
+          framework,
+          cdn,
+          bundle,
+          payment: url.searchParams.get('payment') ?? 'none',
+          dossier: url.searchParams.get('dossier') ?? 'D-0',
+          title: `${framework} ${cdn ?? bundle}`,
+        }),
+      );
     }
     if (route === '/favicon.ico') return send(res, 204, 'image/x-icon', '');
     // A page with nothing but one CDN file (or one of its headless modules).
@@ -194,7 +224,11 @@ export async function startInteropServer(): Promise<InteropServer> {
     ratings,
     createPayment(id) {
       const amount = 120000;
-      const code = `MC${id.toUpperCase().replace(/[^A-Z0-9]/g, '').slice(0, 7).padEnd(7, 'X')}`;
+      const code = `MC${id
+        .toUpperCase()
+        .replace(/[^A-Z0-9]/g, '')
+        .slice(0, 7)
+        .padEnd(7, 'X')}`;
       const payment: PaymentResource = {
         id,
         code,
@@ -285,5 +319,8 @@ export async function readPaymentQr(page: Page, selector: string): Promise<strin
 
 /** The text of a shadow part of an element, e.g. the payment's status line. */
 export function partText(page: Page, selector: string, part: string): Promise<string> {
-  return page.evaluate(([sel, name]) => document.querySelector(sel!)?.shadowRoot?.querySelector(`[part~="${name}"]`)?.textContent?.trim() ?? '', [selector, part]);
+  return page.evaluate(
+    ([sel, name]) => document.querySelector(sel!)?.shadowRoot?.querySelector(`[part~="${name}"]`)?.textContent?.trim() ?? '',
+    [selector, part],
+  );
 }

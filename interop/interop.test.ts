@@ -51,11 +51,21 @@ async function run(scenario: Scenario): Promise<void> {
   const page = await context.newPage();
   const problems = collectProblems(page);
   try {
-    const query = new URLSearchParams({ framework: scenario.framework, bundle: scenario.bundle, payment: id, dossier, ...(scenario.cdn ? { cdn: scenario.cdn } : {}) });
+    const query = new URLSearchParams({
+      framework: scenario.framework,
+      bundle: scenario.bundle,
+      payment: id,
+      dossier,
+      ...(scenario.cdn ? { cdn: scenario.cdn } : {}),
+    });
     await page.goto(`${server.url}/page.html?${query}`);
     await page.waitForFunction((tags) => tags.every((tag) => customElements.get(tag)), [...scenario.tags], { timeout: 10_000 });
     const defined = await page.evaluate(() => ['qr-payment', 'qr-survey', 'qr-counter-screen'].filter((tag) => customElements.get(tag)));
-    assert.deepEqual(defined, ['qr-payment', 'qr-survey', 'qr-counter-screen'].filter((tag) => scenario.tags.includes(tag)), 'registers exactly its elements');
+    assert.deepEqual(
+      defined,
+      ['qr-payment', 'qr-survey', 'qr-counter-screen'].filter((tag) => scenario.tags.includes(tag)),
+      'registers exactly its elements',
+    );
 
     if (scenario.tags.includes('qr-payment')) await payment(page, scenario, id);
     if (scenario.tags.includes('qr-survey')) await rating(page, scenario, dossier);
@@ -69,14 +79,21 @@ async function payment(page: Page, scenario: Scenario, id: string): Promise<void
   assert.equal(await readPaymentQr(page, '#static'), STATIC_PAYLOAD, 'the static QR decodes to the VietQR of its attributes');
 
   await page.waitForFunction(() => (document.querySelector('#live') as HTMLElement & { status?: string }).status === 'pending', null, { timeout: 10_000 });
-  assert.equal(await page.evaluate(() => (document.querySelector('#live') as HTMLElement & { pollMaxMs: number }).pollMaxMs), 2000, 'poll-max-ms / pollMaxMs reached the element');
+  assert.equal(
+    await page.evaluate(() => (document.querySelector('#live') as HTMLElement & { pollMaxMs: number }).pollMaxMs),
+    2000,
+    'poll-max-ms / pollMaxMs reached the element',
+  );
   assert.ok(await readPaymentQr(page, '#live'), 'the live payment shows a readable QR');
   // The widget listens on SSE before the bank "pays".
   for (let waited = 0; server.listeners(id) === 0 && waited < 5000; waited += 50) await new Promise((r) => setTimeout(r, 50));
   server.pay(id);
 
   await page.waitForFunction(
-    (via) => (window as unknown as { __interop: { events: Array<{ via: string; type: string }> } }).__interop.events.some((e) => e.via === via && e.type === 'qr-payment-paid'),
+    (via) =>
+      (window as unknown as { __interop: { events: Array<{ via: string; type: string }> } }).__interop.events.some(
+        (e) => e.via === via && e.type === 'qr-payment-paid',
+      ),
     scenario.via,
     { timeout: 10_000 },
   );
@@ -90,7 +107,10 @@ async function payment(page: Page, scenario: Scenario, id: string): Promise<void
 async function rating(page: Page, scenario: Scenario, dossier: string): Promise<void> {
   await page.locator('#survey').locator('[part~="option-positive"]').first().click();
   await page.waitForFunction(
-    (via) => (window as unknown as { __interop: { events: Array<{ via: string; type: string }> } }).__interop.events.some((e) => e.via === via && e.type === 'qr-survey-submit'),
+    (via) =>
+      (window as unknown as { __interop: { events: Array<{ via: string; type: string }> } }).__interop.events.some(
+        (e) => e.via === via && e.type === 'qr-survey-submit',
+      ),
     scenario.via,
     { timeout: 10_000 },
   );

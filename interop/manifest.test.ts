@@ -28,14 +28,20 @@ const read = (file: string) => readFileSync(path.join(root, file), 'utf8');
 const packageJson = (dir: string) => JSON.parse(read(`packages/${dir}/package.json`)) as Record<string, unknown>;
 
 describe('custom-elements manifests', () => {
-  it('should describe each widget package\'s element with its attributes, events, parts and CSS properties', () => {
+  it("should describe each widget package's element with its attributes, events, parts and CSS properties", () => {
     const tags = generated.packages.map((p) => p.elements.map((e) => e.tagName));
     assert.deepEqual(tags, [['qr-payment'], ['qr-survey'], ['qr-counter-screen']]);
     const payment = generated.packages[0]!.elements[0]!;
     assert.ok(payment.attributes?.some((a) => a.name === 'account-name' && a.fieldName === 'accountName'));
-    assert.ok(payment.members?.some((m) => m.name === 'statusSource'), 'property-only fields are listed');
+    assert.ok(
+      payment.members?.some((m) => m.name === 'statusSource'),
+      'property-only fields are listed',
+    );
     assert.ok(!payment.members?.some((m) => m.name.startsWith('_')), 'private state is not');
-    assert.deepEqual(payment.events?.map((e) => e.name), ['qr-payment-status', 'qr-payment-paid', 'qr-payment-expired', 'qr-payment-error', 'qr-payment-regenerate']);
+    assert.deepEqual(
+      payment.events?.map((e) => e.name),
+      ['qr-payment-status', 'qr-payment-paid', 'qr-payment-expired', 'qr-payment-error', 'qr-payment-regenerate'],
+    );
     for (const { elements } of generated.packages) {
       for (const element of elements) {
         assert.ok(element.events?.length && element.events.every((e) => e.description), `${element.tagName}: documented events`);
@@ -45,7 +51,7 @@ describe('custom-elements manifests', () => {
     }
   });
 
-  it('should match what npm run build wrote to each package\'s dist/ (pointed to by customElements)', () => {
+  it("should match what npm run build wrote to each package's dist/ (pointed to by customElements)", () => {
     for (const { dir, manifest } of generated.packages) {
       const pkg = packageJson(dir);
       assert.equal(pkg.customElements, './dist/custom-elements.json');
@@ -62,7 +68,8 @@ describe('custom-elements manifests', () => {
     for (const [file, text] of Object.entries(generated.reactComponents)) assert.equal(read(`packages/react/src/${file}`), text, file);
     for (const { elements } of generated.packages) {
       for (const element of elements) {
-        for (const attribute of element.attributes ?? []) assert.ok(generated.reference.includes(`| \`${attribute.name}\` |`), `${element.tagName} ${attribute.name} in the reference`);
+        for (const attribute of element.attributes ?? [])
+          assert.ok(generated.reference.includes(`| \`${attribute.name}\` |`), `${element.tagName} ${attribute.name} in the reference`);
         for (const event of element.events ?? []) assert.ok(generated.reference.includes(`| \`${event.name}\` |`), `${event.name} in the reference`);
       }
     }
@@ -70,7 +77,13 @@ describe('custom-elements manifests', () => {
 });
 
 describe('custom-elements manifests against the docs', () => {
-  const partsOf = (tag: string) => new Set(generated.packages.flatMap((p) => p.elements).find((e) => e.tagName === tag)?.cssParts?.map((part) => part.name));
+  const partsOf = (tag: string) =>
+    new Set(
+      generated.packages
+        .flatMap((p) => p.elements)
+        .find((e) => e.tagName === tag)
+        ?.cssParts?.map((part) => part.name),
+    );
 
   it('should list every part, attribute and event a package README names', () => {
     for (const { dir, elements } of generated.packages) {
@@ -78,25 +91,32 @@ describe('custom-elements manifests against the docs', () => {
       for (const element of elements) {
         // "Parts: `base`, `qr-frame`, …" in the README's Styling section.
         const partsParagraph = readme.match(/^Parts: ([\s\S]*?)\n\n/m)?.[1] ?? '';
-        for (const [, name] of partsParagraph.matchAll(/`([a-z][a-z0-9-]*)`/g)) assert.ok(partsOf(element.tagName).has(name!), `${element.tagName}: part ${name} (README) is in custom-elements.json`);
+        for (const [, name] of partsParagraph.matchAll(/`([a-z][a-z0-9-]*)`/g))
+          assert.ok(partsOf(element.tagName).has(name!), `${element.tagName}: part ${name} (README) is in custom-elements.json`);
         for (const [, name] of readme.matchAll(new RegExp(`^\\| \`(${element.tagName}-[a-z-]+)\` \\|`, 'gm'))) {
-          assert.ok(element.events?.some((e) => e.name === name), `${element.tagName}: event ${name} (README) is in custom-elements.json`);
+          assert.ok(
+            element.events?.some((e) => e.name === name),
+            `${element.tagName}: event ${name} (README) is in custom-elements.json`,
+          );
         }
       }
     }
   });
 
   it('should list every part that docs/theming.md styles, that the JSDoc names and that the templates carry', () => {
-    for (const [, tag, name] of read('docs/theming.md').matchAll(/(qr-[a-z-]+)::part\(([a-z0-9-]+)\)/g)) assert.ok(partsOf(tag!).has(name!), `${tag}::part(${name})`);
+    for (const [, tag, name] of read('docs/theming.md').matchAll(/(qr-[a-z-]+)::part\(([a-z0-9-]+)\)/g))
+      assert.ok(partsOf(tag!).has(name!), `${tag}::part(${name})`);
     for (const { dir, elements } of generated.packages) {
       const [element] = elements;
       const sources = readdirSync(path.join(root, 'packages', dir, 'src'), { recursive: true })
         .filter((file) => String(file).endsWith('.ts'))
         .map((file) => readFileSync(path.join(root, 'packages', dir, 'src', String(file)), 'utf8'));
-      for (const name of (sources.flatMap(templateParts) as string[][]).flat()) assert.ok(partsOf(element!.tagName).has(name), `${element!.tagName}: part="${name}" in a template`);
+      for (const name of (sources.flatMap(templateParts) as string[][]).flat())
+        assert.ok(partsOf(element!.tagName).has(name), `${element!.tagName}: part="${name}" in a template`);
       for (const text of sources) {
         for (const [, also] of text.matchAll(/@csspart [a-z0-9-]+ - [^\n]*\balso\b([^\n]*)/g)) {
-          for (const [, name] of also!.matchAll(/`([a-z][a-z0-9-]*)`/g)) assert.ok(partsOf(element!.tagName).has(name!), `${element!.tagName}: part ${name} (JSDoc)`);
+          for (const [, name] of also!.matchAll(/`([a-z][a-z0-9-]*)`/g))
+            assert.ok(partsOf(element!.tagName).has(name!), `${element!.tagName}: part ${name} (JSDoc)`);
         }
       }
       for (const part of element!.cssParts ?? []) assert.ok(generated.reference.includes(`| \`${part.name}\` |`), `${part.name} in docs/reference.md`);
@@ -123,9 +143,21 @@ describe('package.json of the widget packages', () => {
   }
 
   it('should pack the manifest, the VS Code data and the CDN file with the npm build', () => {
-    const output = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts', '-w', 'packages/payment-widget'], { cwd: root, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    const output = execFileSync('npm', ['pack', '--dry-run', '--json', '--ignore-scripts', '-w', 'packages/payment-widget'], {
+      cwd: root,
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'ignore'],
+    });
     const files = (JSON.parse(output) as Array<{ files: Array<{ path: string }> }>)[0]!.files.map((f) => f.path);
-    for (const file of ['dist/index.js', 'dist/index.d.ts', 'dist/index.d.ts.map', 'dist/custom-elements.json', 'dist/vscode.html-custom-data.json', 'dist/cdn/qr-payment.js', 'package.json']) {
+    for (const file of [
+      'dist/index.js',
+      'dist/index.d.ts',
+      'dist/index.d.ts.map',
+      'dist/custom-elements.json',
+      'dist/vscode.html-custom-data.json',
+      'dist/cdn/qr-payment.js',
+      'package.json',
+    ]) {
       assert.ok(files.includes(file), `${file} is published`);
     }
   });

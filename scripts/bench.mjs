@@ -2,7 +2,9 @@
 import { execFileSync } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
 
-const all = readdirSync('bench', { withFileTypes: true }).filter((d) => d.isDirectory() && existsSync(`bench/${d.name}/run.mjs`)).map((d) => d.name);
+const all = readdirSync('bench', { withFileTypes: true })
+  .filter((d) => d.isDirectory() && existsSync(`bench/${d.name}/run.mjs`))
+  .map((d) => d.name);
 const names = process.argv.slice(2).length ? process.argv.slice(2) : all;
 execFileSync('npx', ['tsc', '-b'], { stdio: 'inherit' });
 execFileSync('npx', ['rollup', '-c', '--silent'], { stdio: 'inherit' });

@@ -30,7 +30,9 @@ function cdnUpToDate(files) {
   if (!files.every((file) => existsSync(file))) return false;
   const inputs = Math.max(
     ...readdirSync(path.join(root, 'packages')).map((name) => newest(path.join(root, 'packages', name, 'dist'))),
-    ...['package-lock.json', 'rollup.config.mjs', 'scripts/rollup-lit-properties.mjs'].map((file) => (existsSync(path.join(root, file)) ? statSync(path.join(root, file)).mtimeMs : 0)),
+    ...['package-lock.json', 'rollup.config.mjs', 'scripts/rollup-lit-properties.mjs'].map((file) =>
+      existsSync(path.join(root, file)) ? statSync(path.join(root, file)).mtimeMs : 0,
+    ),
   );
   return Math.min(...files.map((file) => statSync(file).mtimeMs)) > inputs;
 }

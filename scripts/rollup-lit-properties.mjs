@@ -110,14 +110,11 @@ function rewriteClass(code, iifeBody, klass, id) {
       const parts = value.type === 'SequenceExpression' ? value.expressions : [value];
       const rest = parts.filter((part) => !isRunInitializers(part));
       const text = src(code, member);
-      const keyText = code.slice(member.start, (member.computed ? code.indexOf('=', member.key.end) : member.key.end));
-      const newText = rest.length === parts.length
-        ? text
-        : rest.length
-          ? `${keyText} = ${rest.map((part) => src(code, part)).join(', ')};`
-          : `${keyText};`;
+      const keyText = code.slice(member.start, member.computed ? code.indexOf('=', member.key.end) : member.key.end);
+      const newText = rest.length === parts.length ? text : rest.length ? `${keyText} = ${rest.map((part) => src(code, part)).join(', ')};` : `${keyText};`;
       for (const name of reactive.keys()) {
-        if (new RegExp(`\\bthis\\.${name.replace(/\$/g, '\\$')}\\b`).test(newText)) fail(`field ${keyText.trim()} reads reactive property ${name} while initialising`);
+        if (new RegExp(`\\bthis\\.${name.replace(/\$/g, '\\$')}\\b`).test(newText))
+          fail(`field ${keyText.trim()} reads reactive property ${name} while initialising`);
       }
       kept.push(newText);
       continue;

@@ -28,10 +28,26 @@ let counter = 0;
 function compile(body) {
   const name = `fixture${++counter}`;
   writeFileSync(path.join(dir, `${name}.ts`), PRELUDE + body);
-  execFileSync(path.join(root, 'node_modules', '.bin', 'tsc'), [
-    '--target', 'es2022', '--module', 'es2022', '--strict', 'false', '--useDefineForClassFields', 'true', '--skipLibCheck',
-    '--types', '', '--outDir', dir, `${name}.ts`,
-  ], { cwd: dir, stdio: 'pipe' });
+  execFileSync(
+    path.join(root, 'node_modules', '.bin', 'tsc'),
+    [
+      '--target',
+      'es2022',
+      '--module',
+      'es2022',
+      '--strict',
+      'false',
+      '--useDefineForClassFields',
+      'true',
+      '--skipLibCheck',
+      '--types',
+      '',
+      '--outDir',
+      dir,
+      `${name}.ts`,
+    ],
+    { cwd: dir, stdio: 'pipe' },
+  );
   return readFileSync(path.join(dir, `${name}.js`), 'utf8');
 }
 const rewrite = (code) => rewriteDecoratedClasses(code, parseAst(code), 'fixture');

@@ -125,7 +125,12 @@ export async function startDemo(options = {}) {
       headers: { authorization: `Bearer ${DEMO_SECRETS.apiKey}`, accept, ...(body ? { 'content-type': 'application/json' } : {}) },
       ...(body ? { body: JSON.stringify(body) } : {}),
     });
-    return { status: response.status, type: response.headers.get('content-type') ?? 'application/json', disposition: response.headers.get('content-disposition'), text: await response.text() };
+    return {
+      status: response.status,
+      type: response.headers.get('content-type') ?? 'application/json',
+      disposition: response.headers.get('content-disposition'),
+      text: await response.text(),
+    };
   };
 
   const send = (res, { status, type, disposition, text }) => {
@@ -173,23 +178,23 @@ export async function startDemo(options = {}) {
   async function portal(req, res, url) {
     const { pathname } = url;
     if (!pathname.startsWith('/demo/api/')) return false;
-    if (!sameOrigin(req)) return fail(res, 403, 'FORBIDDEN', 'Only the demo\'s own pages may use these routes (same origin).'), true;
+    if (!sameOrigin(req)) return (fail(res, 403, 'FORBIDDEN', "Only the demo's own pages may use these routes (same origin)."), true);
     if (pathname === '/demo/api/payments' && req.method === 'POST') {
       let body;
       try {
         body = await readJson(req);
       } catch {
-        return fail(res, 400, 'MALFORMED_JSON', 'The body must be JSON.'), true;
+        return (fail(res, 400, 'MALFORMED_JSON', 'The body must be JSON.'), true);
       }
       // The fee comes from the portal's own catalogue, never from the browser.
       const procedure = procedures.find((p) => p.id === body.procedure);
-      if (!procedure) return fail(res, 400, 'INVALID_FIELD', 'Unknown procedure.'), true;
+      if (!procedure) return (fail(res, 400, 'INVALID_FIELD', 'Unknown procedure.'), true);
       const quantity = procedure.unit ? Number(body.quantity ?? 1) : 1;
-      if (!Number.isSafeInteger(quantity) || quantity < 1 || quantity > 200) return fail(res, 400, 'INVALID_FIELD', 'The quantity must be 1–200.'), true;
+      if (!Number.isSafeInteger(quantity) || quantity < 1 || quantity > 200) return (fail(res, 400, 'INVALID_FIELD', 'The quantity must be 1–200.'), true);
       const dossier = String(body.dossier ?? '').trim();
-      if (!DOSSIER.test(dossier)) return fail(res, 400, 'INVALID_FIELD', 'The dossier code must be 3–40 letters, digits or . _ / -'), true;
+      if (!DOSSIER.test(dossier)) return (fail(res, 400, 'INVALID_FIELD', 'The dossier code must be 3–40 letters, digits or . _ / -'), true);
       const counter = String(body.counter ?? 'C1');
-      if (!Object.hasOwn(DEMO_COUNTERS, counter)) return fail(res, 400, 'INVALID_FIELD', 'Unknown counter.'), true;
+      if (!Object.hasOwn(DEMO_COUNTERS, counter)) return (fail(res, 400, 'INVALID_FIELD', 'Unknown counter.'), true);
       send(
         res,
         await callGateway('POST', '/api/payments', {
@@ -210,8 +215,11 @@ export async function startDemo(options = {}) {
     }
     if (pathname === '/demo/api/payments' && req.method === 'GET') {
       // The simulated bank's list: open payments (pending and underpaid).
-      const [pending, underpaid] = await Promise.all([callGateway('GET', '/api/payments?status=pending&limit=50'), callGateway('GET', '/api/payments?status=underpaid&limit=50')]);
-      if (pending.status !== 200 || underpaid.status !== 200) return send(res, pending.status !== 200 ? pending : underpaid), true;
+      const [pending, underpaid] = await Promise.all([
+        callGateway('GET', '/api/payments?status=pending&limit=50'),
+        callGateway('GET', '/api/payments?status=underpaid&limit=50'),
+      ]);
+      if (pending.status !== 200 || underpaid.status !== 200) return (send(res, pending.status !== 200 ? pending : underpaid), true);
       const payments = [...JSON.parse(pending.text).payments, ...JSON.parse(underpaid.text).payments];
       send(res, { status: 200, type: 'application/json', text: JSON.stringify({ payments }) });
       return true;
@@ -226,7 +234,7 @@ export async function startDemo(options = {}) {
       // What the district does once per kiosk (its page or configuration holds the key); here the
       // screen page asks for it, so the demo needs no set-up.
       const counter = url.searchParams.get('counter') ?? '';
-      if (!Object.hasOwn(DEMO_SCREEN_KEYS, counter)) return fail(res, 404, 'NOT_FOUND', 'No screen key for this counter.'), true;
+      if (!Object.hasOwn(DEMO_SCREEN_KEYS, counter)) return (fail(res, 404, 'NOT_FOUND', 'No screen key for this counter.'), true);
       send(res, { status: 200, type: 'application/json', text: JSON.stringify({ counter, key: DEMO_SCREEN_KEYS[counter] }) });
       return true;
     }
@@ -234,7 +242,7 @@ export async function startDemo(options = {}) {
       send(res, { status: 200, type: 'application/json', text: JSON.stringify({ procedures, counters: DEMO_COUNTERS }) });
       return true;
     }
-    return fail(res, 404, 'NOT_FOUND', 'Not found.'), true;
+    return (fail(res, 404, 'NOT_FOUND', 'Not found.'), true);
   }
 
   const server = createServer({ keepAliveTimeout: 5_000, requestTimeout: 0 }, (req, res) => {
@@ -265,7 +273,16 @@ export async function startDemo(options = {}) {
   const port = server.address().port;
   const url = `http://${host === '0.0.0.0' || host === '::' ? '127.0.0.1' : host}:${port}`;
   const wildcard = host === '0.0.0.0' || host === '::';
-  const names = ['127.0.0.1', 'localhost', '[::1]', ...(wildcard ? Object.values(os.networkInterfaces()).flat().map((i) => (i.family === 'IPv6' ? `[${i.address}]` : i.address)) : [host.includes(':') ? `[${host}]` : host])];
+  const names = [
+    '127.0.0.1',
+    'localhost',
+    '[::1]',
+    ...(wildcard
+      ? Object.values(os.networkInterfaces())
+          .flat()
+          .map((i) => (i.family === 'IPv6' ? `[${i.address}]` : i.address))
+      : [host.includes(':') ? `[${host}]` : host]),
+  ];
   for (const name of names) ownHosts.add(`${name}:${port}`.toLowerCase());
   for (const own of ownHosts) ownOrigins.add(`http://${own}`);
   if (process.env.MOTCUA_PUBLIC_BASE_URL) {
@@ -312,8 +329,15 @@ async function main() {
   await copyBundles();
   const port = Number(process.env.PORT ?? 8080);
   const host = process.env.HOST ?? '127.0.0.1';
-  const demo = await startDemo({ port, host, dataDir: process.env.MOTCUA_DATA_DIR ?? path.join(root, '.data', 'pglite'), quiet: process.env.MOTCUA_LOG_LEVEL === 'warn' });
-  console.log(`\nmotcua demo running at ${demo.url} (data in ${path.relative(root, process.env.MOTCUA_DATA_DIR ?? path.join(root, '.data', 'pglite'))}/; Ctrl-C to stop)\n`);
+  const demo = await startDemo({
+    port,
+    host,
+    dataDir: process.env.MOTCUA_DATA_DIR ?? path.join(root, '.data', 'pglite'),
+    quiet: process.env.MOTCUA_LOG_LEVEL === 'warn',
+  });
+  console.log(
+    `\nmotcua demo running at ${demo.url} (data in ${path.relative(root, process.env.MOTCUA_DATA_DIR ?? path.join(root, '.data', 'pglite'))}/; Ctrl-C to stop)\n`,
+  );
   for (const [label, page] of DEMO_PAGES) console.log(`  ${label.padEnd(62)} ${demo.url}${page}`);
   console.log('\nOpen the officer page and the citizen screen side by side, create a payment, then pay it from the simulated bank.\n');
   let stopping = false;

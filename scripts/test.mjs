@@ -28,8 +28,14 @@ function run(command, args, env = {}) {
   return new Promise((resolve) => {
     let output = '';
     const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    child.stdout.on('data', (chunk) => { output += chunk; process.stdout.write(chunk); });
-    child.stderr.on('data', (chunk) => { output += chunk; process.stderr.write(chunk); });
+    child.stdout.on('data', (chunk) => {
+      output += chunk;
+      process.stdout.write(chunk);
+    });
+    child.stderr.on('data', (chunk) => {
+      output += chunk;
+      process.stderr.write(chunk);
+    });
     child.on('close', (code) => resolve({ code: code ?? 1, output }));
   });
 }
@@ -66,14 +72,19 @@ if (!process.argv.includes('--no-build')) {
 const postgres = await findPostgres();
 const pgEnv = postgres ? { MOTCUA_TEST_PG_URL: postgres } : {};
 if (postgres) console.log(`PostgreSQL for tests: ${postgres}`);
-else console.log('\n*** skipped: no PostgreSQL — tests against a real PostgreSQL server will be skipped. ***\n*** Start one on 127.0.0.1:5432 (trust auth) or set MOTCUA_TEST_PG_URL to run them.    ***\n');
+else
+  console.log(
+    '\n*** skipped: no PostgreSQL — tests against a real PostgreSQL server will be skipped. ***\n*** Start one on 127.0.0.1:5432 (trust auth) or set MOTCUA_TEST_PG_URL to run them.    ***\n',
+  );
 
 if (stages.includes('node')) {
   const files = [
     ...NODE_PACKAGES.flatMap((name) => listTests(path.join(root, 'packages', name, 'test'), (f) => f.endsWith('.test.ts'))),
     ...listTests(path.join(root, 'packages'), (f) => f.endsWith('.node.test.ts') && !NODE_PACKAGES.some((n) => f.includes(`/packages/${n}/`))),
     // The build's own tools (the CDN build's decorator rewrite).
-    ...readdirSync(path.join(root, 'scripts')).filter((f) => f.endsWith('.test.mjs')).map((f) => path.join('scripts', f)),
+    ...readdirSync(path.join(root, 'scripts'))
+      .filter((f) => f.endsWith('.test.mjs'))
+      .map((f) => path.join('scripts', f)),
   ];
   header(`Node tests (${files.length} files)`);
   const result = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], pgEnv);

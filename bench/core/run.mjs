@@ -20,23 +20,42 @@ if (!peer.isValid || peer.amount !== '50000' || peer.consumer.bankNumber !== inp
 if (decodeVietQR(payload).amount !== '50000') throw new Error('decode differs');
 
 // A bank-issued merchant QR (QR Push), which vietnam-qr-pay reads too (as a VietQR with a consumer).
-const merchantPayload = encodeVietQR({ bin: '970403', merchantId: '2112995044604025', service: 'merchant', amount: 180000, mcc: '5812', merchantName: 'PHUONG CAC', merchantCity: 'HANOI', storeLabel: 'NPS6869' });
+const merchantPayload = encodeVietQR({
+  bin: '970403',
+  merchantId: '2112995044604025',
+  service: 'merchant',
+  amount: 180000,
+  mcc: '5812',
+  merchantName: 'PHUONG CAC',
+  merchantCity: 'HANOI',
+  storeLabel: 'NPS6869',
+});
 if (decodeVietQR(merchantPayload).merchantId !== new QRPay(merchantPayload).consumer.bankNumber) throw new Error('peer merchant decode differs');
 
 const cases = [
-  ['encode', () => encodeVietQR(input), () => QRPay.initVietQR({ bankBin: input.bin, bankNumber: input.account, amount: '50000', purpose: input.purpose }).build()],
+  [
+    'encode',
+    () => encodeVietQR(input),
+    () => QRPay.initVietQR({ bankBin: input.bin, bankNumber: input.account, amount: '50000', purpose: input.purpose }).build(),
+  ],
   ['decode (validating)', () => decodeVietQR(payload), () => new QRPay(payload)],
   ['decode merchant QR', () => decodeVietQR(merchantPayload), () => new QRPay(merchantPayload)],
   ['crc16 of a payload', () => crc16Hex(payload.slice(0, -4)), () => QRPay.genCRCCode(payload.slice(0, -4))],
 ];
 
-console.log(`@motcua/core vs vietnam-qr-pay@${JSON.parse(readFileSync(new URL('../../node_modules/vietnam-qr-pay/package.json', import.meta.url))).version} — Node ${process.version}`);
+console.log(
+  `@motcua/core vs vietnam-qr-pay@${JSON.parse(readFileSync(new URL('../../node_modules/vietnam-qr-pay/package.json', import.meta.url))).version} — Node ${process.version}`,
+);
 console.log(`${ROUNDS} alternating rounds each (motcua, peer, motcua…): median ops/s, median of the per-round ratios`);
 console.log('operation               motcua ops/s     peer ops/s   ratio');
 for (const [name, ours, theirs] of cases) {
   const { ours: a, theirs: b, ratio } = compareOpsPerSecond(ours, theirs, { rounds: ROUNDS });
-  console.log(`${name.padEnd(22)} ${Math.round(a).toLocaleString('en-US').padStart(13)} ${Math.round(b).toLocaleString('en-US').padStart(14)}   ${ratio.toFixed(1)}×`);
+  console.log(
+    `${name.padEnd(22)} ${Math.round(a).toLocaleString('en-US').padStart(13)} ${Math.round(b).toLocaleString('en-US').padStart(14)}   ${ratio.toFixed(1)}×`,
+  );
 }
 
 const cdn = readFileSync(new URL('../../packages/core/dist/cdn/motcua-core.js', import.meta.url));
-console.log(`\ncore main entry (rollup + terser): ${cdn.length} B minified, ${gzipSync(cdn, { level: 9 }).length} B gzip (budget 3072 B); bank directory excluded`);
+console.log(
+  `\ncore main entry (rollup + terser): ${cdn.length} B minified, ${gzipSync(cdn, { level: 9 }).length} B gzip (budget 3072 B); bank directory excluded`,
+);

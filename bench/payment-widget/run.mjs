@@ -21,7 +21,13 @@ async function widgetBundle() {
   if (existsSync(cdn)) return { source: 'dist/cdn/qr-payment.js', code: readFileSync(cdn, 'utf8') };
   const result = await esbuild.build({
     entryPoints: [path.join(root, 'packages/payment-widget/dist/index.js')],
-    bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true, write: false, logLevel: 'silent',
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    write: false,
+    logLevel: 'silent',
   });
   return { source: 'esbuild bundle of dist/index.js', code: result.outputFiles[0].text };
 }
@@ -29,14 +35,24 @@ async function widgetBundle() {
 async function peerBundle() {
   const result = await esbuild.build({
     stdin: { contents: "import QRCode from 'qrcode'; window.QRCode = QRCode;", resolveDir: root },
-    bundle: true, format: 'esm', platform: 'browser', target: 'es2022', minify: true, write: false, logLevel: 'silent',
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    write: false,
+    logLevel: 'silent',
   });
   return result.outputFiles[0].text;
 }
 
 const { encodeVietQR } = await import(path.join(root, 'packages/core/dist/index.js'));
 const payload = encodeVietQR({
-  bin: '970415', account: '113366668888', amount: 50000, purpose: 'MC7K2Q9XA LE PHI HO TICH', initiation: 'dynamic',
+  bin: '970415',
+  account: '113366668888',
+  amount: 50000,
+  purpose: 'MC7K2Q9XA LE PHI HO TICH',
+  initiation: 'dynamic',
 });
 
 const widget = await widgetBundle();
@@ -63,41 +79,44 @@ try {
   await page.addScriptTag({ url: '/widget.js', type: 'module' });
   await page.addScriptTag({ url: '/peer.js', type: 'module' });
   await page.waitForFunction(() => customElements.get('qr-payment') && window.QRCode);
-  const result = await page.evaluate(async ({ payload, mounts, warmup }) => {
-    const median = (values) => {
-      const sorted = [...values].sort((a, b) => a - b);
-      const middle = sorted.length >> 1;
-      return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
-    };
-    const widgetTimes = [];
-    const peerTimes = [];
-    for (let i = 0; i < warmup + mounts; i++) {
-      // The widget: connected → its QR path is in the shadow DOM.
-      const el = document.createElement('qr-payment');
-      el.setAttribute('payload', payload);
-      let start = performance.now();
-      document.body.append(el);
-      await el.updateComplete;
-      const svg = el.shadowRoot.querySelector('[part~="qr"] path');
-      let elapsed = performance.now() - start;
-      if (!svg) throw new Error('no QR after update');
-      if (i >= warmup) widgetTimes.push(elapsed);
-      el.remove();
+  const result = await page.evaluate(
+    async ({ payload, mounts, warmup }) => {
+      const median = (values) => {
+        const sorted = [...values].sort((a, b) => a - b);
+        const middle = sorted.length >> 1;
+        return sorted.length % 2 ? sorted[middle] : (sorted[middle - 1] + sorted[middle]) / 2;
+      };
+      const widgetTimes = [];
+      const peerTimes = [];
+      for (let i = 0; i < warmup + mounts; i++) {
+        // The widget: connected → its QR path is in the shadow DOM.
+        const el = document.createElement('qr-payment');
+        el.setAttribute('payload', payload);
+        let start = performance.now();
+        document.body.append(el);
+        await el.updateComplete;
+        const svg = el.shadowRoot.querySelector('[part~="qr"] path');
+        let elapsed = performance.now() - start;
+        if (!svg) throw new Error('no QR after update');
+        if (i >= warmup) widgetTimes.push(elapsed);
+        el.remove();
 
-      // The peer: qrcode's SVG string, parsed into a plain element.
-      const div = document.createElement('div');
-      start = performance.now();
-      document.body.append(div);
-      const markup = await window.QRCode.toString(payload, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 });
-      div.innerHTML = markup;
-      if (!div.querySelector('svg path')) throw new Error('no peer QR');
-      elapsed = performance.now() - start;
-      if (i >= warmup) peerTimes.push(elapsed);
-      div.remove();
-      await new Promise((resolve) => setTimeout(resolve, 0));
-    }
-    return { widget: median(widgetTimes), peer: median(peerTimes), max: Math.max(...widgetTimes) };
-  }, { payload, mounts: MOUNTS, warmup: WARMUP });
+        // The peer: qrcode's SVG string, parsed into a plain element.
+        const div = document.createElement('div');
+        start = performance.now();
+        document.body.append(div);
+        const markup = await window.QRCode.toString(payload, { type: 'svg', errorCorrectionLevel: 'M', margin: 4 });
+        div.innerHTML = markup;
+        if (!div.querySelector('svg path')) throw new Error('no peer QR');
+        elapsed = performance.now() - start;
+        if (i >= warmup) peerTimes.push(elapsed);
+        div.remove();
+        await new Promise((resolve) => setTimeout(resolve, 0));
+      }
+      return { widget: median(widgetTimes), peer: median(peerTimes), max: Math.max(...widgetTimes) };
+    },
+    { payload, mounts: MOUNTS, warmup: WARMUP },
+  );
 
   const ok = result.widget <= BUDGET_MS;
   console.log(`<qr-payment> mount → QR in DOM (${widget.source}, payload ${payload.length} chars, ${MOUNTS} mounts after ${WARMUP} warm-up)`);

@@ -18,7 +18,6 @@ const ROUNDS = 7;
 // Encoding a QR takes ~0.3 ms: fewer calls per clock read than the default.
 const QR_OPTIONS = { rounds: ROUNDS, warmup: 300, batch: 20 };
 
-
 const vietqr = encodeVietQR({ bin: '970415', account: '113366668888', amount: 50000, purpose: 'MC7K2Q9XA Le phi ho tich' });
 const surveyUrl = 'https://dichvucong.hanoi.gov.vn/danh-gia?counter=C1&token=0f8a2c61-7f1e-4d55-9c1b-3b0f6a1d2e44';
 const long = 'x'.repeat(1000);
@@ -29,10 +28,14 @@ const byteSegment = (text) => [{ data: new TextEncoder().encode(text), mode: 'by
 // given the string, which segments these texts as we do (qr-segments.node.test.ts checks where not).
 const digits = '0123456789'.repeat(30);
 for (const text of [vietqr, surveyUrl, long, digits]) {
-  for (const [mode, data] of [['byte', byteSegment(text)], ['auto', text]]) {
+  for (const [mode, data] of [
+    ['byte', byteSegment(text)],
+    ['auto', text],
+  ]) {
     const ours = encodeQr(text, { mode });
     const peer = QRCode.create(data, { errorCorrectionLevel: 'M', maskPattern: ours.mask });
-    if (peer.version !== ours.version || !peer.modules.data.every((m, i) => m === ours.modules[i])) throw new Error(`Symbols differ (${mode}) for ${text.slice(0, 30)}…`);
+    if (peer.version !== ours.version || !peer.modules.data.every((m, i) => m === ours.modules[i]))
+      throw new Error(`Symbols differ (${mode}) for ${text.slice(0, 30)}…`);
   }
 }
 
@@ -61,7 +64,9 @@ for (const [name, encode] of [
   ['qrcode given the string', (text) => QRCode.create(text, { errorCorrectionLevel: 'M', maskPattern: 0 })],
 ]) {
   const found = versions(encode);
-  console.log(`  ${name.padEnd(36)} v${median(found)} (${Math.min(...found)}–${Math.max(...found)}), ${17 + 4 * median(found)}×${17 + 4 * median(found)} modules`);
+  console.log(
+    `  ${name.padEnd(36)} v${median(found)} (${Math.min(...found)}–${Math.max(...found)}), ${17 + 4 * median(found)}×${17 + 4 * median(found)} modules`,
+  );
 }
 
 const cases = [
@@ -71,7 +76,15 @@ const cases = [
   [`${digits.length} digits, M`, digits],
 ];
 console.log('\nauto: encodeQr against qrcode given the string (it segments too); byte: both given one byte segment');
-console.log('case'.padEnd(34), 'auto/s'.padStart(11), 'qrcode/s'.padStart(11), 'ratio'.padStart(7), 'byte/s'.padStart(11), 'qrcode/s'.padStart(11), 'ratio'.padStart(7));
+console.log(
+  'case'.padEnd(34),
+  'auto/s'.padStart(11),
+  'qrcode/s'.padStart(11),
+  'ratio'.padStart(7),
+  'byte/s'.padStart(11),
+  'qrcode/s'.padStart(11),
+  'ratio'.padStart(7),
+);
 for (const [name, text] of cases) {
   const ours = opsPerSecond(() => encodeQr(text), QR_OPTIONS);
   const peerString = opsPerSecond(() => QRCode.create(text, { errorCorrectionLevel: 'M' }), QR_OPTIONS);
@@ -101,8 +114,11 @@ async function bundleSize(code) {
 }
 
 const sizes = [
-  ['@motcua/core/qr (encodeQr, qrPath)', `export { encodeQr, qrPath } from ${JSON.stringify(new URL('../../packages/core/dist/qr.js', import.meta.url).pathname)};`],
-  ["qrcode lib/core (QRCode.create)", `export { create } from ${JSON.stringify(require.resolve('qrcode/lib/core/qrcode.js'))};`],
+  [
+    '@motcua/core/qr (encodeQr, qrPath)',
+    `export { encodeQr, qrPath } from ${JSON.stringify(new URL('../../packages/core/dist/qr.js', import.meta.url).pathname)};`,
+  ],
+  ['qrcode lib/core (QRCode.create)', `export { create } from ${JSON.stringify(require.resolve('qrcode/lib/core/qrcode.js'))};`],
   ['qrcode (full browser entry)', `export { default } from ${JSON.stringify(require.resolve('qrcode/lib/browser.js'))};`],
 ];
 console.log('\nbundle (Rollup + terser)'.padEnd(41), 'minified'.padStart(9), 'gzip'.padStart(8));
@@ -112,4 +128,4 @@ for (const [name, code] of sizes) {
   results.push(size.gzip);
   console.log(name.padEnd(40), `${size.minified} B`.padStart(9), `${size.gzip} B`.padStart(8));
 }
-console.log(`\n@motcua/core/qr is ${(results[0] / results[1] * 100).toFixed(0)} % of qrcode's lib/core (gzip), ${results[1] - results[0]} B smaller`);
+console.log(`\n@motcua/core/qr is ${((results[0] / results[1]) * 100).toFixed(0)} % of qrcode's lib/core (gzip), ${results[1] - results[0]} B smaller`);

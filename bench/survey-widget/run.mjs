@@ -23,7 +23,9 @@ async function build(input, inlineDynamicImports) {
   const bundle = await rollup({ input, plugins: plugins(), onwarn() {} });
   const { output } = await bundle.generate({ format: 'es', inlineDynamicImports });
   await bundle.close();
-  return output.filter((chunk) => chunk.type === 'chunk').map((chunk) => ({ name: chunk.fileName, entry: chunk.isEntry, gzip: gz(chunk.code), bytes: chunk.code.length }));
+  return output
+    .filter((chunk) => chunk.type === 'chunk')
+    .map((chunk) => ({ name: chunk.fileName, entry: chunk.isEntry, gzip: gz(chunk.code), bytes: chunk.code.length }));
 }
 
 const split = await build('packages/survey-widget/dist/cdn.js', false);

@@ -17,7 +17,8 @@ initLang({
   en: {
     'bank.title': 'Simulated bank — motcua',
     'bank.h1': 'Simulated bank',
-    'bank.lead': 'Stands in for the citizen’s banking app: pick an open payment and transfer. The gateway sends itself a correctly signed balance notification, like an aggregator would (generic HMAC webhook, SePay, Casso or payOS).',
+    'bank.lead':
+      'Stands in for the citizen’s banking app: pick an open payment and transfer. The gateway sends itself a correctly signed balance notification, like an aggregator would (generic HMAC webhook, SePay, Casso or payOS).',
     'bank.provider': 'Notification channel',
     'bank.refresh': 'Refresh the list',
     'bank.pending': 'Payments waiting',
@@ -75,14 +76,21 @@ function render() {
   tbody.replaceChildren(
     ...payments.map((payment) => {
       const due = payment.amount - payment.amountPaid;
-      const button = (kind) => el('button', { type: 'button', class: 'secondary', dataset: { pay: kind, code: payment.code }, onclick: () => pay(payment, kind) }, t(`bank.${kind}`));
+      const button = (kind) =>
+        el('button', { type: 'button', class: 'secondary', dataset: { pay: kind, code: payment.code }, onclick: () => pay(payment, kind) }, t(`bank.${kind}`));
       return el(
         'tr',
         { dataset: { code: payment.code } },
         el('td', {}, el('strong', {}, payment.code)),
         el('td', {}, payment.dossier, el('br'), payment.counter),
         el('td', { class: 'num' }, formatVnd(payment.amount)),
-        el('td', { class: `num status-${payment.status}` }, formatVnd(payment.amountPaid), due < payment.amount ? el('br') : '', due < payment.amount ? `(${payment.status})` : ''),
+        el(
+          'td',
+          { class: `num status-${payment.status}` },
+          formatVnd(payment.amountPaid),
+          due < payment.amount ? el('br') : '',
+          due < payment.amount ? `(${payment.status})` : '',
+        ),
         el('td', {}, el('code', { class: 'payload' }, payment.qr)),
         el('td', {}, el('div', { class: 'actions' }, button('exact'), button('short'), button('over'), button('mangled'), button('otherAccount'))),
       );

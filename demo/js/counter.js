@@ -19,14 +19,16 @@ initLang({
     'counter.expired': 'Khoản thu đã hết hạn. Tạo lại nếu công dân vẫn muốn nộp.',
     'counter.underpaid': 'Chưa đủ: đã nhận {paid} trên {amount}, còn thiếu {due}. Mã QR trên màn hình công dân đã đổi sang số còn thiếu.',
     'counter.overpaid': 'Đã nhận {paid} cho hồ sơ {dossier} (phí {amount}). Nộp thừa {refund}: cần hoàn trả cho công dân. Có thể trả kết quả.',
-    'counter.closedWithMoney': 'Khoản thu đã đóng khi mới nhận {paid} trên {amount}. Không tạo mã mới: xử lý số tiền đã nhận (nhận nốt phần còn lại hoặc hoàn trả).',
+    'counter.closedWithMoney':
+      'Khoản thu đã đóng khi mới nhận {paid} trên {amount}. Không tạo mã mới: xử lý số tiền đã nhận (nhận nốt phần còn lại hoặc hoàn trả).',
     'counter.error': 'Không tạo được khoản thu: {message}',
     'counter.per': '{fee} / {unit}',
   },
   en: {
     'counter.title': 'Officer counter — motcua',
     'counter.h1': 'Officer counter: create a fee payment',
-    'counter.lead': 'Pick the procedure and enter the dossier code. The QR shows here and on the counter’s citizen screen; when the bank notifies the payment, the status turns to “Paid” by itself.',
+    'counter.lead':
+      'Pick the procedure and enter the dossier code. The QR shows here and on the counter’s citizen screen; when the bank notifies the payment, the status turns to “Paid” by itself.',
     'counter.form': 'New payment',
     'counter.counter': 'Counter',
     'counter.procedure': 'Administrative procedure',
@@ -35,7 +37,8 @@ initLang({
     'counter.dossier.hint': 'As on the receipt slip, e.g. 000.20.01.H26-250115-0001',
     'counter.total': 'Amount due:',
     'counter.create': 'Create payment',
-    'counter.note': 'This page holds no API key: it calls the demo server’s /demo/api/payments (playing the service portal’s backend), which adds the key when it calls the gateway. The amount comes from the procedure catalogue on the server, not from the browser.',
+    'counter.note':
+      'This page holds no API key: it calls the demo server’s /demo/api/payments (playing the service portal’s backend), which adds the key when it calls the gateway. The amount comes from the procedure catalogue on the server, not from the browser.',
     'counter.payment': 'Current payment',
     'counter.print': 'Print QR slip (for postal delivery)',
     'counter.cancel': 'Cancel payment',
@@ -47,7 +50,8 @@ initLang({
     'counter.expired': 'The payment expired. Create it again if the citizen still wants to pay.',
     'counter.underpaid': 'Not paid in full: {paid} of {amount} received, {due} still due. The citizen screen’s QR now asks for the rest.',
     'counter.overpaid': 'Received {paid} for dossier {dossier} (fee {amount}). {refund} overpaid: to be refunded to the citizen. Results can be handed over.',
-    'counter.closedWithMoney': 'The payment closed with only {paid} of {amount} received. Do not create a new code: handle the money received (take the rest by hand, or refund it).',
+    'counter.closedWithMoney':
+      'The payment closed with only {paid} of {amount} received. Do not create a new code: handle the money received (take the rest by hand, or refund it).',
     'counter.error': 'Could not create the payment: {message}',
     'counter.per': '{fee} / {unit}',
   },
@@ -110,7 +114,12 @@ form.addEventListener('submit', async (event) => {
     const response = await fetch('/demo/api/payments', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ counter: $('counter').value, procedure: $('procedure').value, quantity: Number($('quantity').value) || 1, dossier: $('dossier').value.trim() }),
+      body: JSON.stringify({
+        counter: $('counter').value,
+        procedure: $('procedure').value,
+        quantity: Number($('quantity').value) || 1,
+        dossier: $('dossier').value.trim(),
+      }),
     });
     const body = await response.json();
     if (!response.ok) throw new Error(body?.error?.message ?? `HTTP ${response.status}`);

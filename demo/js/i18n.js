@@ -13,8 +13,8 @@ const DICT = {
     'nav.reports': 'Báo cáo',
     'lang.switch': 'English',
     'lang.label': 'Switch to English',
-    'footer': 'Bản demo motcua — dữ liệu giả lập, không dùng cho thu phí thật.',
-    'skip': 'Bỏ qua, tới nội dung chính',
+    footer: 'Bản demo motcua — dữ liệu giả lập, không dùng cho thu phí thật.',
+    skip: 'Bỏ qua, tới nội dung chính',
   },
   en: {
     'site.agency': 'DEMO WARD PEOPLE’S COMMITTEE — HOÀN KIẾM DISTRICT',
@@ -26,8 +26,8 @@ const DICT = {
     'nav.reports': 'Reports',
     'lang.switch': 'Tiếng Việt',
     'lang.label': 'Chuyển sang tiếng Việt',
-    'footer': 'motcua demo — simulated data, not for collecting real fees.',
-    'skip': 'Skip to main content',
+    footer: 'motcua demo — simulated data, not for collecting real fees.',
+    skip: 'Skip to main content',
   },
 };
 
@@ -74,7 +74,8 @@ export function initLang(strings) {
   // not define, so switching to English and back restores it (and Vietnamese never shows a key).
   for (const element of document.querySelectorAll('[data-i18n]')) DICT.vi[element.dataset.i18n] ??= element.textContent.trim();
   for (const element of document.querySelectorAll('[data-i18n-label]')) DICT.vi[element.dataset.i18nLabel] ??= element.getAttribute('aria-label') ?? '';
-  for (const element of document.querySelectorAll('[data-i18n-placeholder]')) DICT.vi[element.dataset.i18nPlaceholder] ??= element.getAttribute('placeholder') ?? '';
+  for (const element of document.querySelectorAll('[data-i18n-placeholder]'))
+    DICT.vi[element.dataset.i18nPlaceholder] ??= element.getAttribute('placeholder') ?? '';
   const titleKey = document.querySelector('meta[name="i18n-title"]')?.getAttribute('content');
   if (titleKey) DICT.vi[titleKey] ??= document.title;
   let saved = null;
@@ -90,12 +91,20 @@ const money = new Map();
 /** `50.000 ₫` (vi) or `₫50,000` (en). */
 export function formatVnd(amount) {
   let format = money.get(lang);
-  if (!format) money.set(lang, (format = new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-US', { style: 'currency', currency: 'VND', maximumFractionDigits: 0 })));
+  if (!format)
+    money.set(lang, (format = new Intl.NumberFormat(lang === 'vi' ? 'vi-VN' : 'en-US', { style: 'currency', currency: 'VND', maximumFractionDigits: 0 })));
   return format.format(amount);
 }
 
 export function formatTime(iso) {
-  return iso ? new Date(iso).toLocaleTimeString(lang === 'vi' ? 'vi-VN' : 'en-GB', { timeZone: 'Asia/Ho_Chi_Minh', hour: '2-digit', minute: '2-digit', second: '2-digit' }) : '—';
+  return iso
+    ? new Date(iso).toLocaleTimeString(lang === 'vi' ? 'vi-VN' : 'en-GB', {
+        timeZone: 'Asia/Ho_Chi_Minh',
+        hour: '2-digit',
+        minute: '2-digit',
+        second: '2-digit',
+      })
+    : '—';
 }
 
 /** Fetches JSON; throws an Error carrying the gateway's `{error: {code, message}}`. */
@@ -122,6 +131,7 @@ export function el(tag, attributes = {}, ...children) {
     else if (name.startsWith('on')) element.addEventListener(name.slice(2), value);
     else element.setAttribute(name, value === true ? '' : String(value));
   }
-  for (const child of children.flat()) if (child !== undefined && child !== null && child !== false) element.append(child instanceof Node ? child : String(child));
+  for (const child of children.flat())
+    if (child !== undefined && child !== null && child !== false) element.append(child instanceof Node ? child : String(child));
   return element;
 }

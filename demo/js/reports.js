@@ -47,7 +47,8 @@ initLang({
   en: {
     'reports.title': 'Reports — motcua',
     'reports.h1': 'Reconciliation and satisfaction reports',
-    'reports.lead': 'Daily reconciliation: each payment with its bank transactions, transfers that matched nothing (to handle by hand), and the total to deposit to the State Treasury. Monthly satisfaction per counter, officer and procedure.',
+    'reports.lead':
+      'Daily reconciliation: each payment with its bank transactions, transfers that matched nothing (to handle by hand), and the total to deposit to the State Treasury. Monthly satisfaction per counter, officer and procedure.',
     'reports.rec': 'Daily reconciliation',
     'reports.date': 'Date',
     'reports.csv': 'Download CSV',
@@ -155,7 +156,10 @@ function drawReconciliationChart() {
     sums.set(hour, (sums.get(hour) ?? 0) + tx.amount);
   }
   const max = Math.max(...hours.map((h) => sums.get(h) ?? 0));
-  const left = 40, bottom = 190, height = 160, width = 580 / hours.length;
+  const left = 40,
+    bottom = 190,
+    height = 160,
+    width = 580 / hours.length;
   chart.append(svg('line', { x1: left, y1: bottom, x2: 620, y2: bottom, stroke: '#4d4d4d' }));
   hours.forEach((hour, i) => {
     const value = sums.get(hour) ?? 0;
@@ -163,7 +167,14 @@ function drawReconciliationChart() {
     const x = left + i * width + 6;
     if (h) chart.append(svg('rect', { x, y: bottom - h, width: width - 12, height: h, fill: '#0b57d0' }, undefined));
     chart.append(svg('text', { x: x + (width - 12) / 2, y: bottom + 16, 'text-anchor': 'middle' }, `${hour}h`));
-    if (value) chart.append(svg('text', { x: x + (width - 12) / 2, y: bottom - h - 4, 'text-anchor': 'middle' }, new Intl.NumberFormat(currentLang() === 'vi' ? 'vi-VN' : 'en-US', { notation: 'compact' }).format(value)));
+    if (value)
+      chart.append(
+        svg(
+          'text',
+          { x: x + (width - 12) / 2, y: bottom - h - 4, 'text-anchor': 'middle' },
+          new Intl.NumberFormat(currentLang() === 'vi' ? 'vi-VN' : 'en-US', { notation: 'compact' }).format(value),
+        ),
+      );
   });
   if (!max) chart.append(svg('text', { x: 320, y: 100, 'text-anchor': 'middle' }, t('chart.empty')));
 }
@@ -173,10 +184,9 @@ function renderReconciliation() {
   const totals = reconciliation.totals;
   $('rec-totals').replaceChildren(
     // received = toDeposit + refundOwed + unmatched + pending (the gateway's README, "Reconciliation").
-    ...['received', 'toDeposit', 'refundOwed', 'unmatched', 'pending', 'matched', 'surplus'].map((key) => [key, totals[key]]).flatMap(([key, value]) => [
-      el('dt', {}, t(`totals.${key}`)),
-      el('dd', { dataset: { total: key } }, formatVnd(value)),
-    ]),
+    ...['received', 'toDeposit', 'refundOwed', 'unmatched', 'pending', 'matched', 'surplus']
+      .map((key) => [key, totals[key]])
+      .flatMap(([key, value]) => [el('dt', {}, t(`totals.${key}`)), el('dd', { dataset: { total: key } }, formatVnd(value))]),
     el('dt', {}, t('totals.count')),
     el('dd', { dataset: { total: 'count' } }, String(totals.transactionCount)),
   );
@@ -191,7 +201,14 @@ function renderReconciliation() {
         el('td', { class: 'num' }, formatVnd(p.amount)),
         el('td', { class: 'num' }, formatVnd(p.amountPaid)),
         el('td', { class: `status-${p.status}` }, t(`status.${p.status}`)),
-        el('td', {}, ...p.transactions.flatMap((tx, i) => [i ? el('br') : '', `${tx.provider} ${tx.transactionId}: ${formatVnd(tx.amount)} (${formatTime(tx.receivedAt)}) — ${t(`class.${tx.class}`)}`])),
+        el(
+          'td',
+          {},
+          ...p.transactions.flatMap((tx, i) => [
+            i ? el('br') : '',
+            `${tx.provider} ${tx.transactionId}: ${formatVnd(tx.amount)} (${formatTime(tx.receivedAt)}) — ${t(`class.${tx.class}`)}`,
+          ]),
+        ),
       ),
     ),
   );
@@ -236,7 +253,11 @@ function drawSatisfactionChart() {
     const y = 10 + i * rowHeight;
     chart.append(svg('text', { x: 0, y: y + rowHeight / 2 + 4 }, group.name ?? group.key));
     let x = 200;
-    for (const [tone, colour] of [['positive', '#146c2e'], ['neutral', '#8a5a00'], ['negative', '#b3261e']]) {
+    for (const [tone, colour] of [
+      ['positive', '#146c2e'],
+      ['neutral', '#8a5a00'],
+      ['negative', '#b3261e'],
+    ]) {
       const w = Math.round((counts[tone] / total) * 380);
       if (w) chart.append(svg('rect', { x, y, width: w, height: rowHeight - 8, fill: colour }));
       x += w;
@@ -249,12 +270,24 @@ function renderSatisfaction() {
   if (!satisfaction) return;
   $('sat-total').textContent = t('sat.total', { n: satisfaction.total });
   const rows = [];
-  for (const [dimension, groups] of [['counter', satisfaction.byCounter], ['officer', satisfaction.byOfficer], ['procedure', satisfaction.byProcedure]]) {
+  for (const [dimension, groups] of [
+    ['counter', satisfaction.byCounter],
+    ['officer', satisfaction.byOfficer],
+    ['procedure', satisfaction.byProcedure],
+  ]) {
     for (const group of groups) {
       const levels = {};
-      for (const answers of Object.values(group.questions)) for (const [level, { count }] of Object.entries(answers)) levels[level] = (levels[level] ?? 0) + count;
+      for (const answers of Object.values(group.questions))
+        for (const [level, { count }] of Object.entries(answers)) levels[level] = (levels[level] ?? 0) + count;
       rows.push(
-        el('tr', { dataset: { dimension, key: group.key } }, el('td', {}, t(`dim.${dimension}`)), el('td', {}, group.name ?? group.key), el('td', { class: 'num' }, String(group.count)), ...LEVELS.map((level) => el('td', { class: 'num' }, String(levels[level] ?? 0)))),
+        el(
+          'tr',
+          { dataset: { dimension, key: group.key } },
+          el('td', {}, t(`dim.${dimension}`)),
+          el('td', {}, group.name ?? group.key),
+          el('td', { class: 'num' }, String(group.count)),
+          ...LEVELS.map((level) => el('td', { class: 'num' }, String(levels[level] ?? 0))),
+        ),
       );
     }
   }

@@ -16,7 +16,11 @@ const screen = document.getElementById('screen');
 const counter = params.get('counter');
 if (counter && /^[A-Za-z0-9_-]{1,64}$/.test(counter)) screen.setAttribute('counter', counter);
 // Tests and kiosks can shorten the pauses: ?paidDelay=…&thanksDelay=… (ms).
-for (const [param, attribute] of [['paidDelay', 'paid-delay'], ['thanksDelay', 'thanks-delay'], ['reconnectMinMs', 'reconnect-min-ms']]) {
+for (const [param, attribute] of [
+  ['paidDelay', 'paid-delay'],
+  ['thanksDelay', 'thanks-delay'],
+  ['reconnectMinMs', 'reconnect-min-ms'],
+]) {
   const value = params.get(param);
   if (value && /^\d{1,6}$/.test(value)) screen.setAttribute(attribute, value);
 }

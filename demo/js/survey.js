@@ -3,7 +3,10 @@
 import { initLang, onLangChange, t } from './i18n.js';
 
 initLang({
-  vi: { 'survey.title': 'Đánh giá mức độ hài lòng — motcua', 'survey.noToken': 'Liên kết đánh giá không hợp lệ. Vui lòng quét lại mã QR trên màn hình tại quầy.' },
+  vi: {
+    'survey.title': 'Đánh giá mức độ hài lòng — motcua',
+    'survey.noToken': 'Liên kết đánh giá không hợp lệ. Vui lòng quét lại mã QR trên màn hình tại quầy.',
+  },
   en: {
     'survey.title': 'Satisfaction rating — motcua',
     'survey.site': 'Satisfaction rating',

@@ -20,7 +20,14 @@ function App() {
           setPaid(event.detail.payment.status === 'paid');
         }}
       />
-      <QrSurvey id="survey" endpoint="/api/surveys" counter="C1" dossier={config.dossier} token={`t-${config.dossier}`} onSubmit={(event) => record('react-wrapper', event)} />
+      <QrSurvey
+        id="survey"
+        endpoint="/api/surveys"
+        counter="C1"
+        dossier={config.dossier}
+        token={`t-${config.dossier}`}
+        onSubmit={(event) => record('react-wrapper', event)}
+      />
     </main>
   );
 }

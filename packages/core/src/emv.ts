@@ -90,7 +90,8 @@ export function parseEmvQr(payload: string): EmvQr {
     if (id === 1 && (field.value === '11' || field.value === '12')) result.initiation = field.value === '12' ? 'dynamic' : 'static';
     if (id === 63) {
       result.crc = field.value;
-      result.crcValid = field === fields[fields.length - 1] && /^[0-9A-F]{4}$/i.test(field.value) && field.value.toUpperCase() === crc16Hex(payload.slice(0, -4));
+      result.crcValid =
+        field === fields[fields.length - 1] && /^[0-9A-F]{4}$/i.test(field.value) && field.value.toUpperCase() === crc16Hex(payload.slice(0, -4));
     }
   }
   return result;

@@ -40,7 +40,8 @@ export function maskPenalty(modules: Uint8Array, size: number): number {
         if (rowBits === 0x05d || rowBits === 0x5d0) penalty += 40;
         if (columnBits === 0x05d || columnBits === 0x5d0) penalty += 40;
       }
-      if (line && i && inRow === modules[(line - 1) * size + i] && inRow === modules[line * size + i - 1] && inRow === modules[(line - 1) * size + i - 1]) penalty += 3;
+      if (line && i && inRow === modules[(line - 1) * size + i] && inRow === modules[line * size + i - 1] && inRow === modules[(line - 1) * size + i - 1])
+        penalty += 3;
     }
     if (rowRun >= 5) penalty += rowRun - 2;
     if (columnRun >= 5) penalty += columnRun - 2;

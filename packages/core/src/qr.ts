@@ -64,10 +64,22 @@ const LEVELS = 'LMQH';
 const LEVEL_BITS = [1, 0, 3, 2];
 // Table 9, indexed [level][version - 1]: error correction codewords per block, and blocks.
 const ECC_PER_BLOCK = [
-  [7, 10, 15, 20, 26, 18, 20, 24, 30, 18, 20, 24, 26, 30, 22, 24, 28, 30, 28, 28, 28, 28, 30, 30, 26, 28, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30],
-  [10, 16, 26, 18, 24, 16, 18, 22, 22, 26, 30, 22, 22, 24, 24, 28, 28, 26, 26, 26, 26, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28],
-  [13, 22, 18, 26, 18, 24, 18, 22, 20, 24, 28, 26, 24, 20, 30, 24, 28, 28, 26, 30, 28, 30, 30, 30, 30, 28, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30],
-  [17, 28, 22, 16, 22, 28, 26, 26, 24, 28, 24, 28, 22, 24, 24, 30, 28, 28, 26, 28, 30, 24, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30],
+  [
+    7, 10, 15, 20, 26, 18, 20, 24, 30, 18, 20, 24, 26, 30, 22, 24, 28, 30, 28, 28, 28, 28, 30, 30, 26, 28, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30,
+    30,
+  ],
+  [
+    10, 16, 26, 18, 24, 16, 18, 22, 22, 26, 30, 22, 22, 24, 24, 28, 28, 26, 26, 26, 26, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28, 28,
+    28,
+  ],
+  [
+    13, 22, 18, 26, 18, 24, 18, 22, 20, 24, 28, 26, 24, 20, 30, 24, 28, 28, 26, 30, 28, 30, 30, 30, 30, 28, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30,
+    30,
+  ],
+  [
+    17, 28, 22, 16, 22, 28, 26, 26, 24, 28, 24, 28, 22, 24, 24, 30, 28, 28, 26, 28, 30, 24, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30, 30,
+    30,
+  ],
 ];
 const BLOCKS = [
   [1, 1, 1, 1, 1, 2, 2, 2, 2, 4, 4, 4, 4, 4, 6, 6, 6, 6, 7, 8, 8, 9, 9, 10, 12, 12, 12, 13, 14, 15, 16, 17, 18, 19, 19, 20, 21, 22, 24, 25],
@@ -245,7 +257,8 @@ export function encodeQr(text: string, options: QrOptions = {}): QrMatrix {
   const level = typeof ecLetter === 'string' && ecLetter.length === 1 ? LEVELS.indexOf(ecLetter) : -1;
   if (level < 0) throw new QrError('INVALID_OPTION', `errorCorrection must be L, M, Q or H, not ${shown(ecLetter)}.`);
   if (!isIntegerIn(minVersion, 1, 40)) throw new QrError('INVALID_OPTION', `minVersion must be a whole number from 1 to 40, not ${shown(minVersion)}.`);
-  if (forcedMask !== undefined && !isIntegerIn(forcedMask, 0, 7)) throw new QrError('INVALID_OPTION', `mask must be a whole number from 0 to 7, not ${shown(forcedMask)}.`);
+  if (forcedMask !== undefined && !isIntegerIn(forcedMask, 0, 7))
+    throw new QrError('INVALID_OPTION', `mask must be a whole number from 0 to 7, not ${shown(forcedMask)}.`);
   if (mode !== 'auto' && mode !== 'byte') throw new QrError('INVALID_OPTION', `mode must be 'auto' or 'byte', not ${shown(mode)}.`);
   if (typeof text !== 'string') throw new QrError('INVALID_OPTION', 'The text to encode must be a string.');
 
@@ -267,7 +280,11 @@ export function encodeQr(text: string, options: QrOptions = {}): QrMatrix {
     reserved[row * size + column] = 1;
   };
   // Finder patterns with their light separators.
-  for (const [top, left] of [[0, 0], [0, size - 7], [size - 7, 0]] as const) {
+  for (const [top, left] of [
+    [0, 0],
+    [0, size - 7],
+    [size - 7, 0],
+  ] as const) {
     for (let dr = -1; dr <= 7; dr++) {
       for (let dc = -1; dc <= 7; dc++) {
         const row = top + dr;

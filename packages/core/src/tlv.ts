@@ -21,7 +21,15 @@ export type VietQRService = keyof typeof SERVICE_CODES;
 
 /** The service field 38.02 names; a QR Push may leave 38.02 out (`undefined`). Undefined for an unknown code. */
 export const serviceOf = (code: string | undefined): VietQRService | undefined =>
-  code === undefined || code === 'QRPUSH' ? 'merchant' : code === 'QRIBFTTA' ? 'account' : code === 'QRIBFTTC' ? 'card' : code === 'QRCASH' ? 'cash' : undefined;
+  code === undefined || code === 'QRPUSH'
+    ? 'merchant'
+    : code === 'QRIBFTTA'
+      ? 'account'
+      : code === 'QRIBFTTC'
+        ? 'card'
+        : code === 'QRCASH'
+          ? 'cash'
+          : undefined;
 
 /**
  * Where the data objects of one TLV sequence lie in its text, found in one strict pass and kept in
@@ -58,16 +66,20 @@ export class TlvIndex {
       // A truncated object, a non-digit, an empty or overlong value, or a repeated ID.
       if (
         offset + 4 > end ||
-        (idTens >>> 0) > 9 ||
-        (idUnits >>> 0) > 9 ||
-        (lengthTens >>> 0) > 9 ||
+        idTens >>> 0 > 9 ||
+        idUnits >>> 0 > 9 ||
+        lengthTens >>> 0 > 9 ||
         (text.charCodeAt(offset + 3) - 48) >>> 0 > 9 ||
         length === 0 ||
         valueEnd > end ||
         this._seen[id] === generation
       ) {
         const two = text.slice(offset, Math.min(offset + 2, end));
-        throw new VietQRError('MALFORMED_TLV', `bad TLV at ${path || 'root'} offset ${offset - start}`, /^\d\d$/.test(two) ? (path ? `${path}.${two}` : two) : path || undefined);
+        throw new VietQRError(
+          'MALFORMED_TLV',
+          `bad TLV at ${path || 'root'} offset ${offset - start}`,
+          /^\d\d$/.test(two) ? (path ? `${path}.${two}` : two) : path || undefined,
+        );
       }
       this._seen[id] = generation;
       this._positions[id] = count;

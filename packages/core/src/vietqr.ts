@@ -125,8 +125,12 @@ const checkBin = (bin: unknown): string => (isMade(bin, DIGITS, 6, 6) ? bin : fa
 /** The beneficiary of 38.01.01: an account or card number, or a merchant (ATM) id. */
 const checkBeneficiary = (service: VietQRService, id: unknown): string =>
   service === 'account' || service === 'card'
-    ? isMade(id, ALPHANUMERIC, 1, 19) ? id : fail('INVALID_ACCOUNT', 'account', 'account must be 1-19 letters or digits')
-    : isMade(id, PRINTABLE, 1, 19) ? id : fail('INVALID_FIELD', 'merchantId', 'merchantId must be 1-19 printable ASCII characters');
+    ? isMade(id, ALPHANUMERIC, 1, 19)
+      ? id
+      : fail('INVALID_ACCOUNT', 'account', 'account must be 1-19 letters or digits')
+    : isMade(id, PRINTABLE, 1, 19)
+      ? id
+      : fail('INVALID_FIELD', 'merchantId', 'merchantId must be 1-19 printable ASCII characters');
 
 function checkText(name: TextField, value: unknown, max: number): string {
   if (typeof value !== 'string') fail('INVALID_FIELD', name, `${name} must be a string`);
@@ -185,7 +189,8 @@ export function encodeVietQR(input: VietQRInput): string {
   if (typeof input !== 'object' || input === null) fail('INVALID_FIELD', 'input', 'input must be an object');
   // Every field read by name (no loop over field names: keyed access is the slow part of validating).
   const service: unknown = input.service ?? 'account';
-  if (service !== 'account' && service !== 'card' && service !== 'merchant' && service !== 'cash') fail('INVALID_FIELD', 'service', 'service must be account, card, merchant or cash');
+  if (service !== 'account' && service !== 'card' && service !== 'merchant' && service !== 'cash')
+    fail('INVALID_FIELD', 'service', 'service must be account, card, merchant or cash');
   const transfer = service === 'account' || service === 'card';
   const bin = checkBin(input.bin);
   const id = checkBeneficiary(service as VietQRService, transfer ? (input as VietQRTransferInput).account : (input as VietQRMerchantInput).merchantId);

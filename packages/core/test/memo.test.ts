@@ -33,8 +33,16 @@ describe('toMemo', () => {
   });
 
   it('should reject a non-string text or a bad maxLength with a VietQRError', () => {
-    for (const [text, max] of [[null, 25], [42, 25], ['x', 0], ['x', 2.5]] as const) {
-      assert.throws(() => toMemo(text as string, max), (e: unknown) => e instanceof VietQRError && e.code === 'INVALID_FIELD');
+    for (const [text, max] of [
+      [null, 25],
+      [42, 25],
+      ['x', 0],
+      ['x', 2.5],
+    ] as const) {
+      assert.throws(
+        () => toMemo(text as string, max),
+        (e: unknown) => e instanceof VietQRError && e.code === 'INVALID_FIELD',
+      );
     }
   });
 });

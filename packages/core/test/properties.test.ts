@@ -32,8 +32,12 @@ const validInput: fc.Arbitrary<VietQRInput> = fc
     },
     { requiredKeys: ['bin', 'account'] },
   )
-  .filter((input) =>
-    ['billNumber', 'storeLabel', 'referenceLabel', 'terminalLabel', 'purpose'].reduce((n, k) => n + ((input as Record<string, string | undefined>)[k]?.length ?? -4) + 4, 0) <= 99,
+  .filter(
+    (input) =>
+      ['billNumber', 'storeLabel', 'referenceLabel', 'terminalLabel', 'purpose'].reduce(
+        (n, k) => n + ((input as Record<string, string | undefined>)[k]?.length ?? -4) + 4,
+        0,
+      ) <= 99,
   );
 
 /** Merchant (QR Push) and cash-withdrawal inputs: a merchant id of printable ASCII instead of an account. */
@@ -93,7 +97,12 @@ describe('properties', () => {
         assert.equal(parseEmvQr(payload).service, input.service);
         // A QR Push may leave 38.02 out: the same QR without it is still the same merchant QR.
         if (input.service === 'merchant') {
-          const body = payload.slice(0, -8).replace(/^(.*?38)(\d\d)(.*?)0206QRPUSH/, (_, head: string, length: string, inside: string) => head + String(+length - 10).padStart(2, '0') + inside);
+          const body = payload
+            .slice(0, -8)
+            .replace(
+              /^(.*?38)(\d\d)(.*?)0206QRPUSH/,
+              (_, head: string, length: string, inside: string) => head + String(+length - 10).padStart(2, '0') + inside,
+            );
           const { crc: _crc, ...withoutServiceCode } = decodeVietQR(body + '6304' + crc16Hex(body + '6304'));
           assert.deepEqual(withoutServiceCode, decoded);
         }
@@ -118,7 +127,9 @@ describe('properties', () => {
       fc.string({ maxLength: 200 }),
       fc.string({ unit: fc.constantFrom(...'0123456789ABCDEF6304'), maxLength: 200 }),
       fc.string({ unit: 'binary', maxLength: 100 }),
-      validInput.map(encodeVietQR).chain((p) => fc.tuple(fc.nat(p.length), fc.nat(p.length), fc.string({ maxLength: 6 })).map(([a, b, s]) => p.slice(0, a) + s + p.slice(b))),
+      validInput
+        .map(encodeVietQR)
+        .chain((p) => fc.tuple(fc.nat(p.length), fc.nat(p.length), fc.string({ maxLength: 6 })).map(([a, b, s]) => p.slice(0, a) + s + p.slice(b))),
     );
     fc.assert(
       fc.property(payloadLike, (text) => {
@@ -130,7 +141,18 @@ describe('properties', () => {
   });
 
   it('should only ever throw VietQRError from encode and toMemo, for any input', () => {
-    const anyInput = fc.oneof(fc.anything(), fc.record({ bin: fc.anything(), account: fc.anything(), amount: fc.anything(), purpose: fc.anything(), service: fc.anything(), mcc: fc.anything(), initiation: fc.anything() }));
+    const anyInput = fc.oneof(
+      fc.anything(),
+      fc.record({
+        bin: fc.anything(),
+        account: fc.anything(),
+        amount: fc.anything(),
+        purpose: fc.anything(),
+        service: fc.anything(),
+        mcc: fc.anything(),
+        initiation: fc.anything(),
+      }),
+    );
     fc.assert(
       fc.property(anyInput, fc.anything(), fc.anything(), (input, text, max) => {
         onlyVietQRError(() => encodeVietQR(input as VietQRInput));
@@ -149,7 +171,10 @@ describe('properties', () => {
         const same = payload[i] === char || (i >= payload.length - 4 && payload[i]!.toUpperCase() === char.toUpperCase());
         fc.pre(!same);
         const mutated = payload.slice(0, i) + char + payload.slice(i + 1);
-        assert.throws(() => decodeVietQR(mutated), (e: unknown) => e instanceof VietQRError && (e.code === 'BAD_CRC' || e.code === 'MALFORMED_TLV'));
+        assert.throws(
+          () => decodeVietQR(mutated),
+          (e: unknown) => e instanceof VietQRError && (e.code === 'BAD_CRC' || e.code === 'MALFORMED_TLV'),
+        );
       }),
       { numRuns: 2000 },
     );

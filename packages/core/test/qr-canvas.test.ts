@@ -68,7 +68,12 @@ describe('encodeQr drawn in the browser', () => {
 
   it('SVG path (qrPath) painted by the browser reads back through jsQR', { skip }, async () => {
     const jsQR = await loadJsQR();
-    for (const [version, level] of [[3, 'M'], [8, 'M'], [12, 'Q'], [25, 'L']] as const) {
+    for (const [version, level] of [
+      [3, 'M'],
+      [8, 'M'],
+      [12, 'Q'],
+      [25, 'L'],
+    ] as const) {
       const text = textFor(version, level);
       const matrix = encodeQr(text, { errorCorrection: level });
       const image = await drawSvgPath(matrix, 4);

@@ -63,8 +63,14 @@ describe('encodeQr properties', () => {
     const alphanumeric = { L: 4296, M: 3391, Q: 2420, H: 1852 } as const;
     const sample = level.chain((errorCorrection) =>
       fc.oneof(
-        fc.record({ errorCorrection: fc.constant(errorCorrection), text: fc.string({ unit: fc.constantFrom(...'0123456789'), maxLength: numeric[errorCorrection], size: 'max' }) }),
-        fc.record({ errorCorrection: fc.constant(errorCorrection), text: fc.string({ unit: fc.constantFrom(...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:'), maxLength: alphanumeric[errorCorrection], size: 'max' }) }),
+        fc.record({
+          errorCorrection: fc.constant(errorCorrection),
+          text: fc.string({ unit: fc.constantFrom(...'0123456789'), maxLength: numeric[errorCorrection], size: 'max' }),
+        }),
+        fc.record({
+          errorCorrection: fc.constant(errorCorrection),
+          text: fc.string({ unit: fc.constantFrom(...'0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ $%*+-./:'), maxLength: alphanumeric[errorCorrection], size: 'max' }),
+        }),
       ),
     );
     fc.assert(
@@ -126,40 +132,56 @@ describe('encodeQr properties', () => {
   it('text at exactly the capacity of a random version reads back', async () => {
     const jsQR = await loadJsQR();
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 40 }).filter((v) => v !== JSQR_BAD_VERSION), level, fc.integer({ min: 0, max: 7 }), (version, errorCorrection, mask) => {
-        // The longest text of `version`, by bisection: one byte more needs the next version.
-        const fits = (n: number) => n <= CAPACITY[errorCorrection] && encodeQr('x'.repeat(n), { errorCorrection, minVersion: version, mask: 0 }).version === version;
-        let low = 0;
-        let high = CAPACITY[errorCorrection] + 1;
-        while (high - low > 1) {
-          const middle = (low + high) >> 1;
-          if (fits(middle)) low = middle;
-          else high = middle;
-        }
-        const text = 'x'.repeat(low);
-        const matrix = encodeQr(text, { errorCorrection, mask, minVersion: version });
-        assert.equal(matrix.version, version);
-        const { data, width } = rasterise(matrix, 3);
-        const read = jsQR(data, width, width, { inversionAttempts: 'dontInvert' });
-        assert.equal(read?.data, text, `version ${version}-${errorCorrection}, mask ${mask}, ${low} bytes`);
-        assert.equal(read?.version, version);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 40 }).filter((v) => v !== JSQR_BAD_VERSION),
+        level,
+        fc.integer({ min: 0, max: 7 }),
+        (version, errorCorrection, mask) => {
+          // The longest text of `version`, by bisection: one byte more needs the next version.
+          const fits = (n: number) =>
+            n <= CAPACITY[errorCorrection] && encodeQr('x'.repeat(n), { errorCorrection, minVersion: version, mask: 0 }).version === version;
+          let low = 0;
+          let high = CAPACITY[errorCorrection] + 1;
+          while (high - low > 1) {
+            const middle = (low + high) >> 1;
+            if (fits(middle)) low = middle;
+            else high = middle;
+          }
+          const text = 'x'.repeat(low);
+          const matrix = encodeQr(text, { errorCorrection, mask, minVersion: version });
+          assert.equal(matrix.version, version);
+          const { data, width } = rasterise(matrix, 3);
+          const read = jsQR(data, width, width, { inversionAttempts: 'dontInvert' });
+          assert.equal(read?.data, text, `version ${version}-${errorCorrection}, mask ${mask}, ${low} bytes`);
+          assert.equal(read?.version, version);
+        },
+      ),
       { numRuns: 12, seed: 99 },
     );
   });
 
   it('throws nothing but QrError, whatever the text and options', () => {
     fc.assert(
-      fc.property(fc.anything(), fc.oneof(fc.anything(), fc.record({ errorCorrection: fc.anything(), minVersion: fc.anything(), mask: fc.anything(), mode: fc.oneof(fc.constantFrom('auto', 'byte'), fc.anything()) }, { requiredKeys: [] })), (text, options) => {
-        try {
-          const matrix = encodeQr(text as string, options as never);
-          assert.equal(typeof text, 'string');
-          assert.equal(matrix.modules.length, matrix.size * matrix.size);
-        } catch (error) {
-          assert.ok(error instanceof QrError, String(error));
-          assert.ok(error.code === 'TOO_LONG' || error.code === 'INVALID_OPTION', error.code);
-        }
-      }),
+      fc.property(
+        fc.anything(),
+        fc.oneof(
+          fc.anything(),
+          fc.record(
+            { errorCorrection: fc.anything(), minVersion: fc.anything(), mask: fc.anything(), mode: fc.oneof(fc.constantFrom('auto', 'byte'), fc.anything()) },
+            { requiredKeys: [] },
+          ),
+        ),
+        (text, options) => {
+          try {
+            const matrix = encodeQr(text as string, options as never);
+            assert.equal(typeof text, 'string');
+            assert.equal(matrix.modules.length, matrix.size * matrix.size);
+          } catch (error) {
+            assert.ok(error instanceof QrError, String(error));
+            assert.ok(error.code === 'TOO_LONG' || error.code === 'INVALID_OPTION', error.code);
+          }
+        },
+      ),
       { numRuns: 500 },
     );
     fc.assert(

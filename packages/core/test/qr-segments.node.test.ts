@@ -112,7 +112,10 @@ async function assertBetterOrEqual(text: string, level: QrErrorCorrection): Prom
   const plan = segmentText(bytes, countClass(matrix.version));
   assert.ok(plan.bits <= qrcodeBits(peer), `${where}: ${plan.bits} bits in v${matrix.version}`);
   assert.equal(written(bytes, plan.segments, countClass(matrix.version)), plan.bits, `${where}: bits written`);
-  assert.equal(plan.segments.reduce((n, s) => n + s.end - s.start, 0), bytes.length);
+  assert.equal(
+    plan.segments.reduce((n, s) => n + s.end - s.start, 0),
+    bytes.length,
+  );
 
   const segments = plan.segments.map((s) => `${s.mode}:${s.end - s.start}`).join(' ');
   if (matrix.version === peer.version && segments === qrcodeSegments(peer)) {
@@ -133,7 +136,11 @@ async function assertBetterOrEqual(text: string, level: QrErrorCorrection): Prom
  * How `text` at `level` compares with qrcode, counted (not asserted: assertBetterOrEqual asserts).
  * The reported figures come from their own sweep, so that test passes alone and in any order.
  */
-function tally(stats: { texts: number; smallerVersion: number; fewerBits: number; sameSegments: number; fitsWhereQrcodeDoesNot: number }, text: string, level: QrErrorCorrection): void {
+function tally(
+  stats: { texts: number; smallerVersion: number; fewerBits: number; sameSegments: number; fitsWhereQrcodeDoesNot: number },
+  text: string,
+  level: QrErrorCorrection,
+): void {
   let peer: ReturnType<typeof QRCode.create>;
   try {
     peer = QRCode.create(text, { errorCorrectionLevel: level, maskPattern: 0 });
@@ -149,7 +156,9 @@ function tally(stats: { texts: number; smallerVersion: number; fewerBits: number
   stats.texts++;
   if (version < peer.version) stats.smallerVersion++;
   if (segmentText(bytes, countClass(peer.version)).bits < qrcodeBits(peer)) stats.fewerBits++;
-  const segments = segmentText(bytes, countClass(version)).segments.map((s) => `${s.mode}:${s.end - s.start}`).join(' ');
+  const segments = segmentText(bytes, countClass(version))
+    .segments.map((s) => `${s.mode}:${s.end - s.start}`)
+    .join(' ');
   if (version === peer.version && segments === qrcodeSegments(peer)) stats.sameSegments++;
 }
 
@@ -175,12 +184,16 @@ describe('segmentText', () => {
       const text = runs(4 + (seed % 8), seed, [DIGITS, CAPITALS, LOWER, 'đ'], 5);
       const bytes = utf8(text);
       if (bytes.length > 11) continue;
-      for (let countClass = 0; countClass < 3; countClass++) assert.equal(segmentText(bytes, countClass).bits, bruteForceBits(bytes, countClass), JSON.stringify(text));
+      for (let countClass = 0; countClass < 3; countClass++)
+        assert.equal(segmentText(bytes, countClass).bits, bruteForceBits(bytes, countClass), JSON.stringify(text));
     }
   });
 
   it('picks the modes the standard would: digits numeric, capitals alphanumeric, short runs absorbed', () => {
-    const show = (text: string, countClass = 0) => segmentText(utf8(text), countClass).segments.map((s) => `${'NAB'[s.mode]}${s.end - s.start}`).join(' ');
+    const show = (text: string, countClass = 0) =>
+      segmentText(utf8(text), countClass)
+        .segments.map((s) => `${'NAB'[s.mode]}${s.end - s.start}`)
+        .join(' ');
     assert.equal(show(''), '');
     assert.equal(show('0123456789'), 'N10');
     assert.equal(show('HELLO WORLD'), 'A11');
@@ -203,10 +216,22 @@ describe('segmentText', () => {
 describe('encodeQr in auto mode', () => {
   it('holds the capacities of ISO/IEC 18004 Table 7 at versions 1 and 40 (numeric, alphanumeric, byte)', () => {
     const capacity: Record<QrErrorCorrection, [number, number, number][]> = {
-      L: [[41, 25, 17], [7089, 4296, 2953]],
-      M: [[34, 20, 14], [5596, 3391, 2331]],
-      Q: [[27, 16, 11], [3993, 2420, 1663]],
-      H: [[17, 10, 7], [3057, 1852, 1273]],
+      L: [
+        [41, 25, 17],
+        [7089, 4296, 2953],
+      ],
+      M: [
+        [34, 20, 14],
+        [5596, 3391, 2331],
+      ],
+      Q: [
+        [27, 16, 11],
+        [3993, 2420, 1663],
+      ],
+      H: [
+        [17, 10, 7],
+        [3057, 1852, 1273],
+      ],
     };
     for (const level of LEVELS) {
       const [v1, v40] = capacity[level];
@@ -214,13 +239,20 @@ describe('encodeQr in auto mode', () => {
         assert.equal(encodeQr(c.repeat(v1![mode]!), { errorCorrection: level, mask: 0 }).version, 1, `${level} ${c} v1`);
         assert.equal(encodeQr(c.repeat(v1![mode]! + 1), { errorCorrection: level, mask: 0 }).version, 2, `${level} ${c} v2`);
         assert.equal(encodeQr(c.repeat(v40![mode]!), { errorCorrection: level, mask: 0 }).version, 40, `${level} ${c} v40`);
-        assert.throws(() => encodeQr(c.repeat(v40![mode]! + 1), { errorCorrection: level, mask: 0 }), (e: unknown) => e instanceof QrError && e.code === 'TOO_LONG');
+        assert.throws(
+          () => encodeQr(c.repeat(v40![mode]! + 1), { errorCorrection: level, mask: 0 }),
+          (e: unknown) => e instanceof QrError && e.code === 'TOO_LONG',
+        );
       });
     }
   });
 
   it('never needs a count larger than its field: the last version of each class holds fewer characters than the field can count', () => {
-    for (const [countClass, lastVersion] of [[0, 9], [1, 26], [2, 40]] as const) {
+    for (const [countClass, lastVersion] of [
+      [0, 9],
+      [1, 26],
+      [2, 40],
+    ] as const) {
       ['7', 'Z', 'z'].forEach((c, mode) => {
         let low = 0;
         let high = 8000;
@@ -252,7 +284,10 @@ describe('encodeQr in auto mode', () => {
     }
     const median = (versions: number[]) => versions.sort((a, b) => a - b)[versions.length >> 1]!;
     assert.ok(median(byAuto) <= median(byByte) - 2, `median version ${median(byAuto)} (auto), ${median(byByte)} (byte)`);
-    assert.ok(byAuto.every((v, i) => v <= byByte[i]!), 'never larger than byte mode');
+    assert.ok(
+      byAuto.every((v, i) => v <= byByte[i]!),
+      'never larger than byte mode',
+    );
   });
 
   it('printable ASCII of every length 1–300 at M (every third length at L, Q, H)', async () => {

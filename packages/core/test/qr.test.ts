@@ -33,7 +33,12 @@ interface MaskStats {
  * lowest-penalty one, and equals qrcode's unless qrcode's N4 step (the only rule where it leaves the
  * spec) explains the difference.
  */
-function assertSameAsQrcode(text: string, level: QrErrorCorrection, allMasks = true, stats: MaskStats = { texts: 0, maskChoices: 0, n4Disagreements: 0 }): void {
+function assertSameAsQrcode(
+  text: string,
+  level: QrErrorCorrection,
+  allMasks = true,
+  stats: MaskStats = { texts: 0, maskChoices: 0, n4Disagreements: 0 },
+): void {
   const chosen = encodeQr(text, { errorCorrection: level, mode: 'byte' });
   const expected = reference(text, level);
   stats.texts++;
@@ -52,7 +57,11 @@ function assertSameAsQrcode(text: string, level: QrErrorCorrection, allMasks = t
   const ours = argmin((m) => maskPenalty(m.modules, m.size));
   assert.equal(chosen.mask, ours, 'the first mask of lowest penalty');
   assert.deepEqual(chosen, forced[ours]);
-  assert.equal(argmin((m) => maskPenalty(m.modules, m.size) - specN4(m) + qrcodeN4(m)), expected.maskPattern, 'qrcode scored with its own N4 picks its mask');
+  assert.equal(
+    argmin((m) => maskPenalty(m.modules, m.size) - specN4(m) + qrcodeN4(m)),
+    expected.maskPattern,
+    'qrcode scored with its own N4 picks its mask',
+  );
   stats.maskChoices++;
   if (ours !== expected.maskPattern) stats.n4Disagreements++;
 }
@@ -184,7 +193,14 @@ describe('encodeQr', () => {
       // Same function patterns and format information as qrcode's segment-less symbol; only data differs.
       const expected = reference('', level, matrix.mask);
       assert.equal(expected.version, 1);
-      for (const [row, column] of [[8, 0], [8, 5], [0, 8], [20, 8], [8, 20], [6, 10]] as const) {
+      for (const [row, column] of [
+        [8, 0],
+        [8, 5],
+        [0, 8],
+        [20, 8],
+        [8, 20],
+        [6, 10],
+      ] as const) {
         assert.equal(matrix.modules[row * 21 + column], expected.modules.get(row, column));
       }
     }
@@ -210,14 +226,21 @@ describe('encodeQr', () => {
       { mode: null },
     ];
     for (const options of bad) {
-      assert.throws(() => encodeQr('x', options as never), (error: unknown) => error instanceof QrError && error.code === 'INVALID_OPTION', JSON.stringify(options));
+      assert.throws(
+        () => encodeQr('x', options as never),
+        (error: unknown) => error instanceof QrError && error.code === 'INVALID_OPTION',
+        JSON.stringify(options),
+      );
     }
     assert.throws(() => encodeQr(42 as never), { name: 'QrError', code: 'INVALID_OPTION' });
     assert.doesNotThrow(() => encodeQr('x', null as never));
   });
 
   it('throws QrError TOO_LONG past version 40', () => {
-    assert.throws(() => encodeQr('a'.repeat(2332)), (e: unknown) => e instanceof QrError && e.code === 'TOO_LONG' && e.name === 'QrError');
+    assert.throws(
+      () => encodeQr('a'.repeat(2332)),
+      (e: unknown) => e instanceof QrError && e.code === 'TOO_LONG' && e.name === 'QrError',
+    );
     assert.equal(encodeQr('a'.repeat(2953), { errorCorrection: 'L' }).version, 40);
     // 777 three-byte characters are 2331 bytes: the limit counts bytes, not characters.
     assert.equal(encodeQr('ệ'.repeat(777)).version, 40);

@@ -30,7 +30,18 @@ describe('backoffDelay', () => {
 
 describe('locale helpers', () => {
   it('should resolve any English tag to en and everything else to vi', () => {
-    assert.deepEqual(['en', 'en-GB', 'EN', 'vi', 'vi-VN', '', null, undefined, 'fr', 'eng'].map(resolveLocale), ['en', 'en', 'en', 'vi', 'vi', 'vi', 'vi', 'vi', 'vi', 'vi']);
+    assert.deepEqual(['en', 'en-GB', 'EN', 'vi', 'vi-VN', '', null, undefined, 'fr', 'eng'].map(resolveLocale), [
+      'en',
+      'en',
+      'en',
+      'vi',
+      'vi',
+      'vi',
+      'vi',
+      'vi',
+      'vi',
+      'vi',
+    ]);
   });
 
   it('should format VND the Vietnamese way by default', () => {
@@ -43,9 +54,20 @@ describe('locale helpers', () => {
 
 describe('wire protocol', () => {
   const resource: PaymentResource = {
-    id: 'pay_1', code: 'MC7K2Q9XA', status: 'pending', amount: 50000, amountPaid: 0, currency: 'VND', qr: '000201...',
-    bank: { bin: '970415', account: '113366668888', accountName: 'UBND XA A' }, purpose: 'Le phi', dossier: 'H01.01-240101-0001',
-    counter: 'C1', expiresAt: '2026-11-22T10:00:00.000Z', paidAt: null, version: 1,
+    id: 'pay_1',
+    code: 'MC7K2Q9XA',
+    status: 'pending',
+    amount: 50000,
+    amountPaid: 0,
+    currency: 'VND',
+    qr: '000201...',
+    bank: { bin: '970415', account: '113366668888', accountName: 'UBND XA A' },
+    purpose: 'Le phi',
+    dossier: 'H01.01-240101-0001',
+    counter: 'C1',
+    expiresAt: '2026-11-22T10:00:00.000Z',
+    paidAt: null,
+    version: 1,
   };
 
   it('should accept a valid payment resource', () => {
@@ -54,19 +76,35 @@ describe('wire protocol', () => {
 
   it('should reject a malformed resource naming the field', () => {
     const cases: Array<[unknown, string]> = [
-      [null, '(root)'], [[], '(root)'], ['x', '(root)'],
-      [{ ...resource, status: 'done' }, 'status'], [{ ...resource, amount: '50000' }, 'amount'], [{ ...resource, amount: 0 }, 'amount'],
-      [{ ...resource, amountPaid: -1 }, 'amountPaid'], [{ ...resource, currency: 'USD' }, 'currency'], [{ ...resource, version: 1.5 }, 'version'],
-      [{ ...resource, expiresAt: 'soon' }, 'expiresAt'], [{ ...resource, bank: null }, 'bank'], [{ ...resource, bank: { bin: '970415' } }, 'bank.account'],
-      [{ ...resource, paidAt: 5 }, 'paidAt'], [{ ...resource, id: undefined }, 'id'],
+      [null, '(root)'],
+      [[], '(root)'],
+      ['x', '(root)'],
+      [{ ...resource, status: 'done' }, 'status'],
+      [{ ...resource, amount: '50000' }, 'amount'],
+      [{ ...resource, amount: 0 }, 'amount'],
+      [{ ...resource, amountPaid: -1 }, 'amountPaid'],
+      [{ ...resource, currency: 'USD' }, 'currency'],
+      [{ ...resource, version: 1.5 }, 'version'],
+      [{ ...resource, expiresAt: 'soon' }, 'expiresAt'],
+      [{ ...resource, bank: null }, 'bank'],
+      [{ ...resource, bank: { bin: '970415' } }, 'bank.account'],
+      [{ ...resource, paidAt: 5 }, 'paidAt'],
+      [{ ...resource, id: undefined }, 'id'],
     ];
     for (const [value, field] of cases) {
-      assert.throws(() => parsePaymentResource(value), (e: unknown) => e instanceof ProtocolError && e.code === 'INVALID_RESOURCE' && e.field === field, field);
+      assert.throws(
+        () => parsePaymentResource(value),
+        (e: unknown) => e instanceof ProtocolError && e.code === 'INVALID_RESOURCE' && e.field === field,
+        field,
+      );
     }
   });
 
   it('should call paid, expired and cancelled final, and pending and underpaid not', () => {
-    assert.deepEqual(['pending', 'paid', 'underpaid', 'expired', 'cancelled'].map((s) => isFinalStatus(s as PaymentResource['status'])), [false, true, false, true, true]);
+    assert.deepEqual(
+      ['pending', 'paid', 'underpaid', 'expired', 'cancelled'].map((s) => isFinalStatus(s as PaymentResource['status'])),
+      [false, true, false, true, true],
+    );
   });
 });
 
@@ -102,13 +140,22 @@ describe('amount due and its QR', () => {
   });
 
   it('should owe back only what was received over the fee', () => {
-    assert.deepEqual([0, 20_000, 50_000, 60_000].map((amountPaid) => amountToRefund({ amount: 50_000, amountPaid })), [0, 0, 0, 10_000]);
+    assert.deepEqual(
+      [0, 20_000, 50_000, 60_000].map((amountPaid) => amountToRefund({ amount: 50_000, amountPaid })),
+      [0, 0, 0, 10_000],
+    );
   });
 
   it('should count a closed payment that received money as one an officer handles (no new code)', () => {
     const statuses = ['pending', 'underpaid', 'paid', 'expired', 'cancelled'] as const;
-    assert.deepEqual(statuses.map((status) => isClosedWithMoney({ status, amountPaid: 20_000 })), [false, false, false, true, true]);
-    assert.deepEqual(statuses.map((status) => isClosedWithMoney({ status, amountPaid: 0 })), [false, false, false, false, false]);
+    assert.deepEqual(
+      statuses.map((status) => isClosedWithMoney({ status, amountPaid: 20_000 })),
+      [false, false, false, true, true],
+    );
+    assert.deepEqual(
+      statuses.map((status) => isClosedWithMoney({ status, amountPaid: 0 })),
+      [false, false, false, false, false],
+    );
   });
 
   it('should re-issue the QR of an underpaid payment for the amount still due, keeping account and memo', () => {

@@ -17,7 +17,13 @@ const beneficiary = (bin = '970415', account = '113366668888', service = 'QRIBFT
 describe('encodeVietQR', () => {
   it('should emit root IDs in ascending order with 00 first and 63 last', () => {
     const payload = encodeVietQR({
-      ...BASE, amount: 50000, purpose: 'MC7K2Q9XA LE PHI', billNumber: 'B1', mcc: '9399', merchantName: 'UBND XA A', merchantCity: 'HA NOI',
+      ...BASE,
+      amount: 50000,
+      purpose: 'MC7K2Q9XA LE PHI',
+      billNumber: 'B1',
+      mcc: '9399',
+      merchantName: 'UBND XA A',
+      merchantCity: 'HA NOI',
     });
     const ids = readTlv(payload, '').map((f) => f.id);
     assert.deepEqual(ids, ['00', '01', '38', '52', '53', '54', '58', '59', '60', '62', '63']);
@@ -48,7 +54,31 @@ describe('encodeVietQR', () => {
   });
 
   it('should reject every amount that is not a positive whole number of at most 13 digits', () => {
-    for (const amount of [0, -1, 1.5, Number.NaN, Infinity, 2 ** 53, 0n, -5n, 10n ** 15n, '', '0', '000', 'abc', '-5', '1e5', '50 000', '50.000', '50,000', '50000.', '10000000000000', {}, [], true]) {
+    for (const amount of [
+      0,
+      -1,
+      1.5,
+      Number.NaN,
+      Infinity,
+      2 ** 53,
+      0n,
+      -5n,
+      10n ** 15n,
+      '',
+      '0',
+      '000',
+      'abc',
+      '-5',
+      '1e5',
+      '50 000',
+      '50.000',
+      '50,000',
+      '50000.',
+      '10000000000000',
+      {},
+      [],
+      true,
+    ]) {
       rejects({ ...BASE, amount }, 'INVALID_AMOUNT', 'amount');
     }
   });
@@ -118,7 +148,9 @@ describe('decodeVietQR', () => {
 
   it('should keep unknown fields instead of dropping them', () => {
     const extra = body + obj('26', obj('00', 'A000000775') + obj('01', 'X1')) + obj('80', obj('00', 'MOMO') + obj('01', 'ABC')) + '5502' + '01';
-    const data = decodeVietQR(withCrc(extra.replace('62', '62').replace(obj('62', obj('08', 'MC7K2Q9XA LE PHI')), obj('62', obj('08', 'MC7K2Q9XA LE PHI') + obj('09', 'AME')))));
+    const data = decodeVietQR(
+      withCrc(extra.replace('62', '62').replace(obj('62', obj('08', 'MC7K2Q9XA LE PHI')), obj('62', obj('08', 'MC7K2Q9XA LE PHI') + obj('09', 'AME')))),
+    );
     assert.equal(data.unknownFields['26'], obj('00', 'A000000775') + obj('01', 'X1'));
     assert.equal(data.unknownFields['80'], obj('00', 'MOMO') + obj('01', 'ABC'));
     assert.equal(data.unknownFields['55'], '01');
@@ -135,7 +167,13 @@ describe('decodeVietQR', () => {
 
   it('should accept a zero fraction ("50000.00") and report the canonical amount', () => {
     const amount = (value: string) => withCrc(body.replace('540550000', obj('54', value)));
-    for (const [value, canonical] of [['50000.00', '50000'], ['50000.0', '50000'], ['050000.000', '50000'], ['1.00', '1'], ['9999999999.00', '9999999999']]) {
+    for (const [value, canonical] of [
+      ['50000.00', '50000'],
+      ['50000.0', '50000'],
+      ['050000.000', '50000'],
+      ['1.00', '1'],
+      ['9999999999.00', '9999999999'],
+    ]) {
       assert.equal(decodeVietQR(amount(value!)).amount, canonical, value);
     }
   });
@@ -145,7 +183,8 @@ describe('decodeVietQR', () => {
     for (const bad of ['50000.50', '50000.05', '50000.01', '1.10']) {
       assert.throws(
         () => decodeVietQR(amount(bad)),
-        (e: unknown) => e instanceof VietQRError && e.code === 'INVALID_AMOUNT' && e.field === 'amount' && /fraction/.test(e.message) && e.message.includes(bad),
+        (e: unknown) =>
+          e instanceof VietQRError && e.code === 'INVALID_AMOUNT' && e.field === 'amount' && /fraction/.test(e.message) && e.message.includes(bad),
         bad,
       );
     }
@@ -172,13 +211,20 @@ describe('decodeVietQR', () => {
       [body + obj('62', obj('08', 'AGAIN')), 'MALFORMED_TLV', '62'],
     ];
     for (const [payload, code, field] of cases) {
-      assert.throws(() => decodeVietQR(withCrc(payload)), (e: unknown) => e instanceof VietQRError && e.code === code && e.field === field, `${code} ${field}`);
+      assert.throws(
+        () => decodeVietQR(withCrc(payload)),
+        (e: unknown) => e instanceof VietQRError && e.code === code && e.field === field,
+        `${code} ${field}`,
+      );
     }
   });
 
   it('should say a VNPAY-QR is not a VietQR', () => {
     const vnpay = withCrc('000201010212' + obj('26', obj('00', 'A000000775') + obj('01', '0106627816')) + '5303704' + '5802VN');
-    assert.throws(() => decodeVietQR(vnpay), (e: unknown) => e instanceof VietQRError && e.code === 'NOT_VIETQR' && /VNPAY/.test(e.message));
+    assert.throws(
+      () => decodeVietQR(vnpay),
+      (e: unknown) => e instanceof VietQRError && e.code === 'NOT_VIETQR' && /VNPAY/.test(e.message),
+    );
   });
 
   it('should reject broken frames as MALFORMED_TLV or BAD_CRC', () => {
@@ -198,7 +244,11 @@ describe('decodeVietQR', () => {
       [{}, 'MALFORMED_TLV'],
     ];
     for (const [input, code] of cases) {
-      assert.throws(() => decodeVietQR(input as string), (e: unknown) => e instanceof VietQRError && e.code === code, String(input));
+      assert.throws(
+        () => decodeVietQR(input as string),
+        (e: unknown) => e instanceof VietQRError && e.code === code,
+        String(input),
+      );
     }
   });
 });
@@ -246,7 +296,7 @@ describe('merchant (QR Push) and cash-withdrawal VietQRs', () => {
     });
   });
 
-  it('should decode published cash-withdrawal QRs (QRCASH) as cash QRs with the ATM\'s id', () => {
+  it("should decode published cash-withdrawal QRs (QRCASH) as cash QRs with the ATM's id", () => {
     const dynamic = decodeVietQR(PUBLISHED.cashDynamic);
     assert.ok(dynamic.service === 'cash');
     assert.equal(dynamic.merchantId, '12345678');
@@ -265,8 +315,14 @@ describe('merchant (QR Push) and cash-withdrawal VietQRs', () => {
     const merchant = (beneficiaryId: string | undefined, service?: string, bin = '970403') =>
       withCrc(
         '000201010211' +
-          obj('38', obj('00', 'A000000727') + obj('01', obj('00', bin) + (beneficiaryId === undefined ? '' : obj('01', beneficiaryId))) + (service ? obj('02', service) : '')) +
-          '5303704' + '5802VN',
+          obj(
+            '38',
+            obj('00', 'A000000727') +
+              obj('01', obj('00', bin) + (beneficiaryId === undefined ? '' : obj('01', beneficiaryId))) +
+              (service ? obj('02', service) : ''),
+          ) +
+          '5303704' +
+          '5802VN',
       );
     const cases: Array<[string, string, string]> = [
       [merchant(undefined), 'MISSING_FIELD', '38.01.01'],
@@ -280,17 +336,37 @@ describe('merchant (QR Push) and cash-withdrawal VietQRs', () => {
       [merchant('12345678', undefined, '97040X'), 'INVALID_BIN', 'bin'],
     ];
     for (const [payload, code, field] of cases) {
-      assert.throws(() => decodeVietQR(payload), (e: unknown) => e instanceof VietQRError && e.code === code && e.field === field, `${code} ${field}`);
+      assert.throws(
+        () => decodeVietQR(payload),
+        (e: unknown) => e instanceof VietQRError && e.code === code && e.field === field,
+        `${code} ${field}`,
+      );
     }
     // A transfer still needs its account: 38.01.01 missing under QRIBFTTA is not a merchant QR.
     assert.throws(() => decodeVietQR(merchant(undefined, 'QRIBFTTA')), { code: 'MISSING_FIELD', field: '38.01.01' });
   });
 
   it('should encode merchant and cash QRs (38.02 QRPUSH / QRCASH) that decode to the same thing', () => {
-    const merchant = encodeVietQR({ bin: '970403', merchantId: '2112995044604025', service: 'merchant', amount: 180000, mcc: '5812', merchantName: 'PHUONG CAC', merchantCity: 'HANOI', storeLabel: 'NPS6869' });
+    const merchant = encodeVietQR({
+      bin: '970403',
+      merchantId: '2112995044604025',
+      service: 'merchant',
+      amount: 180000,
+      mcc: '5812',
+      merchantName: 'PHUONG CAC',
+      merchantCity: 'HANOI',
+      storeLabel: 'NPS6869',
+    });
     assert.equal(merchant, PUBLISHED.merchantDynamic);
     const cash = encodeVietQR({
-      bin: '970416', merchantId: '12345678', service: 'cash', mcc: '6011', merchantName: 'NGUYEN VAN A', merchantCity: 'HA NOI', referenceLabel: '201901091557142283847', terminalLabel: '00001111',
+      bin: '970416',
+      merchantId: '12345678',
+      service: 'cash',
+      mcc: '6011',
+      merchantName: 'NGUYEN VAN A',
+      merchantCity: 'HA NOI',
+      referenceLabel: '201901091557142283847',
+      terminalLabel: '00001111',
     });
     assert.equal(cash, PUBLISHED.cashStatic);
     rejects({ bin: '970403', merchantId: '', service: 'merchant' }, 'INVALID_FIELD', 'merchantId');

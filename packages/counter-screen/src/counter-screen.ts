@@ -180,7 +180,10 @@ export class CounterScreen implements ReactiveController {
     this._close();
     this._setConnected(false);
     clearTimeout(this._reconnectTimer);
-    this._reconnectTimer = setTimeout(() => this._connect(), backoffDelay(this._attempt++, { baseMs: this.host.reconnectMinMs, maxMs: this.host.reconnectMaxMs }));
+    this._reconnectTimer = setTimeout(
+      () => this._connect(),
+      backoffDelay(this._attempt++, { baseMs: this.host.reconnectMinMs, maxMs: this.host.reconnectMaxMs }),
+    );
   }
 
   private _close(): void {
@@ -275,7 +278,12 @@ export class CounterScreen implements ReactiveController {
   }
 
   private _ratedHere(prompt: SurveyPrompt): boolean {
-    return this.host.surveyChannel !== 'qr' && !this._doneTokens.has(prompt.token) && !!prompt.dossier && isDossierRated(prompt.surveyId, prompt.counter, prompt.dossier);
+    return (
+      this.host.surveyChannel !== 'qr' &&
+      !this._doneTokens.has(prompt.token) &&
+      !!prompt.dossier &&
+      isDossierRated(prompt.surveyId, prompt.counter, prompt.dossier)
+    );
   }
 
   private _updateLocale(): void {
@@ -322,12 +330,14 @@ export class CounterScreen implements ReactiveController {
             ? messages.scanToPayRest
             : messages.scanToPay;
     return html`<h2 class="title" part="title">${title}</h2>
-      ${feed
-        ? keyed(
-            feed.paymentId,
-            html`<qr-payment part="payment" view="customer" lang=${this._locale} .statusSource=${feed} ?hidden=${!this._connected}></qr-payment>`,
-          )
-        : nothing}
+      ${
+        feed
+          ? keyed(
+              feed.paymentId,
+              html`<qr-payment part="payment" view="customer" lang=${this._locale} .statusSource=${feed} ?hidden=${!this._connected}></qr-payment>`,
+            )
+          : nothing
+      }
       ${this._connected ? nothing : html`<div class="notice" part="notice"><p>${messages.reconnecting}</p><p>${messages.qrHidden}</p></div>`}`;
   }
 
@@ -338,10 +348,11 @@ export class CounterScreen implements ReactiveController {
     const phone = this.host.surveyChannel !== 'kiosk' && prompt.phoneUrl;
     return html`<h2 class="title" part="title">${messages.rateTitle}</h2>
       <div class="survey">
-        ${kiosk
-          ? keyed(
-              prompt.token,
-              html`<qr-survey
+        ${
+          kiosk
+            ? keyed(
+                prompt.token,
+                html`<qr-survey
                 part="survey"
                 mode="kiosk"
                 lang=${this._locale}
@@ -356,14 +367,17 @@ export class CounterScreen implements ReactiveController {
                 @qr-survey-submit=${() => this._handleRated(prompt.token)}
                 @qr-survey-queued=${() => this._handleRated(prompt.token)}
               ></qr-survey>`,
-            )
-          : nothing}
-        ${phone
-          ? html`<div class="phone">
+              )
+            : nothing
+        }
+        ${
+          phone
+            ? html`<div class="phone">
               <p>${messages.rateOnPhone}</p>
               <qr-survey part="survey-qr" mode="qr" lang=${this._locale} counter=${prompt.counter} token=${prompt.token} phone-url=${this._resolve(phone)}></qr-survey>
             </div>`
-          : nothing}
+            : nothing
+        }
       </div>`;
   }
 
@@ -398,7 +412,6 @@ export class CounterScreen implements ReactiveController {
     return html`<div class="base" part="base" data-view=${view}>${content}${this._renderConnection(messages)}</div>`;
   }
 }
-
 
 /** Validates one `event: counter` message; anything malformed or for another counter is ignored. */
 function parseCounterState(data: string, counter: string): CounterState | undefined {

@@ -157,7 +157,10 @@ export class QrCounterScreen extends LitElement {
         // Offline with a cold cache, say: show it, and try again (the update after the retry loads anew).
         this._loadFailures++;
         clearTimeout(this._retryTimer);
-        this._retryTimer = setTimeout(() => this.isConnected && this.requestUpdate(), backoffDelay(this._loadFailures - 1, { baseMs: this.reconnectMinMs, maxMs: this.reconnectMaxMs }));
+        this._retryTimer = setTimeout(
+          () => this.isConnected && this.requestUpdate(),
+          backoffDelay(this._loadFailures - 1, { baseMs: this.reconnectMinMs, maxMs: this.reconnectMaxMs }),
+        );
         return super.scheduleUpdate();
       },
     );

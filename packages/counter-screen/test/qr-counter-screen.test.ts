@@ -12,7 +12,13 @@ async function control(channel: string, body: unknown): Promise<void> {
   const response = await fetch(`${channel}/control`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
   expect(response.status).to.equal(200);
 }
-const log = async (channel: string) => (await (await fetch(`${channel}/log`)).json()) as { connections: number; open: number; keys: Array<string | null>; ratings: Array<{ key: string; body: { token: string; answers: Record<string, string> } }> };
+const log = async (channel: string) =>
+  (await (await fetch(`${channel}/log`)).json()) as {
+    connections: number;
+    open: number;
+    keys: Array<string | null>;
+    ratings: Array<{ key: string; body: { token: string; answers: Record<string, string> } }>;
+  };
 
 function payment(id: string, status: PaymentResource['status'] = 'pending', version = 1): PaymentResource {
   const code = `MC${id.toUpperCase().padEnd(7, '2').slice(0, 7)}`;
@@ -55,7 +61,9 @@ const qrOf = (el: QrCounterScreen) => part(el, 'payment')?.shadowRoot?.querySele
 const waitView = (el: QrCounterScreen, view: string) => waitUntil(() => viewOf(el) === view, `view ${view} (is ${viewOf(el)})`, { timeout: 5000 });
 
 async function mount(channel: string, extra = html``) {
-  return fixture<QrCounterScreen>(html`<qr-counter-screen counter="C1" gateway=${channel} paid-delay="300" thanks-delay="400" reconnect-min-ms="100" reconnect-max-ms="400">${extra}</qr-counter-screen>`);
+  return fixture<QrCounterScreen>(
+    html`<qr-counter-screen counter="C1" gateway=${channel} paid-delay="300" thanks-delay="400" reconnect-min-ms="100" reconnect-max-ms="400">${extra}</qr-counter-screen>`,
+  );
 }
 
 describe('<qr-counter-screen>', () => {
@@ -75,7 +83,9 @@ describe('<qr-counter-screen>', () => {
   it('should use the configured welcome and counter-name, and speak English with lang="en"', async () => {
     const channel = newChannel();
     await control(channel, { state: idle() });
-    const el = await fixture<QrCounterScreen>(html`<qr-counter-screen lang="en" counter="C1" gateway=${channel} welcome="Xin chào!" counter-name="Counter 7"></qr-counter-screen>`);
+    const el = await fixture<QrCounterScreen>(
+      html`<qr-counter-screen lang="en" counter="C1" gateway=${channel} welcome="Xin chào!" counter-name="Counter 7"></qr-counter-screen>`,
+    );
     await waitView(el, 'idle');
     expect(part(el, 'counter-name')!.textContent).to.equal('Counter 7');
     expect(part(el, 'welcome')!.textContent).to.equal('Xin chào!');
@@ -128,7 +138,9 @@ describe('<qr-counter-screen>', () => {
   it('should send its screen-key on the counter stream and get the rating; without it, show "paid" and no rating', async () => {
     const channel = newChannel();
     await control(channel, { screenKey: 'key-C1-0123456789abcdef', state: idle() });
-    const paired = await fixture<QrCounterScreen>(html`<qr-counter-screen counter="C1" gateway=${channel} screen-key="key-C1-0123456789abcdef" paid-delay="0"></qr-counter-screen>`);
+    const paired = await fixture<QrCounterScreen>(
+      html`<qr-counter-screen counter="C1" gateway=${channel} screen-key="key-C1-0123456789abcdef" paid-delay="0"></qr-counter-screen>`,
+    );
     const stranger = await fixture<QrCounterScreen>(html`<qr-counter-screen counter="C1" gateway=${channel} paid-delay="0"></qr-counter-screen>`);
     await waitView(paired, 'idle');
     await waitView(stranger, 'idle');
@@ -147,7 +159,9 @@ describe('<qr-counter-screen>', () => {
   it('should reconnect with the new key when screen-key changes, and keep trying when the key is refused', async () => {
     const channel = newChannel();
     await control(channel, { screenKey: 'key-C1-0123456789abcdef', state: idle() });
-    const el = await fixture<QrCounterScreen>(html`<qr-counter-screen counter="C1" gateway=${channel} screen-key="wrong-key-0123456789" reconnect-min-ms="100" reconnect-max-ms="200"></qr-counter-screen>`);
+    const el = await fixture<QrCounterScreen>(
+      html`<qr-counter-screen counter="C1" gateway=${channel} screen-key="wrong-key-0123456789" reconnect-min-ms="100" reconnect-max-ms="200"></qr-counter-screen>`,
+    );
     await waitUntil(async () => (await log(channel)).connections >= 2, 'a refused key is retried with backoff');
     expect(el.connected).to.equal(false);
     el.setAttribute('screen-key', 'key-C1-0123456789abcdef');
@@ -177,7 +191,11 @@ describe('<qr-counter-screen>', () => {
     const before = (await log(channel)).connections;
     await waitUntil(async () => (await log(channel)).connections >= before + 2, 'it keeps retrying (with backoff) while down', { timeout: 5000 });
     await control(channel, { down: false });
-    await waitUntil(() => el.connected && (part(el, 'payment') as HTMLElement & { payment?: PaymentResource })?.payment?.id === second.id, 'back, on the current payment', { timeout: 5000 });
+    await waitUntil(
+      () => el.connected && (part(el, 'payment') as HTMLElement & { payment?: PaymentResource })?.payment?.id === second.id,
+      'back, on the current payment',
+      { timeout: 5000 },
+    );
     await el.updateComplete;
     expect((part(el, 'payment') as HTMLElement).hidden).to.equal(false);
     expect(part(el, 'notice')).to.equal(null);
@@ -188,7 +206,9 @@ describe('<qr-counter-screen>', () => {
     const channel = newChannel();
     const p = payment('quiet1');
     await control(channel, { state: paying(p), pingEvery: 80 });
-    const el = await fixture<QrCounterScreen>(html`<qr-counter-screen counter="C1" gateway=${channel} stale-after="300" reconnect-min-ms="100" reconnect-max-ms="400"></qr-counter-screen>`);
+    const el = await fixture<QrCounterScreen>(
+      html`<qr-counter-screen counter="C1" gateway=${channel} stale-after="300" reconnect-min-ms="100" reconnect-max-ms="400"></qr-counter-screen>`,
+    );
     try {
       await waitUntil(() => qrOf(el), 'QR rendered');
       // Quiet but alive (pings only) for longer than stale-after: still connected.
@@ -324,7 +344,9 @@ describe('<qr-counter-screen announce>', () => {
   /** Stubs AudioContext, speechSynthesis and SpeechSynthesisUtterance; `restore()` puts them back. */
   function stubAudio(options: { voices?: object[]; blocked?: boolean } = {}) {
     const record = { spoken: [] as Spoken[], tones: [] as number[], contexts: 0, debug: [] as unknown[][] };
-    const originals = ['AudioContext', 'speechSynthesis', 'SpeechSynthesisUtterance'].map((name) => [name, Object.getOwnPropertyDescriptor(window, name)] as const);
+    const originals = ['AudioContext', 'speechSynthesis', 'SpeechSynthesisUtterance'].map(
+      (name) => [name, Object.getOwnPropertyDescriptor(window, name)] as const,
+    );
     const originalDebug = console.debug;
     console.debug = (...args: unknown[]) => void record.debug.push(args);
     const node = () => ({ connect: (next: unknown) => next });

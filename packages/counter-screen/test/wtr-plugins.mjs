@@ -105,7 +105,8 @@ async function handle(req, res) {
     }
     return send(res, 200, { version: channel.version });
   }
-  if (route === '/log' && req.method === 'GET') return send(res, 200, { connections: channel.connections, ratings: channel.ratings, open: channel.clients.size, keys: channel.keys });
+  if (route === '/log' && req.method === 'GET')
+    return send(res, 200, { connections: channel.connections, ratings: channel.ratings, open: channel.clients.size, keys: channel.keys });
   send(res, 404, { error: { code: 'NOT_FOUND', message: route } });
 }
 

@@ -5,10 +5,14 @@ import { configFromEnv } from './config.js';
 import { startGateway } from './server.js';
 
 // configFromEnv() throws on a bad variable: reported like any other start failure (one JSON line, exit 1).
-const gateway = await Promise.resolve().then(() => startGateway(configFromEnv())).catch((error: unknown) => {
-  process.stderr.write(`${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'gateway failed to start', error: (error as Error).message })}\n`);
-  process.exit(1);
-});
+const gateway = await Promise.resolve()
+  .then(() => startGateway(configFromEnv()))
+  .catch((error: unknown) => {
+    process.stderr.write(
+      `${JSON.stringify({ time: new Date().toISOString(), level: 'error', msg: 'gateway failed to start', error: (error as Error).message })}\n`,
+    );
+    process.exit(1);
+  });
 
 let stopping = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {

@@ -150,7 +150,12 @@ export const DEFAULT_CONFIG: GatewayConfig = {
 };
 
 const list = (value: string | undefined): string[] | undefined =>
-  value === undefined ? undefined : value.split(',').map((item) => item.trim()).filter(Boolean);
+  value === undefined
+    ? undefined
+    : value
+        .split(',')
+        .map((item) => item.trim())
+        .filter(Boolean);
 
 const int = (name: string, value: string | undefined): number | undefined => {
   if (value === undefined || value === '') return undefined;
@@ -159,8 +164,7 @@ const int = (name: string, value: string | undefined): number | undefined => {
   return parsed;
 };
 
-const bool = (value: string | undefined): boolean | undefined =>
-  value === undefined || value === '' ? undefined : /^(1|true|yes|on)$/i.test(value);
+const bool = (value: string | undefined): boolean | undefined => (value === undefined || value === '' ? undefined : /^(1|true|yes|on)$/i.test(value));
 
 /** `MOTCUA_TRUST_PROXY`: `true`/`yes`/`on` = one proxy, `false`/`no`/`off` = none, or a number of hops. */
 const proxyHops = (value: string | undefined): boolean | number | undefined =>
@@ -185,8 +189,7 @@ const counterNames = (value: string | undefined): Record<string, string> | undef
  * const gateway = await startGateway(configFromEnv());
  */
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
-  const defined = <T extends object>(value: T): Partial<T> =>
-    Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
+  const defined = <T extends object>(value: T): Partial<T> => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
   const level = env.MOTCUA_LOG_LEVEL as LogLevel | undefined;
   return {
     ...DEFAULT_CONFIG,

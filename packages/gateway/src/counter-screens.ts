@@ -35,6 +35,7 @@ export function publicCounterState(state: CounterState): CounterState {
 /** Checks configured screen keys at start: every one long and URL-safe. */
 export function checkScreenKeys(screenKeys: Record<string, string>): void {
   for (const [counter, key] of Object.entries(screenKeys)) {
-    if (!SCREEN_KEY_PATTERN.test(key)) throw new Error(`The screen key of counter ${counter} (MOTCUA_SCREEN_KEYS) must be 16–200 characters from A–Z a–z 0–9 . _ ~ -`);
+    if (!SCREEN_KEY_PATTERN.test(key))
+      throw new Error(`The screen key of counter ${counter} (MOTCUA_SCREEN_KEYS) must be 16–200 characters from A–Z a–z 0–9 . _ ~ -`);
   }
 }

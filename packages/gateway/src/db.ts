@@ -101,7 +101,11 @@ async function openPglite(dataDir: string): Promise<Database> {
     // PGlite is one connection: its transactions are exclusive, which also serialises concurrent writers.
     transaction: (fn) =>
       guarded(() =>
-        db.transaction((tx) => fn({ query: <T extends Row>(sql: string, params: readonly unknown[] = []) => guarded(async () => (await tx.query<T>(sql, params as unknown[])).rows) })),
+        db.transaction((tx) =>
+          fn({
+            query: <T extends Row>(sql: string, params: readonly unknown[] = []) => guarded(async () => (await tx.query<T>(sql, params as unknown[])).rows),
+          }),
+        ),
       ),
     async listen(channel, onPayload) {
       unlisteners.push(await db.listen(channel, onPayload));
@@ -203,7 +207,8 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
       client.on('error', onError);
       try {
         const tx: Queryable = {
-          query: <T extends Row>(sql: string, params: readonly unknown[] = []) => guarded(async () => (await client.query(sql, params as unknown[])).rows as T[]),
+          query: <T extends Row>(sql: string, params: readonly unknown[] = []) =>
+            guarded(async () => (await client.query(sql, params as unknown[])).rows as T[]),
         };
         await tx.query('BEGIN');
         const result = await fn(tx);

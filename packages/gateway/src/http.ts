@@ -15,7 +15,12 @@ export class ApiError extends Error {
 
 export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text), ...headers });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(text),
+    ...headers,
+  });
   res.end(text);
 }
 
@@ -99,7 +104,8 @@ export function queryInteger(params: URLSearchParams, name: string, { min, max, 
   const raw = params.get(name);
   if (raw === null || raw === '') return fallback;
   const value = /^\d{1,16}$/.test(raw) ? Number(raw) : NaN;
-  if (!Number.isSafeInteger(value) || value < min || value > max) throw new ApiError(400, 'INVALID_FIELD', `"${name}" must be an integer from ${min} to ${max}.`);
+  if (!Number.isSafeInteger(value) || value < min || value > max)
+    throw new ApiError(400, 'INVALID_FIELD', `"${name}" must be an integer from ${min} to ${max}.`);
   return value;
 }
 
@@ -113,7 +119,7 @@ export function calendarDate(name: string, value: string, kind: 'day' | 'month')
   const match = (kind === 'day' ? /^(\d{4})-(\d{2})-(\d{2})$/ : /^(\d{4})-(\d{2})$/).exec(value);
   const [year, month, day] = match ? [Number(match[1]), Number(match[2]), match[3] === undefined ? 1 : Number(match[3])] : [0, 0, 0];
   const leap = year % 4 === 0 && (year % 100 !== 0 || year % 400 === 0);
-  const days = month === 2 && leap ? 29 : DAYS_IN_MONTH[month - 1] ?? 0;
+  const days = month === 2 && leap ? 29 : (DAYS_IN_MONTH[month - 1] ?? 0);
   if (!match || year < 1970 || day < 1 || day > days)
     throw new ApiError(400, 'INVALID_FIELD', `"${name}" must be ${kind === 'day' ? 'a calendar day YYYY-MM-DD' : 'a month YYYY-MM'} from 1970 to 9999.`);
   return value;

@@ -33,7 +33,15 @@ export interface ProviderAdapter {
 }
 
 /** Why an authentic notification (or one item of it) cannot count. */
-export type RejectionReason = 'malformed_body' | 'invalid_field' | 'not_incoming' | 'not_success' | 'not_vnd' | 'unexpected_fields' | 'ambiguous_signature' | 'no_transactions';
+export type RejectionReason =
+  | 'malformed_body'
+  | 'invalid_field'
+  | 'not_incoming'
+  | 'not_success'
+  | 'not_vnd'
+  | 'unexpected_fields'
+  | 'ambiguous_signature'
+  | 'no_transactions';
 
 /** Thrown by an item reader: the item is authentic but cannot count. */
 class Rejection extends Error {
@@ -68,7 +76,15 @@ function notificationParser(
     const rejected = (index: number, error: unknown, itemRaw: unknown): IncomingTransaction => {
       if (!(error instanceof Rejection) && !(error instanceof ApiError)) throw error;
       const reason: RejectionReason = error instanceof Rejection ? error.reason : error.code === 'MALFORMED_JSON' ? 'malformed_body' : 'invalid_field';
-      return { provider, providerTxId: `rejected:${bodyHash}:${index}`, amount: 0, memo: '', raw: itemRaw, rawBody: raw, rejection: { reason, message: error.message } };
+      return {
+        provider,
+        providerTxId: `rejected:${bodyHash}:${index}`,
+        amount: 0,
+        memo: '',
+        raw: itemRaw,
+        rawBody: raw,
+        rejection: { reason, message: error.message },
+      };
     };
     let list: NotificationItem[];
     try {
@@ -95,7 +111,8 @@ const requireSecret = (secret: string | undefined, name: string): string => {
 
 const money = (value: unknown, name: string): number => {
   const amount = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
-  if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount <= 0) throw new ApiError(400, 'INVALID_FIELD', `"${name}" must be a positive integer amount in VND.`);
+  if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount <= 0)
+    throw new ApiError(400, 'INVALID_FIELD', `"${name}" must be a positive integer amount in VND.`);
   return amount;
 };
 const text = (value: unknown, name: string, { required = true } = {}): string => {
@@ -133,15 +150,33 @@ const generic: ProviderAdapter = {
         raw: body,
         read: () => {
           vnd(body.currency, 'currency');
-          return { provider: 'generic', providerTxId: text(body.id, 'id'), amount: money(body.amount, 'amount'), memo: text(body.memo, 'memo', { required: false }), account: text(body.account, 'account'), bankReference: text(body.reference, 'reference', { required: false }) || undefined, raw: body };
+          return {
+            provider: 'generic',
+            providerTxId: text(body.id, 'id'),
+            amount: money(body.amount, 'amount'),
+            memo: text(body.memo, 'memo', { required: false }),
+            account: text(body.account, 'account'),
+            bankReference: text(body.reference, 'reference', { required: false }) || undefined,
+            raw: body,
+          };
         },
       },
     ],
   ),
   reply: (outcomes) => ({ ok: true, results: outcomes }),
   build(transfer, secrets) {
-    const body = JSON.stringify({ id: transfer.transactionId ?? `GEN${randomId(9)}`, amount: transfer.amount, memo: transfer.memo, account: transfer.account, reference: `FT${Date.now()}`, time: new Date().toISOString() });
-    return { headers: { 'content-type': 'application/json', 'x-signature': `sha256=${hmacHex(requireSecret(secrets.hmacSecret, 'webhook secret'), body)}` }, body };
+    const body = JSON.stringify({
+      id: transfer.transactionId ?? `GEN${randomId(9)}`,
+      amount: transfer.amount,
+      memo: transfer.memo,
+      account: transfer.account,
+      reference: `FT${Date.now()}`,
+      time: new Date().toISOString(),
+    });
+    return {
+      headers: { 'content-type': 'application/json', 'x-signature': `sha256=${hmacHex(requireSecret(secrets.hmacSecret, 'webhook secret'), body)}` },
+      body,
+    };
   },
 };
 
@@ -159,10 +194,16 @@ const sepay: ProviderAdapter = {
         raw: body,
         read: () => {
           // Money going out of the account (or a direction SePay did not state) is not a payment.
-          if (String(body.transferType ?? '').toLowerCase() !== 'in') throw new Rejection('not_incoming', `"transferType" is ${JSON.stringify(body.transferType ?? null)}, not "in".`);
+          if (String(body.transferType ?? '').toLowerCase() !== 'in')
+            throw new Rejection('not_incoming', `"transferType" is ${JSON.stringify(body.transferType ?? null)}, not "in".`);
           return {
-            provider: 'sepay', providerTxId: text(body.id, 'id'), amount: money(body.transferAmount, 'transferAmount'), account: text(body.accountNumber, 'accountNumber'),
-            memo: text(body.content, 'content', { required: false }) || text(body.description, 'description', { required: false }), bankReference: text(body.referenceCode, 'referenceCode', { required: false }) || undefined, raw: body,
+            provider: 'sepay',
+            providerTxId: text(body.id, 'id'),
+            amount: money(body.transferAmount, 'transferAmount'),
+            account: text(body.accountNumber, 'accountNumber'),
+            memo: text(body.content, 'content', { required: false }) || text(body.description, 'description', { required: false }),
+            bankReference: text(body.referenceCode, 'referenceCode', { required: false }) || undefined,
+            raw: body,
           };
         },
       },
@@ -204,8 +245,13 @@ const casso: ProviderAdapter = {
           // Casso reports outgoing money with a negative amount.
           if (Number(tx.amount) < 0) throw new Rejection('not_incoming', `"data[${index}].amount" is negative: money going out.`);
           return {
-            provider: 'casso', providerTxId: text(tx.id, `data[${index}].id`), amount: money(tx.amount, `data[${index}].amount`), memo: text(tx.description, `data[${index}].description`, { required: false }),
-            account: text(tx.bank_sub_acc_id ?? tx.subAccId ?? tx.accountNumber, `data[${index}].bank_sub_acc_id`), bankReference: text(tx.tid ?? tx.reference, `data[${index}].tid`, { required: false }) || undefined, raw: tx,
+            provider: 'casso',
+            providerTxId: text(tx.id, `data[${index}].id`),
+            amount: money(tx.amount, `data[${index}].amount`),
+            memo: text(tx.description, `data[${index}].description`, { required: false }),
+            account: text(tx.bank_sub_acc_id ?? tx.subAccId ?? tx.accountNumber, `data[${index}].bank_sub_acc_id`),
+            bankReference: text(tx.tid ?? tx.reference, `data[${index}].tid`, { required: false }) || undefined,
+            raw: tx,
           };
         },
       })),
@@ -214,7 +260,18 @@ const casso: ProviderAdapter = {
   build(transfer, secrets) {
     const body = JSON.stringify({
       error: 0,
-      data: [{ id: Number(transfer.transactionId ?? Math.floor(Math.random() * 1e9)), tid: `FT${Date.now()}`, description: transfer.memo, amount: transfer.amount, cusum_balance: 0, when: vnTime(), bank_sub_acc_id: transfer.account, subAccId: transfer.account }],
+      data: [
+        {
+          id: Number(transfer.transactionId ?? Math.floor(Math.random() * 1e9)),
+          tid: `FT${Date.now()}`,
+          description: transfer.memo,
+          amount: transfer.amount,
+          cusum_balance: 0,
+          when: vnTime(),
+          bank_sub_acc_id: transfer.account,
+          subAccId: transfer.account,
+        },
+      ],
     });
     return { headers: { 'content-type': 'application/json', 'secure-token': requireSecret(secrets.cassoSecureToken, 'Casso secure token') }, body };
   },
@@ -226,7 +283,12 @@ export function payosSignature(data: Record<string, unknown>, key: string): stri
     .sort()
     .map((name) => {
       const value = data[name];
-      const shown = value === null || value === undefined || value === 'null' || value === 'undefined' ? '' : typeof value === 'object' ? JSON.stringify(value) : String(value);
+      const shown =
+        value === null || value === undefined || value === 'null' || value === 'undefined'
+          ? ''
+          : typeof value === 'object'
+            ? JSON.stringify(value)
+            : String(value);
       return `${name}=${shown}`;
     });
   return hmacHex(key, pairs.join('&'));
@@ -234,8 +296,22 @@ export function payosSignature(data: Record<string, unknown>, key: string): stri
 
 /** The keys of a payOS webhook's `data`, exactly as payOS documents them. */
 const PAYOS_DATA_KEYS = [
-  'accountNumber', 'amount', 'code', 'counterAccountBankId', 'counterAccountBankName', 'counterAccountName', 'counterAccountNumber', 'currency',
-  'desc', 'description', 'orderCode', 'paymentLinkId', 'reference', 'transactionDateTime', 'virtualAccountName', 'virtualAccountNumber',
+  'accountNumber',
+  'amount',
+  'code',
+  'counterAccountBankId',
+  'counterAccountBankName',
+  'counterAccountName',
+  'counterAccountNumber',
+  'currency',
+  'desc',
+  'description',
+  'orderCode',
+  'paymentLinkId',
+  'reference',
+  'transactionDateTime',
+  'virtualAccountName',
+  'virtualAccountNumber',
 ] as const;
 
 /**
@@ -267,7 +343,8 @@ const payos: ProviderAdapter = {
       } catch {
         throw unauthorized('A payOS notification must be a JSON object with a signed "data" object.');
       }
-      if (typeof signature !== 'string' || !safeEqual(signature.toLowerCase(), payosSignature(data, key))) throw unauthorized('Bad or missing payOS signature.');
+      if (typeof signature !== 'string' || !safeEqual(signature.toLowerCase(), payosSignature(data, key)))
+        throw unauthorized('Bad or missing payOS signature.');
     },
     (body) => [
       {
@@ -277,13 +354,26 @@ const payos: ProviderAdapter = {
           const keys = Object.keys(data);
           const missing = PAYOS_DATA_KEYS.filter((name) => !keys.includes(name));
           const extra = keys.filter((name) => !(PAYOS_DATA_KEYS as readonly string[]).includes(name));
-          if (missing.length || extra.length) throw new Rejection('unexpected_fields', `"data" must hold exactly payOS's documented keys (missing: ${missing.join(', ') || 'none'}; extra: ${extra.join(', ') || 'none'}).`);
+          if (missing.length || extra.length)
+            throw new Rejection(
+              'unexpected_fields',
+              `"data" must hold exactly payOS's documented keys (missing: ${missing.join(', ') || 'none'}; extra: ${extra.join(', ') || 'none'}).`,
+            );
           const ambiguity = payosAmbiguity(data);
           if (ambiguity) throw new Rejection('ambiguous_signature', ambiguity);
-          if (body.success === false || (body.code !== undefined && body.code !== '00') || data.code !== '00') throw new Rejection('not_success', `payOS reports code ${JSON.stringify(data.code)}, not a successful payment.`);
+          if (body.success === false || (body.code !== undefined && body.code !== '00') || data.code !== '00')
+            throw new Rejection('not_success', `payOS reports code ${JSON.stringify(data.code)}, not a successful payment.`);
           if (data.currency !== 'VND') throw new Rejection('not_vnd', `"data.currency" is ${JSON.stringify(data.currency)}, not VND.`);
           const reference = text(data.reference, 'data.reference');
-          return { provider: 'payos', providerTxId: reference, amount: money(data.amount, 'data.amount'), memo: text(data.description, 'data.description', { required: false }), account: text(data.accountNumber, 'data.accountNumber'), bankReference: reference, raw: body };
+          return {
+            provider: 'payos',
+            providerTxId: reference,
+            amount: money(data.amount, 'data.amount'),
+            memo: text(data.description, 'data.description', { required: false }),
+            account: text(data.accountNumber, 'data.accountNumber'),
+            bankReference: reference,
+            raw: body,
+          };
         },
       },
     ],
@@ -309,7 +399,13 @@ const payos: ProviderAdapter = {
       virtualAccountName: '',
       virtualAccountNumber: '',
     };
-    const body = JSON.stringify({ code: '00', desc: 'success', success: true, data, signature: payosSignature(data, requireSecret(secrets.payosChecksumKey, 'payOS checksum key')) });
+    const body = JSON.stringify({
+      code: '00',
+      desc: 'success',
+      success: true,
+      data,
+      signature: payosSignature(data, requireSecret(secrets.payosChecksumKey, 'payOS checksum key')),
+    });
     return { headers: { 'content-type': 'application/json' }, body };
   },
 };

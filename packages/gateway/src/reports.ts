@@ -18,10 +18,18 @@ const VN_OFFSET = '+07:00';
 export type TransferClass = 'fee_paid' | 'refund_owed' | 'unmatched' | 'pending';
 
 export interface ReportTransaction {
-  provider: string; transactionId: string; amount: number; surplus: number; memo: string;
-  bankReference: string | null; account: string | null; receivedAt: string;
+  provider: string;
+  transactionId: string;
+  amount: number;
+  surplus: number;
+  memo: string;
+  bankReference: string | null;
+  account: string | null;
+  receivedAt: string;
   /** `matched` | `unmatched` | `rejected` | `duplicate` (as recorded). */
-  status: string; reason: string | null; paymentId: string | null;
+  status: string;
+  reason: string | null;
+  paymentId: string | null;
   class: TransferClass | 'duplicate';
   /** The part of `amount` that goes to the State Treasury. */
   toDeposit: number;
@@ -34,8 +42,17 @@ export interface ReportTransaction {
 export interface ReconciliationReport {
   date: string;
   payments: Array<{
-    id: string; code: string; dossier: string; counter: string; procedure: string | null; purpose: string;
-    amount: number; amountPaid: number; status: string; createdAt: string; paidAt: string | null;
+    id: string;
+    code: string;
+    dossier: string;
+    counter: string;
+    procedure: string | null;
+    purpose: string;
+    amount: number;
+    amountPaid: number;
+    status: string;
+    createdAt: string;
+    paidAt: string | null;
     /** The transfers applied to this payment. */
     transactions: ReportTransaction[];
   }>;
@@ -75,7 +92,10 @@ export interface ReconciliationReport {
 const iso = (value: unknown): string => new Date(value as string).toISOString();
 
 /** The class of one recorded transfer, given the status its payment has now. */
-export function classifyTransfer(tx: { status: string; reason: string | null; amount: number; surplus: number }, paymentStatus: string | null): Pick<ReportTransaction, 'class' | 'toDeposit' | 'refundOwed'> {
+export function classifyTransfer(
+  tx: { status: string; reason: string | null; amount: number; surplus: number },
+  paymentStatus: string | null,
+): Pick<ReportTransaction, 'class' | 'toDeposit' | 'refundOwed'> {
   if (tx.status === 'duplicate') return { class: 'duplicate', toDeposit: 0, refundOwed: 0 };
   if (tx.status === 'matched') {
     if (paymentStatus === 'paid') return { class: 'fee_paid', toDeposit: tx.amount - tx.surplus, refundOwed: tx.surplus };
@@ -121,9 +141,17 @@ export async function reconciliation(db: Database, date: string): Promise<Reconc
   );
   const all: ReportTransaction[] = txRows.map((row) => {
     const tx = {
-      provider: String(row.provider), transactionId: String(row.provider_tx_id), amount: Number(row.amount), surplus: Number(row.surplus),
-      memo: String(row.memo), bankReference: (row.bank_reference as string | null) ?? null, account: (row.account as string | null) ?? null, receivedAt: iso(row.received_at),
-      status: String(row.status), reason: (row.reason as string | null) ?? null, paymentId: (row.payment_id as string | null) ?? null,
+      provider: String(row.provider),
+      transactionId: String(row.provider_tx_id),
+      amount: Number(row.amount),
+      surplus: Number(row.surplus),
+      memo: String(row.memo),
+      bankReference: (row.bank_reference as string | null) ?? null,
+      account: (row.account as string | null) ?? null,
+      receivedAt: iso(row.received_at),
+      status: String(row.status),
+      reason: (row.reason as string | null) ?? null,
+      paymentId: (row.payment_id as string | null) ?? null,
       duplicateOf: row.original_provider ? { provider: String(row.original_provider), transactionId: String(row.original_tx_id) } : null,
     };
     return { ...tx, ...classifyTransfer(tx, (row.payment_status as string | null) ?? null) };
@@ -136,9 +164,17 @@ export async function reconciliation(db: Database, date: string): Promise<Reconc
     [from],
   );
   const payments = paymentRows.map((row) => ({
-    id: String(row.id), code: String(row.code), dossier: String(row.dossier), counter: String(row.counter), procedure: (row.procedure as string | null) ?? null,
-    purpose: String(row.purpose), amount: Number(row.amount), amountPaid: Number(row.amount_paid), status: String(row.status),
-    createdAt: iso(row.created_at), paidAt: row.paid_at ? iso(row.paid_at) : null,
+    id: String(row.id),
+    code: String(row.code),
+    dossier: String(row.dossier),
+    counter: String(row.counter),
+    procedure: (row.procedure as string | null) ?? null,
+    purpose: String(row.purpose),
+    amount: Number(row.amount),
+    amountPaid: Number(row.amount_paid),
+    status: String(row.status),
+    createdAt: iso(row.created_at),
+    paidAt: row.paid_at ? iso(row.paid_at) : null,
     transactions: all.filter((tx) => tx.status === 'matched' && tx.paymentId === row.id),
   }));
   const transactions = all.filter((tx) => tx.class !== 'duplicate');
@@ -159,18 +195,68 @@ export async function reconciliation(db: Database, date: string): Promise<Reconc
  * payments with no transfer, then the totals.
  */
 export function reconciliationCsv(report: ReconciliationReport): string {
-  const rows: unknown[][] = [[
-    'kind', 'payment_code', 'dossier', 'counter', 'procedure', 'purpose', 'amount_due', 'amount_paid', 'payment_status', 'provider', 'transaction_id', 'transaction_amount', 'surplus', 'received_at', 'memo', 'reason',
-    'class', 'to_deposit', 'refund_owed', 'account', 'bank_reference', 'transaction_status', 'duplicate_of',
-  ]];
-  const txCells = (tx: ReportTransaction) => [tx.class, tx.toDeposit, tx.refundOwed, tx.account ?? '', tx.bankReference ?? '', tx.status, tx.duplicateOf ? `${tx.duplicateOf.provider} ${tx.duplicateOf.transactionId}` : ''];
+  const rows: unknown[][] = [
+    [
+      'kind',
+      'payment_code',
+      'dossier',
+      'counter',
+      'procedure',
+      'purpose',
+      'amount_due',
+      'amount_paid',
+      'payment_status',
+      'provider',
+      'transaction_id',
+      'transaction_amount',
+      'surplus',
+      'received_at',
+      'memo',
+      'reason',
+      'class',
+      'to_deposit',
+      'refund_owed',
+      'account',
+      'bank_reference',
+      'transaction_status',
+      'duplicate_of',
+    ],
+  ];
+  const txCells = (tx: ReportTransaction) => [
+    tx.class,
+    tx.toDeposit,
+    tx.refundOwed,
+    tx.account ?? '',
+    tx.bankReference ?? '',
+    tx.status,
+    tx.duplicateOf ? `${tx.duplicateOf.provider} ${tx.duplicateOf.transactionId}` : '',
+  ];
   const empty = ['', '', '', '', '', '', ''];
   for (const p of report.payments) {
     const base = [p.code, p.dossier, p.counter, p.procedure ?? '', p.purpose, p.amount, p.amountPaid, p.status];
     if (!p.transactions.length) rows.push(['payment', ...base, '', '', '', '', '', '', '', ...empty]);
-    for (const tx of p.transactions) rows.push(['payment', ...base, tx.provider, tx.transactionId, tx.amount, tx.surplus, tx.receivedAt, tx.memo, '', ...txCells(tx)]);
+    for (const tx of p.transactions)
+      rows.push(['payment', ...base, tx.provider, tx.transactionId, tx.amount, tx.surplus, tx.receivedAt, tx.memo, '', ...txCells(tx)]);
   }
-  const loose = (kind: string, tx: ReportTransaction) => [kind, '', '', '', '', '', '', '', '', tx.provider, tx.transactionId, tx.amount, 0, tx.receivedAt, tx.memo, tx.reason ?? '', ...txCells(tx)];
+  const loose = (kind: string, tx: ReportTransaction) => [
+    kind,
+    '',
+    '',
+    '',
+    '',
+    '',
+    '',
+    '',
+    '',
+    tx.provider,
+    tx.transactionId,
+    tx.amount,
+    0,
+    tx.receivedAt,
+    tx.memo,
+    tx.reason ?? '',
+    ...txCells(tx),
+  ];
   for (const tx of report.transactions) if (tx.status !== 'matched') rows.push(loose('unmatched', tx));
   for (const tx of report.duplicates) rows.push(loose('duplicate', tx));
   for (const [name, value] of Object.entries(report.totals)) rows.push(['total', name, '', '', '', '', value, '', '', '', '', '', '', '', '', '', ...empty]);
@@ -224,7 +310,10 @@ export async function satisfaction(db: Database, month: string, counterNames: Re
         questions: Object.fromEntries(
           [...counts.entries()].map(([question, levels]) => {
             const answered = [...levels.values()].reduce((a, b) => a + b, 0);
-            return [question, Object.fromEntries([...levels.entries()].map(([level, n]) => [level, { count: n, percent: Math.round((n / answered) * 10_000) / 100 }]))];
+            return [
+              question,
+              Object.fromEntries([...levels.entries()].map(([level, n]) => [level, { count: n, percent: Math.round((n / answered) * 10_000) / 100 }])),
+            ];
           }),
         ),
         ...(pick === byCounter && counterNames[key] ? { name: counterNames[key] } : {}),
@@ -242,8 +331,14 @@ export async function satisfaction(db: Database, month: string, counterNames: Re
 
 export function satisfactionCsv(report: SatisfactionReport): string {
   const rows: unknown[][] = [['dimension', 'key', 'ratings', 'question', 'level', 'count', 'percent']];
-  for (const [dimension, groups] of [['counter', report.byCounter], ['officer', report.byOfficer], ['procedure', report.byProcedure]] as const) {
-    for (const g of groups) for (const [question, levels] of Object.entries(g.questions)) for (const [level, { count, percent }] of Object.entries(levels)) rows.push([dimension, g.key, g.count, question, level, count, percent]);
+  for (const [dimension, groups] of [
+    ['counter', report.byCounter],
+    ['officer', report.byOfficer],
+    ['procedure', report.byProcedure],
+  ] as const) {
+    for (const g of groups)
+      for (const [question, levels] of Object.entries(g.questions))
+        for (const [level, { count, percent }] of Object.entries(levels)) rows.push([dimension, g.key, g.count, question, level, count, percent]);
   }
   return toCsv(rows);
 }

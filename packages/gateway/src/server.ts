@@ -197,7 +197,11 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
       res.writeHead(204, {
         ...cors,
         ...(cors['access-control-allow-origin']
-          ? { 'access-control-allow-methods': 'GET, POST, OPTIONS', 'access-control-allow-headers': 'Content-Type, Idempotency-Key, Last-Event-ID, Authorization, X-Api-Key, X-Screen-Key', 'access-control-max-age': '600' }
+          ? {
+              'access-control-allow-methods': 'GET, POST, OPTIONS',
+              'access-control-allow-headers': 'Content-Type, Idempotency-Key, Last-Event-ID, Authorization, X-Api-Key, X-Screen-Key',
+              'access-control-max-age': '600',
+            }
           : {}),
       });
       res.end();
@@ -207,7 +211,10 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
       // Bounded: a frozen database gives 503 within the statement timeout, never a hung probe.
       let timer: NodeJS.Timeout | undefined;
       const answered = await Promise.race([
-        db.query('SELECT 1').then(() => true, () => false),
+        db.query('SELECT 1').then(
+          () => true,
+          () => false,
+        ),
         new Promise<false>((resolve) => (timer = setTimeout(resolve, config.databaseStatementTimeoutMs || 5_000, false))),
       ]).finally(() => clearTimeout(timer));
       const events = db.listening ? 'live' : 'reconnecting';
@@ -233,7 +240,8 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
       }
       if (method === 'GET') {
         const status = url.searchParams.get('status') || undefined;
-        if (status && !['pending', 'paid', 'underpaid', 'expired', 'cancelled'].includes(status)) throw new ApiError(400, 'INVALID_FIELD', '"status" is not a payment status.');
+        if (status && !['pending', 'paid', 'underpaid', 'expired', 'cancelled'].includes(status))
+          throw new ApiError(400, 'INVALID_FIELD', '"status" is not a payment status.');
         const counter = url.searchParams.get('counter') || undefined;
         if (counter && !COUNTER_ID.test(counter)) throw new ApiError(400, 'INVALID_FIELD', `"counter" must match ${COUNTER_ID}.`);
         const limit = queryInteger(url.searchParams, 'limit', { min: 1, max: 500, fallback: 100 });
@@ -267,8 +275,16 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
       limit(req, 'public', config.rateLimitPerMinute);
       const counter = match[1]!;
       openStream(req, res);
-      if (isPairedScreen(req, url, counter, screenKeys)) return hub.open(`counter:${counter}`, res, lastEventId(req, url), 'counter', () => store.counterState(counter), cors);
-      return hub.open(`counter-public:${counter}`, res, lastEventId(req, url), 'counter', async () => publicCounterState(await store.counterState(counter)), cors);
+      if (isPairedScreen(req, url, counter, screenKeys))
+        return hub.open(`counter:${counter}`, res, lastEventId(req, url), 'counter', () => store.counterState(counter), cors);
+      return hub.open(
+        `counter-public:${counter}`,
+        res,
+        lastEventId(req, url),
+        'counter',
+        async () => publicCounterState(await store.counterState(counter)),
+        cors,
+      );
     }
     if ((match = ROUTES.counter.exec(pathname))) {
       if (method !== 'GET') throw methodNotAllowed();
@@ -298,7 +314,12 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
       if (method !== 'POST') throw methodNotAllowed();
       limit(req, 'survey', config.surveyRateLimitPerMinute);
       const body = await jsonBody(req);
-      const result = await submitRating(store, { secret: config.surveyTokenSecret, lateWindowSeconds: config.surveyLateWindowSeconds }, req.headers['idempotency-key'] as string | undefined, body);
+      const result = await submitRating(
+        store,
+        { secret: config.surveyTokenSecret, lateWindowSeconds: config.surveyLateWindowSeconds },
+        req.headers['idempotency-key'] as string | undefined,
+        body,
+      );
       return sendJson(res, result.status, result.body, cors);
     }
     if (ROUTES.reconciliation.test(pathname) || ROUTES.satisfaction.test(pathname)) {
@@ -333,7 +354,7 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
     const payment = paymentId ? await store.getPayment(paymentId) : undefined;
     if (paymentId && !payment) throw notFound('No such payment.');
     const code = field.optionalString(body, 'code', { max: 64, pattern: TEXT_FIELD });
-    const memo = field.optionalString(body, 'memo', { max: 200, pattern: TEXT_FIELD }) ?? (payment ? memoOf(payment.qr) ?? payment.code : code ?? '');
+    const memo = field.optionalString(body, 'memo', { max: 200, pattern: TEXT_FIELD }) ?? (payment ? (memoOf(payment.qr) ?? payment.code) : (code ?? ''));
     const amount = body.amount === undefined && payment ? payment.amount : field.integer(body, 'amount', { min: 1, max: 9_999_999_999_999 });
     const transactionId = field.optionalString(body, 'transactionId', { max: 64, pattern: /^[\x21-\x7e]+$/ });
     // The account credited: the collection account unless the caller simulates a transfer into another one.
@@ -345,7 +366,10 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
     try {
       answerBody = JSON.parse(answerText);
     } catch {}
-    return sendJson(res, 200, { sent: { provider, url: `/api/bank/notifications/${provider}`, body: JSON.parse(built.body) }, response: { status: answer.status, body: answerBody } });
+    return sendJson(res, 200, {
+      sent: { provider, url: `/api/bank/notifications/${provider}`, body: JSON.parse(built.body) },
+      response: { status: answer.status, body: answerBody },
+    });
   }
 
   const handler = (req: IncomingMessage, res: ServerResponse): void => {
@@ -370,7 +394,8 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
           error = Object.assign(new ApiError(503, 'DATABASE_UNAVAILABLE', 'The database is unavailable; nothing was stored. Retry later.'), { retryAfter: 5 });
         }
         const apiError = error instanceof ApiError ? error : new ApiError(500, 'INTERNAL', 'Internal error.');
-        if (!(error instanceof ApiError)) log.error('request failed', { method: req.method, path: url.pathname, error: (error as Error)?.stack ?? String(error) });
+        if (!(error instanceof ApiError))
+          log.error('request failed', { method: req.method, path: url.pathname, error: (error as Error)?.stack ?? String(error) });
         if (res.headersSent) return void res.end();
         const retryAfter = (error as { retryAfter?: number }).retryAfter;
         sendError(res, apiError, { ...corsHeaders(req), ...(retryAfter ? { 'retry-after': String(retryAfter) } : {}) });
@@ -441,7 +466,8 @@ export async function startGateway(partial: Partial<GatewayConfig> = {}): Promis
 }
 
 /** `trustProxy` as a number of reverse proxies in front of the gateway: `true` is one, `false` none. */
-export const trustedProxyHops = (trustProxy: boolean | number): number => (trustProxy === true ? 1 : trustProxy === false ? 0 : Math.max(0, Math.floor(trustProxy)));
+export const trustedProxyHops = (trustProxy: boolean | number): number =>
+  trustProxy === true ? 1 : trustProxy === false ? 0 : Math.max(0, Math.floor(trustProxy));
 
 /**
  * The client's address behind `hops` trusted reverse proxies. Each proxy appends the address it
@@ -452,7 +478,7 @@ export const trustedProxyHops = (trustProxy: boolean | number): number => (trust
  */
 export function clientAddress(peer: string, forwardedFor: string | string[] | undefined, hops: number): string {
   if (!hops) return peer;
-  const entries = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : forwardedFor ?? '')
+  const entries = (Array.isArray(forwardedFor) ? forwardedFor.join(',') : (forwardedFor ?? ''))
     .split(',')
     .map((entry) => entry.trim())
     .filter(Boolean);
@@ -465,7 +491,12 @@ const notFound = (message: string) => new ApiError(404, 'NOT_FOUND', message);
 const methodNotAllowed = () => new ApiError(405, 'METHOD_NOT_ALLOWED', 'Method not allowed.');
 
 function sendCsv(res: ServerResponse, filename: string, csv: string, headers: Record<string, string>): void {
-  res.writeHead(200, { 'content-type': 'text/csv; charset=utf-8', 'content-disposition': `attachment; filename="${filename}"`, 'cache-control': 'no-store', ...headers });
+  res.writeHead(200, {
+    'content-type': 'text/csv; charset=utf-8',
+    'content-disposition': `attachment; filename="${filename}"`,
+    'cache-control': 'no-store',
+    ...headers,
+  });
   res.end(csv);
 }
 

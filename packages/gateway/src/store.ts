@@ -172,7 +172,11 @@ export class Store {
     if (open) {
       if (open.live) {
         if (Number(open.amount) !== input.amount || open.counter !== input.counter)
-          throw new ApiError(409, 'DOSSIER_HAS_OPEN_PAYMENT', `Dossier ${input.dossier} already has an open payment (${open.code}) with another amount or counter; cancel it first.`);
+          throw new ApiError(
+            409,
+            'DOSSIER_HAS_OPEN_PAYMENT',
+            `Dossier ${input.dossier} already has an open payment (${open.code}) with another amount or counter; cancel it first.`,
+          );
         return { payment: toResource(open), created: false };
       }
       await this.closePayment(tx, open, 'expired');
@@ -185,11 +189,27 @@ export class Store {
     const [row] = await tx.query<PaymentRow>(
       `INSERT INTO payments (id, code, dossier, counter, procedure, officer, purpose, amount, status, qr, bank_bin, bank_account, bank_account_name, expires_at)
        VALUES ($1,$2,$3,$4,$5,$6,$7,$8,'pending',$9,$10,$11,$12, now() + make_interval(secs => $13)) RETURNING *`,
-      [randomId(), code, input.dossier, input.counter, input.procedure ?? null, input.officer ?? null, input.purpose, input.amount, qr, bank.bin, bank.account, bank.accountName, input.expiresIn],
+      [
+        randomId(),
+        code,
+        input.dossier,
+        input.counter,
+        input.procedure ?? null,
+        input.officer ?? null,
+        input.purpose,
+        input.amount,
+        qr,
+        bank.bin,
+        bank.account,
+        bank.accountName,
+        input.expiresIn,
+      ],
     );
     const payment = toResource(row!);
     tx.emit({ type: 'payment', data: payment });
-    await this.setCounter(tx, input.counter, (base) => ({ ...base, state: 'payment', payment, paymentSrc: `/api/payments/${payment.id}` }), { paymentId: payment.id });
+    await this.setCounter(tx, input.counter, (base) => ({ ...base, state: 'payment', payment, paymentSrc: `/api/payments/${payment.id}` }), {
+      paymentId: payment.id,
+    });
     return { payment, created: true };
   }
 
@@ -299,7 +319,12 @@ export class Store {
       const keepBody = `kept AS (INSERT INTO bank_notifications (sha256, provider, body) SELECT $8::text, $1::text, $9::bytea WHERE $8::text IS NOT NULL ON CONFLICT (sha256) DO NOTHING)`;
       const columns = `provider, provider_tx_id, amount, memo, bank_reference, account, raw, notification_sha256, status, reason, payment_id, surplus, duplicate_of`;
       const common = [input.provider, providerTxId, amount, memo, bankReference, account, raw, bodyHash, input.rawBody ?? null];
-      const record = async (status: 'unmatched' | 'rejected' | 'duplicate', reason: string | null, paymentId: string | null, duplicateOf: string | null = null): Promise<boolean> => {
+      const record = async (
+        status: 'unmatched' | 'rejected' | 'duplicate',
+        reason: string | null,
+        paymentId: string | null,
+        duplicateOf: string | null = null,
+      ): Promise<boolean> => {
         const inserted = await tx.query(
           `WITH ${keepBody}
            INSERT INTO bank_transactions (${columns}) VALUES ($1,$2,$3,$4,$5,$6,$7::jsonb,$8,$10,$11,$12,0,$13::int8)
@@ -310,7 +335,9 @@ export class Store {
       };
       const duplicate: TransactionOutcome = { outcome: 'duplicate', providerTxId };
       const unmatched = async (reason: UnmatchedReason, paymentId?: string): Promise<TransactionOutcome> =>
-        (await record('unmatched', reason, paymentId ?? null)) ? { outcome: 'unmatched', providerTxId, reason, ...(paymentId ? { paymentId } : {}) } : duplicate;
+        (await record('unmatched', reason, paymentId ?? null))
+          ? { outcome: 'unmatched', providerTxId, reason, ...(paymentId ? { paymentId } : {}) }
+          : duplicate;
 
       if (input.rejection) {
         const { reason, message } = input.rejection;
@@ -327,7 +354,9 @@ export class Store {
         );
         if (original) {
           const stored = await record('duplicate', null, original.payment_id, String(original.id));
-          return stored ? { outcome: 'duplicate', providerTxId, duplicateOf: { provider: original.provider, transactionId: original.provider_tx_id } } : duplicate;
+          return stored
+            ? { outcome: 'duplicate', providerTxId, duplicateOf: { provider: original.provider, transactionId: original.provider_tx_id } }
+            : duplicate;
         }
       }
       if (!this.isCollectionAccount(account ?? undefined)) return unmatched('other_account');
@@ -343,7 +372,8 @@ export class Store {
       if (!row) return unmatched('unknown_code');
       // The QR named this payment's account: money into another collection account is not this payment's.
       if (normalAccount(row.bank_account) !== account) return unmatched('other_account', row.id);
-      const closed = row.status === 'cancelled' ? 'cancelled' : row.status === 'expired' || (OPEN_STATUSES.includes(row.status) && row.past_grace) ? 'expired' : null;
+      const closed =
+        row.status === 'cancelled' ? 'cancelled' : row.status === 'expired' || (OPEN_STATUSES.includes(row.status) && row.past_grace) ? 'expired' : null;
       if (closed) {
         // Late money is owed back, yet shown on the payment (amountPaid, a new version) so no screen invites to pay again.
         const outcome = await unmatched('payment_closed', row.id);
@@ -451,7 +481,15 @@ export class Store {
          WHERE ($6::text IS NULL OR c.payment_id = $6) AND ($7::text IS NULL OR c.survey_token_id = $7)
          RETURNING state)
        SELECT state FROM next`,
-      [counter, JSON.stringify(state), extra.paymentId ?? null, extra.surveyTokenId ?? null, extra.resetAfterMs ?? null, extra.ifPaymentId ?? null, extra.ifSurveyTokenId ?? null],
+      [
+        counter,
+        JSON.stringify(state),
+        extra.paymentId ?? null,
+        extra.surveyTokenId ?? null,
+        extra.resetAfterMs ?? null,
+        extra.ifPaymentId ?? null,
+        extra.ifSurveyTokenId ?? null,
+      ],
     );
     if (written) tx.emit({ type: 'counter', data: typeof written.state === 'string' ? (JSON.parse(written.state) as CounterState) : written.state });
   }

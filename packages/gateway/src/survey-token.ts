@@ -44,16 +44,17 @@ export interface LateRating {
 }
 
 /** Creates a token for these claims, stored in the caller's transaction (it exists only if that commits). */
-export async function issueSurveyToken(
-  tx: Queryable,
-  claims: Omit<SurveyTokenClaims, 'tid'>,
-): Promise<{ token: string; claims: SurveyTokenClaims }> {
+export async function issueSurveyToken(tx: Queryable, claims: Omit<SurveyTokenClaims, 'tid'>): Promise<{ token: string; claims: SurveyTokenClaims }> {
   const token = randomId(16);
   const tid = surveyTokenId(token);
-  await tx.query(
-    `INSERT INTO survey_tokens (id, counter, dossier, officer, procedure, expires_at) VALUES ($1,$2,$3,$4,$5,$6)`,
-    [tid, claims.counter, claims.dossier ?? null, claims.officer ?? null, claims.procedure ?? null, new Date(claims.exp * 1000).toISOString()],
-  );
+  await tx.query(`INSERT INTO survey_tokens (id, counter, dossier, officer, procedure, expires_at) VALUES ($1,$2,$3,$4,$5,$6)`, [
+    tid,
+    claims.counter,
+    claims.dossier ?? null,
+    claims.officer ?? null,
+    claims.procedure ?? null,
+    new Date(claims.exp * 1000).toISOString(),
+  ]);
   return { token, claims: { tid, ...claims } };
 }
 

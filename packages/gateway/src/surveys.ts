@@ -20,12 +20,27 @@ export type ParsedSubmission = Omit<SurveySubmission, 'counter'> & { counter?: s
 /** Validates a `SurveySubmission` body (400 naming the field). `contact` is accepted but never stored. */
 export function parseSubmission(body: Record<string, unknown>): ParsedSubmission {
   const answers = body.answers;
-  if (typeof answers !== 'object' || answers === null || Array.isArray(answers)) throw new ApiError(400, 'INVALID_FIELD', '"answers" must be an object of question id → option value.');
+  if (typeof answers !== 'object' || answers === null || Array.isArray(answers))
+    throw new ApiError(400, 'INVALID_FIELD', '"answers" must be an object of question id → option value.');
   const entries = Object.entries(answers as Record<string, unknown>);
   if (!entries.length || entries.length > 50) throw new ApiError(400, 'INVALID_FIELD', '"answers" must hold 1–50 answers.');
   for (const [question, value] of entries) {
-    if (!question || question.length > 64 || !LINE.test(question) || !isStorableText(question) || typeof value !== 'string' || !value || value.length > 64 || !LINE.test(value) || !isStorableText(value))
-      throw new ApiError(400, 'INVALID_FIELD', `"answers.${question.slice(0, 64).replace(/[^\x20-\x7e]/g, '?')}" must be a non-empty line of at most 64 characters.`);
+    if (
+      !question ||
+      question.length > 64 ||
+      !LINE.test(question) ||
+      !isStorableText(question) ||
+      typeof value !== 'string' ||
+      !value ||
+      value.length > 64 ||
+      !LINE.test(value) ||
+      !isStorableText(value)
+    )
+      throw new ApiError(
+        400,
+        'INVALID_FIELD',
+        `"answers.${question.slice(0, 64).replace(/[^\x20-\x7e]/g, '?')}" must be a non-empty line of at most 64 characters.`,
+      );
   }
   const submittedAt = field.string(body, 'submittedAt', { max: 40, pattern: ISO_INSTANT });
   // Date.parse rolls 2026-02-30 over to March: the day must exist as written.
@@ -66,7 +81,8 @@ export async function submitRating(
   idempotencyKey: string | undefined,
   body: Record<string, unknown>,
 ): Promise<{ status: number; body: { id: string } }> {
-  if (!idempotencyKey || !KEY_PATTERN.test(idempotencyKey)) throw new ApiError(400, 'IDEMPOTENCY_KEY_REQUIRED', 'Send an Idempotency-Key header of 8–200 printable ASCII characters.');
+  if (!idempotencyKey || !KEY_PATTERN.test(idempotencyKey))
+    throw new ApiError(400, 'IDEMPOTENCY_KEY_REQUIRED', 'Send an Idempotency-Key header of 8–200 printable ASCII characters.');
   const submission = parseSubmission(body);
   // The contact field is personal data: never stored, and not part of what makes two requests "the same".
   const { contact: _contact, ...hashed } = body;
@@ -79,9 +95,12 @@ export async function submitRating(
     if (!check.ok) throw new ApiError(401, check.reason, check.reason === 'TOKEN_EXPIRED' ? 'The survey link has expired.' : 'The survey token is not valid.');
     claims = check.claims;
     // The token says who and what is rated; the body may repeat it (the widgets do) but never change it.
-    if (submission.counter !== undefined && claims.counter !== submission.counter) throw new ApiError(400, 'INVALID_FIELD', '"counter" does not match the survey token.');
-    if (submission.dossier !== undefined && submission.dossier !== claims.dossier) throw new ApiError(400, 'INVALID_FIELD', '"dossier" does not match the survey token.');
-    if (submission.officer !== undefined && submission.officer !== claims.officer) throw new ApiError(400, 'INVALID_FIELD', '"officer" does not match the survey token.');
+    if (submission.counter !== undefined && claims.counter !== submission.counter)
+      throw new ApiError(400, 'INVALID_FIELD', '"counter" does not match the survey token.');
+    if (submission.dossier !== undefined && submission.dossier !== claims.dossier)
+      throw new ApiError(400, 'INVALID_FIELD', '"dossier" does not match the survey token.');
+    if (submission.officer !== undefined && submission.officer !== claims.officer)
+      throw new ApiError(400, 'INVALID_FIELD', '"officer" does not match the survey token.');
   } else {
     if (submission.counter === undefined) throw new ApiError(400, 'INVALID_FIELD', '"counter" is required without a survey token.');
     // Without a token anyone could rate someone else's dossier (and block the citizen's own rating)
@@ -113,15 +132,30 @@ export async function submitRating(
       await tx.query(
         `INSERT INTO ratings (id, survey_id, counter, officer, procedure, dossier, token_id, answers, comment, locale, submitted_at)
          VALUES ($1,$2,$3,$4,$5,$6,$7,$8::jsonb,$9,$10,$11)`,
-        [id, submission.surveyId, claims?.counter ?? submission.counter, claims?.officer ?? null, claims?.procedure ?? null, dossier, claims?.tid ?? null,
-          JSON.stringify(submission.answers), submission.comment ?? null, submission.locale, new Date(submission.submittedAt).toISOString()],
+        [
+          id,
+          submission.surveyId,
+          claims?.counter ?? submission.counter,
+          claims?.officer ?? null,
+          claims?.procedure ?? null,
+          dossier,
+          claims?.tid ?? null,
+          JSON.stringify(submission.answers),
+          submission.comment ?? null,
+          submission.locale,
+          new Date(submission.submittedAt).toISOString(),
+        ],
       );
-      await tx.query(`UPDATE idempotency_keys SET status = 201, response = $2::jsonb WHERE scope = 'survey' AND key = $1`, [idempotencyKey, JSON.stringify({ id })]);
+      await tx.query(`UPDATE idempotency_keys SET status = 201, response = $2::jsonb WHERE scope = 'survey' AND key = $1`, [
+        idempotencyKey,
+        JSON.stringify({ id }),
+      ]);
       if (claims) await store.surveyDone(tx, claims.counter, claims.tid);
       return { status: 201, body: { id } };
     });
   } catch (error) {
-    if ((error as { code?: string }).code === '23505') throw new ApiError(409, 'ALREADY_RATED', 'This dossier has already been rated (Hồ sơ đã được đánh giá).');
+    if ((error as { code?: string }).code === '23505')
+      throw new ApiError(409, 'ALREADY_RATED', 'This dossier has already been rated (Hồ sơ đã được đánh giá).');
     throw error;
   }
 }

@@ -62,7 +62,9 @@ for (const backend of BACKENDS) {
       const other = await gateway.api('/api/payments', { json: { dossier, amount: 40_000, purpose: 'Le phi', counter: 'C2' } });
       assert.equal(other.status, 409);
       assert.equal(other.body.error.code, 'DOSSIER_HAS_OPEN_PAYMENT');
-      const concurrent = await Promise.all(Array.from({ length: 8 }, () => gateway.api('/api/payments', { json: { dossier: `${dossier}-x`, amount: 10_000, purpose: 'x', counter: 'C2' } })));
+      const concurrent = await Promise.all(
+        Array.from({ length: 8 }, () => gateway.api('/api/payments', { json: { dossier: `${dossier}-x`, amount: 10_000, purpose: 'x', counter: 'C2' } })),
+      );
       assert.equal(new Set(concurrent.map((r) => r.body.id)).size, 1);
       assert.equal(concurrent.filter((r) => r.status === 201).length, 1);
     });
@@ -85,7 +87,10 @@ for (const backend of BACKENDS) {
       const payment = await createPayment(gateway, { counter: 'LIST1' });
       const { status, body } = await gateway.api('/api/payments?status=pending&counter=LIST1');
       assert.equal(status, 200);
-      assert.deepEqual(body.payments.map((p: { id: string }) => p.id), [payment.id]);
+      assert.deepEqual(
+        body.payments.map((p: { id: string }) => p.id),
+        [payment.id],
+      );
       assert.equal((await gateway.api('/api/payments?status=weird')).status, 400);
     });
 
@@ -100,7 +105,16 @@ for (const backend of BACKENDS) {
       const malformed = await gateway.api('/api/payments', { method: 'POST', body: '{"dossier":', headers: { 'content-type': 'application/json' } });
       assert.equal(malformed.status, 400);
       assert.equal(malformed.body.error.code, 'MALFORMED_JSON');
-      for (const bad of [{ ...body, amount: 0 }, { ...body, amount: 1.5 }, { ...body, amount: -5 }, { ...body, dossier: '' }, { ...body, counter: 'C 1' }, { ...body, purpose: 7 }, { ...body, expiresIn: 0 }, [1, 2]]) {
+      for (const bad of [
+        { ...body, amount: 0 },
+        { ...body, amount: 1.5 },
+        { ...body, amount: -5 },
+        { ...body, dossier: '' },
+        { ...body, counter: 'C 1' },
+        { ...body, purpose: 7 },
+        { ...body, expiresIn: 0 },
+        [1, 2],
+      ]) {
         const answer = await gateway.api('/api/payments', { json: bad });
         assert.equal(answer.status, 400, JSON.stringify(bad));
         assert.equal(typeof answer.body.error.message, 'string');
@@ -115,7 +129,22 @@ for (const backend of BACKENDS) {
     it('should give the public resource only the widget fields', async () => {
       const payment = await createPayment(gateway, { officer: 'CB77', procedure: 'Secret procedure' });
       const { body } = await gateway.api(`/api/payments/${payment.id}`, { key: null });
-      assert.deepEqual(Object.keys(body).sort(), ['amount', 'amountPaid', 'bank', 'code', 'counter', 'currency', 'dossier', 'expiresAt', 'id', 'paidAt', 'purpose', 'qr', 'status', 'version']);
+      assert.deepEqual(Object.keys(body).sort(), [
+        'amount',
+        'amountPaid',
+        'bank',
+        'code',
+        'counter',
+        'currency',
+        'dossier',
+        'expiresAt',
+        'id',
+        'paidAt',
+        'purpose',
+        'qr',
+        'status',
+        'version',
+      ]);
       assert.ok(payment.id.length >= 20, 'ids are unguessable');
     });
 
@@ -125,7 +154,14 @@ for (const backend of BACKENDS) {
       assert.equal(allowed.headers.get('access-control-allow-origin'), 'https://portal.example.vn');
       const denied = await fetch(`${gateway.url}/api/payments/${payment.id}`, { headers: { origin: 'https://evil.example' } });
       assert.equal(denied.headers.get('access-control-allow-origin'), null);
-      const preflight = await fetch(`${gateway.url}/api/surveys`, { method: 'OPTIONS', headers: { origin: 'https://portal.example.vn', 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,idempotency-key' } });
+      const preflight = await fetch(`${gateway.url}/api/surveys`, {
+        method: 'OPTIONS',
+        headers: {
+          origin: 'https://portal.example.vn',
+          'access-control-request-method': 'POST',
+          'access-control-request-headers': 'content-type,idempotency-key',
+        },
+      });
       assert.equal(preflight.status, 204);
       assert.match(preflight.headers.get('access-control-allow-headers')!, /Idempotency-Key/);
     });
@@ -136,7 +172,7 @@ for (const backend of BACKENDS) {
       assert.match(index.headers.get('content-type')!, /^text\/html/);
       assert.match(await index.text(), /demo/);
       // A strict policy on everything the gateway serves, not only in the demo.
-      for (const header of ['default-src \'self\'', 'script-src \'self\'', 'style-src \'self\'', 'object-src \'none\'', 'base-uri \'self\'', 'frame-ancestors \'self\'']) {
+      for (const header of ["default-src 'self'", "script-src 'self'", "style-src 'self'", "object-src 'none'", "base-uri 'self'", "frame-ancestors 'self'"]) {
         assert.ok(index.headers.get('content-security-policy')?.split(/;\s*/).includes(header), `${header} in ${index.headers.get('content-security-policy')}`);
       }
       assert.doesNotMatch(index.headers.get('content-security-policy')!, /unsafe-inline|unsafe-eval|\*/);
@@ -157,7 +193,12 @@ for (const backend of BACKENDS) {
 describe('gateway rate limits', () => {
   let gateway: TestGateway;
   before(async () => {
-    gateway = await startTestGateway('PGlite', { rateLimitPerMinute: 5, surveyRateLimitPerMinute: 2, devBank: false, collectionAccount: { bin: '970415', account: '100200300400', accountName: 'UBND PHUONG HOAN KIEM' } });
+    gateway = await startTestGateway('PGlite', {
+      rateLimitPerMinute: 5,
+      surveyRateLimitPerMinute: 2,
+      devBank: false,
+      collectionAccount: { bin: '970415', account: '100200300400', accountName: 'UBND PHUONG HOAN KIEM' },
+    });
   });
   after(() => gateway?.close());
 
@@ -172,7 +213,8 @@ describe('gateway rate limits', () => {
 
   it('should limit survey submissions separately', async () => {
     const statuses = [];
-    for (let i = 0; i < 3; i++) statuses.push((await gateway.api('/api/surveys', { json: {}, key: null, headers: { 'idempotency-key': `key-${i}-abcdefgh` } })).status);
+    for (let i = 0; i < 3; i++)
+      statuses.push((await gateway.api('/api/surveys', { json: {}, key: null, headers: { 'idempotency-key': `key-${i}-abcdefgh` } })).status);
     assert.deepEqual(statuses, [400, 400, 429]);
   });
 

@@ -21,7 +21,12 @@ async function load(url: string, stop: { now: boolean }) {
         if (acknowledged.length % 2) continue;
         const body = JSON.stringify({ id: `K${created.body.id}`, amount: 10_000, memo: created.body.code, account: created.body.bank.account });
         const { createHmac } = await import('node:crypto');
-        const paid = await api('/api/bank/notifications/generic', { method: 'POST', key: null, body, headers: { 'x-signature': `sha256=${createHmac('sha256', SECRETS.hmacSecret).update(body).digest('hex')}` } });
+        const paid = await api('/api/bank/notifications/generic', {
+          method: 'POST',
+          key: null,
+          body,
+          headers: { 'x-signature': `sha256=${createHmac('sha256', SECRETS.hmacSecret).update(body).digest('hex')}` },
+        });
         if (paid.status === 200 && paid.body.results[0].outcome === 'matched') paidAcknowledged.add(created.body.id);
       } catch {
         return; // the server died under us: expected
@@ -72,7 +77,9 @@ describe('crash safety: kill -9 mid-load', () => {
     try {
       const run = await crashAndRecover({ MOTCUA_DATA_DIR: dataDir });
       assert.ok(run.paidAcknowledged.size > 0);
-      t.diagnostic(`killed after ${run.acknowledged.length} acknowledged payments, ${run.paidAcknowledged.size} acknowledged transfers; all found after restart`);
+      t.diagnostic(
+        `killed after ${run.acknowledged.length} acknowledged payments, ${run.paidAcknowledged.size} acknowledged transfers; all found after restart`,
+      );
     } finally {
       rmSync(dataDir, { recursive: true, force: true });
     }
@@ -83,7 +90,9 @@ describe('crash safety: kill -9 mid-load', () => {
     try {
       const run = await crashAndRecover({ DATABASE_URL: database.url });
       assert.ok(run.paidAcknowledged.size > 0);
-      t.diagnostic(`killed after ${run.acknowledged.length} acknowledged payments, ${run.paidAcknowledged.size} acknowledged transfers; all found after restart`);
+      t.diagnostic(
+        `killed after ${run.acknowledged.length} acknowledged payments, ${run.paidAcknowledged.size} acknowledged transfers; all found after restart`,
+      );
     } finally {
       await database.drop();
     }

@@ -41,12 +41,23 @@ for (const backend of BACKENDS) {
       const pairedPoll = await gateway.api('/api/counters/C1', { key: null, headers: { 'x-screen-key': SCREEN_KEYS.C1! } });
       assert.equal(pairedPoll.body.survey.token, prompt.survey.token);
       // What the public read shows is useless for rating: with it alone, a rating cannot name the dossier.
-      const guess = await gateway.api('/api/surveys', { json: { surveyId: 'counter', counter: 'C1', dossier: seen.payment.dossier, answers: { attitude: 'very_dissatisfied' }, locale: 'vi', submittedAt: new Date().toISOString() }, key: null, headers: { 'idempotency-key': `guess-${payment.id}` } });
+      const guess = await gateway.api('/api/surveys', {
+        json: {
+          surveyId: 'counter',
+          counter: 'C1',
+          dossier: seen.payment.dossier,
+          answers: { attitude: 'very_dissatisfied' },
+          locale: 'vi',
+          submittedAt: new Date().toISOString(),
+        },
+        key: null,
+        headers: { 'idempotency-key': `guess-${payment.id}` },
+      });
       assert.equal(guess.status, 400);
       for (const stream of [paired, stranger, late]) stream.close();
     });
 
-    it('should refuse a wrong key, another counter\'s key and a key for an unpaired counter (401)', async () => {
+    it("should refuse a wrong key, another counter's key and a key for an unpaired counter (401)", async () => {
       for (const path of [
         `/api/counters/C1?key=${'x'.repeat(24)}`,
         `/api/counters/C1?key=${SCREEN_KEYS.Q1}`,
@@ -65,7 +76,10 @@ for (const backend of BACKENDS) {
 
 describe('screen keys configuration', () => {
   it('should read MOTCUA_SCREEN_KEYS as counter=key pairs', () => {
-    assert.deepEqual(configFromEnv({ MOTCUA_SCREEN_KEYS: 'C1=k1-0123456789abcdef, C2=k2-0123456789abcdef' }).screenKeys, { C1: 'k1-0123456789abcdef', C2: 'k2-0123456789abcdef' });
+    assert.deepEqual(configFromEnv({ MOTCUA_SCREEN_KEYS: 'C1=k1-0123456789abcdef, C2=k2-0123456789abcdef' }).screenKeys, {
+      C1: 'k1-0123456789abcdef',
+      C2: 'k2-0123456789abcdef',
+    });
   });
 
   it('should refuse to start with a short or unsafe screen key, naming the variable', async () => {

@@ -19,7 +19,11 @@ function documentedEnv(): Record<string, string> {
   const doc = readFileSync(DOC, 'utf8');
   const block = /## Run it\s+```sh\n([\s\S]*?)```/.exec(doc)?.[1];
   assert.ok(block, 'docs/deploying-gateway.md has a "Run it" sh block');
-  const command = block.split('\n').filter((line) => !line.startsWith('npm ')).join(' ').replace(/\\\s/g, ' ');
+  const command = block
+    .split('\n')
+    .filter((line) => !line.startsWith('npm '))
+    .join(' ')
+    .replace(/\\\s/g, ' ');
   assert.match(command, /npx motcua-gateway\s*$/, 'the block runs the gateway');
   return Object.fromEntries([...command.matchAll(/([A-Z_]+)=("[^"]*"|\S+)/g)].map(([, name, value]) => [name!, value!.replace(/^"|"$/g, '')]));
 }
@@ -38,7 +42,7 @@ function runCli(env: Record<string, string>): Promise<{ started?: string; code?:
     const onData = (chunk: Buffer) => {
       output += chunk;
       const started = /"msg":"gateway started","url":"([^"]+)"/.exec(output)?.[1];
-      if (started) (clearTimeout(timer), resolve({ started, output, stop }));
+      if (started) clearTimeout(timer), resolve({ started, output, stop });
     };
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
@@ -55,7 +59,7 @@ describe('the documented environment', () => {
   };
   after(() => folders.forEach((folder) => rmSync(folder, { recursive: true, force: true })));
 
-  it("should start with exactly the env of deploying-gateway.md's \"Run it\" (a temporary data folder, a free port) and stop on SIGTERM", async () => {
+  it('should start with exactly the env of deploying-gateway.md\'s "Run it" (a temporary data folder, a free port) and stop on SIGTERM', async () => {
     const env = documentedEnv();
     assert.ok(env.MOTCUA_BANK_ACCOUNT && !('MOTCUA_SURVEY_TOKEN_SECRET' in env), JSON.stringify(env));
     const run = await runCli({ ...env, MOTCUA_DATA_DIR: dataDir(), PORT: '0' });

@@ -10,7 +10,21 @@ import type { CounterState, PaymentResource } from '@motcua/core';
 import { openDatabase, DatabaseUnavailableError, isUnavailable } from '../src/db.js';
 import { createLogger } from '../src/log.js';
 import { startGateway } from '../src/index.js';
-import { SCREEN_KEYS, SECRETS, baseConfig, createPayment, exited, newDossier, openSse, pairedScreenUrl, sleep, startChild, startTestGateway, withApi, type TestGateway } from './helpers.js';
+import {
+  SCREEN_KEYS,
+  SECRETS,
+  baseConfig,
+  createPayment,
+  exited,
+  newDossier,
+  openSse,
+  pairedScreenUrl,
+  sleep,
+  startChild,
+  startTestGateway,
+  withApi,
+  type TestGateway,
+} from './helpers.js';
 import { startCluster, type Cluster } from './pg-cluster.js';
 
 let cluster: Cluster | undefined;
@@ -30,7 +44,13 @@ let txSeq = 0;
 function notification(url: string, memo: string, amount: number, id = `F${Date.now()}-${++txSeq}`) {
   const body = JSON.stringify({ id, amount, memo, account: '113366668888', reference: `FT${id}` });
   const signature = `sha256=${createHmac('sha256', SECRETS.hmacSecret).update(body).digest('hex')}`;
-  return withApi({ url }).api('/api/bank/notifications/generic', { method: 'POST', body, key: null, headers: { 'content-type': 'application/json', 'x-signature': signature }, signal: AbortSignal.timeout(15_000) });
+  return withApi({ url }).api('/api/bank/notifications/generic', {
+    method: 'POST',
+    body,
+    key: null,
+    headers: { 'content-type': 'application/json', 'x-signature': signature },
+    signal: AbortSignal.timeout(15_000),
+  });
 }
 
 /** Retries `fn` until it answers `ok`, for at most `ms`. */
@@ -107,10 +127,18 @@ describe('PostgreSQL faults (a throwaway instance)', () => {
       let kills = 0;
       // Kill a backend that is running a statement (or inside a transaction) until a request felt it.
       while (kills < 5 && !(statuses.get(503) ?? 0)) {
-        await eventually(async () => acknowledged.length, (n) => !!exit || n >= 10 * (kills + 1), 15_000);
+        await eventually(
+          async () => acknowledged.length,
+          (n) => !!exit || n >= 10 * (kills + 1),
+          15_000,
+        );
         assert.equal(exit, undefined, `the gateway process died: ${JSON.stringify(exit)}\n${child.output().slice(-1500)}`);
         const [busy] = await eventually(
-          () => cluster!.sql<{ pid: number }>("SELECT pid FROM pg_stat_activity WHERE datname = $1 AND state IN ('active', 'idle in transaction') AND query NOT LIKE 'LISTEN%' LIMIT 1", [new URL(databaseUrl).pathname.slice(1)]),
+          () =>
+            cluster!.sql<{ pid: number }>(
+              "SELECT pid FROM pg_stat_activity WHERE datname = $1 AND state IN ('active', 'idle in transaction') AND query NOT LIKE 'LISTEN%' LIMIT 1",
+              [new URL(databaseUrl).pathname.slice(1)],
+            ),
           (rows) => rows.length > 0,
           5_000,
         );
@@ -119,11 +147,19 @@ describe('PostgreSQL faults (a throwaway instance)', () => {
         await sleep(1_500); // crash recovery: the server ends every connection and restarts
       }
       const before = acknowledged.length;
-      await eventually(async () => acknowledged.length, (n) => !!exit || n >= before + 10, 15_000);
+      await eventually(
+        async () => acknowledged.length,
+        (n) => !!exit || n >= before + 10,
+        15_000,
+      );
       stop = true;
       await Promise.all(loops);
       assert.equal(exit, undefined, `the gateway process died: ${JSON.stringify(exit)}\n${child.output().slice(-2000)}`);
-      assert.deepEqual([...statuses.keys()].filter((status) => ![200, 201, 503].includes(status)), [], `only 2xx and 503: ${JSON.stringify([...statuses])}`);
+      assert.deepEqual(
+        [...statuses.keys()].filter((status) => ![200, 201, 503].includes(status)),
+        [],
+        `only 2xx and 503: ${JSON.stringify([...statuses])}`,
+      );
       assert.ok((statuses.get(503) ?? 0) > 0, 'the affected requests were answered 503');
       assert.deepEqual(missingRetryAfter, [], 'every 503 carries Retry-After');
       // Later requests succeed, and nothing acknowledged was lost.
@@ -135,7 +171,9 @@ describe('PostgreSQL faults (a throwaway instance)', () => {
       }
       assert.ok(paid.size > 0);
       assert.match(child.output(), /"msg":"database unavailable"/);
-      t.diagnostic(`${kills} backend(s) SIGKILLed; answers ${JSON.stringify(Object.fromEntries(statuses))}; ${acknowledged.length} payments and ${paid.size} transfers acknowledged, all found`);
+      t.diagnostic(
+        `${kills} backend(s) SIGKILLed; answers ${JSON.stringify(Object.fromEntries(statuses))}; ${acknowledged.length} payments and ${paid.size} transfers acknowledged, all found`,
+      );
     } finally {
       stop = true;
       child.child.kill('SIGKILL');
@@ -155,12 +193,18 @@ describe('PostgreSQL faults (a throwaway instance)', () => {
 
       await cluster.restart(3_000);
       // A's first attempts may meet the restarting server: 503, then the transfer goes through.
-      const answer = await eventually(() => a.api('/dev/bank/transfer', { json: { paymentId: payment.id } }), (r) => r.status === 200 && r.body.response.status === 200);
+      const answer = await eventually(
+        () => a.api('/dev/bank/transfer', { json: { paymentId: payment.id } }),
+        (r) => r.status === 200 && r.body.response.status === 200,
+      );
       assert.equal(answer.body.response.body.results[0].outcome, 'matched');
       assert.equal((await onB.next((p: PaymentResource) => p.status === 'paid', 12_000)).status, 'paid');
       assert.equal((await screenOnB.next<CounterState>((s) => s.state === 'survey', 12_000)).state, 'survey');
       await publicSeesPaid(publicOnB);
-      const health = await eventually(() => b.api('/healthz'), (r) => r.status === 200 && r.body.events === 'live');
+      const health = await eventually(
+        () => b.api('/healthz'),
+        (r) => r.status === 200 && r.body.events === 'live',
+      );
       assert.equal(health.body.database, 'postgres');
     } finally {
       for (const stream of streams) stream.close();
@@ -187,7 +231,11 @@ describe('PostgreSQL faults (a throwaway instance)', () => {
       // Opens a few of B's pool connections (idle ones stay open 10 s): B can still read, not hear.
       await Promise.all(Array.from({ length: 4 }, () => b.api(`/api/payments/${payment.id}`)));
       await cluster.sql(`SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE usename = $1 AND application_name = 'motcua-gateway-listen'`, [role]);
-      await eventually(() => b.api('/healthz'), (r) => r.body.events === 'reconnecting', 5_000);
+      await eventually(
+        () => b.api('/healthz'),
+        (r) => r.body.events === 'reconnecting',
+        5_000,
+      );
       // A commits while B cannot hear it.
       const answer = await a.api('/dev/bank/transfer', { json: { paymentId: payment.id } });
       assert.equal(answer.body.response.body.results[0].outcome, 'matched');
@@ -234,7 +282,10 @@ describe('PostgreSQL faults (a throwaway instance)', () => {
       assert.equal(notified.body.error.code, 'DATABASE_UNAVAILABLE');
       cluster.thaw(pids);
       // The provider retries the same notification: it is counted exactly once.
-      const retried = await eventually(() => notification(gateway.url, payment.code, 40_000, id), (r) => r.status === 200);
+      const retried = await eventually(
+        () => notification(gateway.url, payment.code, 40_000, id),
+        (r) => r.status === 200,
+      );
       assert.ok(['matched', 'duplicate'].includes(retried.body.results[0].outcome));
       const after = await gateway.api(`/api/payments/${payment.id}`);
       assert.deepEqual([after.body.status, after.body.amountPaid], ['paid', 40_000]);
@@ -251,11 +302,24 @@ describe('database errors on PGlite', () => {
     const db = await openDatabase({ dataDir: 'memory://', poolSize: 1, log: createLogger('silent') });
     await db.query('CREATE TABLE t (id int PRIMARY KEY)');
     await db.query('INSERT INTO t VALUES (1)');
-    await assert.rejects(db.query('INSERT INTO t VALUES (1)'), (error: unknown) => !(error instanceof DatabaseUnavailableError) && (error as { code?: string }).code === '23505');
+    await assert.rejects(
+      db.query('INSERT INTO t VALUES (1)'),
+      (error: unknown) => !(error instanceof DatabaseUnavailableError) && (error as { code?: string }).code === '23505',
+    );
     await db.close();
     await assert.rejects(db.query('SELECT 1'), DatabaseUnavailableError);
-    await assert.rejects(db.transaction((tx) => tx.query('SELECT 1')), DatabaseUnavailableError);
-    for (const unavailable of [{ code: '57014' }, { code: '57P01' }, { code: '08006' }, { code: 'ECONNREFUSED' }, new Error('Connection terminated unexpectedly'), new Error('Query read timeout')])
+    await assert.rejects(
+      db.transaction((tx) => tx.query('SELECT 1')),
+      DatabaseUnavailableError,
+    );
+    for (const unavailable of [
+      { code: '57014' },
+      { code: '57P01' },
+      { code: '08006' },
+      { code: 'ECONNREFUSED' },
+      new Error('Connection terminated unexpectedly'),
+      new Error('Query read timeout'),
+    ])
       assert.ok(isUnavailable(unavailable), JSON.stringify(unavailable));
     for (const other of [{ code: '23505' }, { code: '22P02' }, new Error('syntax error')]) assert.ok(!isUnavailable(other), JSON.stringify(other));
   });
@@ -266,7 +330,9 @@ describe('slow and greedy clients', () => {
   before(async () => {
     // On the throwaway PostgreSQL when there is one (no database fault here; it saves a PGlite start), else PGlite.
     const limits = { headersTimeoutMs: 600, requestTimeoutMs: 1_200, maxStreamsPerAddress: 3, notificationRateLimitPerMinute: 4 };
-    gateway = cluster ? withApi(await startGateway(baseConfig({ databaseUrl: await cluster.createDatabase(), ...limits }))) : await startTestGateway('PGlite', limits);
+    gateway = cluster
+      ? withApi(await startGateway(baseConfig({ databaseUrl: await cluster.createDatabase(), ...limits })))
+      : await startTestGateway('PGlite', limits);
   });
   after(() => gateway.close());
 
@@ -316,7 +382,11 @@ describe('slow and greedy clients', () => {
     assert.equal((await gateway.api(`/api/payments/${payment.id}/cancel`, { method: 'POST' })).status, 200);
     for (const stream of streams) assert.equal((await stream.next()).status, 'cancelled');
     streams[0]!.close();
-    const again = await eventually(() => openSse(`${gateway.url}/api/counters/S2/events`), (s) => s.response.status === 200, 3_000);
+    const again = await eventually(
+      () => openSse(`${gateway.url}/api/counters/S2/events`),
+      (s) => s.response.status === 200,
+      3_000,
+    );
     assert.equal(again.response.status, 200);
     for (const stream of [...streams, again]) stream.close();
   });
@@ -325,7 +395,10 @@ describe('slow and greedy clients', () => {
     // Only this test posts notifications to this gateway (the limit is 4 a minute).
     const answers = [];
     for (let i = 0; i < 6; i++) answers.push(await notification(gateway.url, 'NO CODE', 1_000));
-    assert.deepEqual(answers.map((a) => a.status), [200, 200, 200, 200, 429, 429]);
+    assert.deepEqual(
+      answers.map((a) => a.status),
+      [200, 200, 200, 200, 429, 429],
+    );
     assert.ok(Number(answers[4]!.headers.get('retry-after')) > 0);
   });
 });

@@ -9,7 +9,13 @@ for (const backend of BACKENDS) {
   describe(`live status, counter channel, surveys and reports on ${backend.name}`, { skip: backend.skip }, () => {
     let gateway: TestGateway;
     before(async () => {
-      gateway = await startTestGateway(backend.name, { rateLimitPerMinute: 0, surveyRateLimitPerMinute: 0, heartbeatMs: 200, sseRetryMs: 2500, surveyScreenMs: 60_000 });
+      gateway = await startTestGateway(backend.name, {
+        rateLimitPerMinute: 0,
+        surveyRateLimitPerMinute: 0,
+        heartbeatMs: 200,
+        sseRetryMs: 2500,
+        surveyScreenMs: 60_000,
+      });
     });
     after(() => gateway?.close());
 
@@ -85,7 +91,14 @@ for (const backend of BACKENDS) {
       assert.ok(prompt.survey.phoneUrl!.startsWith('/survey.html?token='));
       assert.ok(Date.parse(prompt.survey.expiresAt) > Date.now());
 
-      const submission: SurveySubmission = { surveyId: prompt.survey.surveyId, counter, token: prompt.survey.token, answers: { attitude: 'very_satisfied' }, locale: 'vi', submittedAt: new Date().toISOString() };
+      const submission: SurveySubmission = {
+        surveyId: prompt.survey.surveyId,
+        counter,
+        token: prompt.survey.token,
+        answers: { attitude: 'very_satisfied' },
+        locale: 'vi',
+        submittedAt: new Date().toISOString(),
+      };
       const stored = await gateway.api('/api/surveys', { json: submission, key: null, headers: { 'idempotency-key': 'rating-key-0001-flow' + counter } });
       assert.equal(stored.status, 201);
       assert.equal(typeof stored.body.id, 'string');
@@ -126,7 +139,15 @@ for (const backend of BACKENDS) {
       const prompt = await screen.next<CounterState>((s) => s.state === 'survey' && s.payment?.id === payment.id);
       screen.close();
       assert.ok(prompt.state === 'survey');
-      const submission: SurveySubmission = { surveyId: 'counter', counter: 'Q1', token: prompt.survey.token, answers: { attitude: 'satisfied' }, comment: 'Cán bộ nhiệt tình', locale: 'vi', submittedAt: new Date().toISOString() };
+      const submission: SurveySubmission = {
+        surveyId: 'counter',
+        counter: 'Q1',
+        token: prompt.survey.token,
+        answers: { attitude: 'satisfied' },
+        comment: 'Cán bộ nhiệt tình',
+        locale: 'vi',
+        submittedAt: new Date().toISOString(),
+      };
       const post = (body: unknown, key: string) => gateway.api('/api/surveys', { json: body, key: null, headers: { 'idempotency-key': key } });
       const first = await post(submission, `idem-${payment.id}`);
       assert.equal(first.status, 201);
@@ -145,11 +166,24 @@ for (const backend of BACKENDS) {
     });
 
     it('should refuse forged or mismatched tokens, missing keys and bad bodies', async () => {
-      const base: SurveySubmission = { surveyId: 'counter', counter: 'Q2', answers: { overall: 'satisfied' }, locale: 'vi', submittedAt: new Date().toISOString() };
-      const post = (body: unknown, key: string | null = `k-${Math.random()}`) => gateway.api('/api/surveys', { json: body, key: null, headers: key ? { 'idempotency-key': key } : {} });
+      const base: SurveySubmission = {
+        surveyId: 'counter',
+        counter: 'Q2',
+        answers: { overall: 'satisfied' },
+        locale: 'vi',
+        submittedAt: new Date().toISOString(),
+      };
+      const post = (body: unknown, key: string | null = `k-${Math.random()}`) =>
+        gateway.api('/api/surveys', { json: body, key: null, headers: key ? { 'idempotency-key': key } : {} });
       assert.equal((await post({ ...base, token: 'eyJ0aWQiOiJ4In0.deadbeef' })).status, 401);
       assert.equal((await post(base, null)).body.error.code, 'IDEMPOTENCY_KEY_REQUIRED');
-      for (const bad of [{ ...base, answers: {} }, { ...base, answers: 'good' }, { ...base, counter: 5 }, { ...base, submittedAt: 'yesterday' }, { ...base, answers: { q: '' } }]) {
+      for (const bad of [
+        { ...base, answers: {} },
+        { ...base, answers: 'good' },
+        { ...base, counter: 5 },
+        { ...base, submittedAt: 'yesterday' },
+        { ...base, answers: { q: '' } },
+      ]) {
         assert.equal((await post(bad)).status, 400, JSON.stringify(bad));
       }
       const malformed = await gateway.api('/api/surveys', { method: 'POST', body: '{', key: null, headers: { 'idempotency-key': 'malformed-0001' } });
@@ -159,7 +193,14 @@ for (const backend of BACKENDS) {
     });
 
     it('should never store contact details', async () => {
-      const body = { surveyId: 'counter', counter: 'PRIV', answers: { overall: 'dissatisfied' }, contact: '0912345678', locale: 'en', submittedAt: new Date().toISOString() };
+      const body = {
+        surveyId: 'counter',
+        counter: 'PRIV',
+        answers: { overall: 'dissatisfied' },
+        contact: '0912345678',
+        locale: 'en',
+        submittedAt: new Date().toISOString(),
+      };
       const stored = await gateway.api('/api/surveys', { json: body, key: null, headers: { 'idempotency-key': `priv-${Date.now()}` } });
       assert.equal(stored.status, 201);
       const rows = await gateway.api(`/api/reports/satisfaction?month=${today().slice(0, 7)}&format=csv`);
@@ -174,9 +215,24 @@ for (const backend of BACKENDS) {
       const prompt = await screen.next<CounterState>((s) => s.state === 'survey');
       screen.close();
       assert.ok(prompt.state === 'survey');
-      await gateway.api('/api/surveys', { json: { surveyId: 'counter', counter: 'REP', token: prompt.survey.token, answers: { attitude: 'very_satisfied', convenience: 'satisfied' }, locale: 'vi', submittedAt: new Date().toISOString() }, key: null, headers: { 'idempotency-key': `rep-${payment.id}` } });
+      await gateway.api('/api/surveys', {
+        json: {
+          surveyId: 'counter',
+          counter: 'REP',
+          token: prompt.survey.token,
+          answers: { attitude: 'very_satisfied', convenience: 'satisfied' },
+          locale: 'vi',
+          submittedAt: new Date().toISOString(),
+        },
+        key: null,
+        headers: { 'idempotency-key': `rep-${payment.id}` },
+      });
       // A tokenless rating rates the counter only (it may not name an officer).
-      await gateway.api('/api/surveys', { json: { surveyId: 'counter', counter: 'REP', answers: { attitude: 'dissatisfied' }, locale: 'vi', submittedAt: new Date().toISOString() }, key: null, headers: { 'idempotency-key': `rep2-${payment.id}` } });
+      await gateway.api('/api/surveys', {
+        json: { surveyId: 'counter', counter: 'REP', answers: { attitude: 'dissatisfied' }, locale: 'vi', submittedAt: new Date().toISOString() },
+        key: null,
+        headers: { 'idempotency-key': `rep2-${payment.id}` },
+      });
 
       const recon = await gateway.api(`/api/reports/reconciliation?date=${today()}`);
       assert.equal(recon.status, 200);

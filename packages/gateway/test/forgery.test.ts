@@ -8,7 +8,12 @@ import { clientAddress, trustedProxyHops } from '../src/server.js';
 import { BACKENDS, SCREEN_KEYS, createPayment, openSse, startTestGateway, type TestGateway } from './helpers.js';
 
 const rating = (counter: string, extra: Record<string, unknown> = {}) => ({
-  surveyId: 'counter', counter, answers: { attitude: 'very_dissatisfied' }, locale: 'vi', submittedAt: new Date().toISOString(), ...extra,
+  surveyId: 'counter',
+  counter,
+  answers: { attitude: 'very_dissatisfied' },
+  locale: 'vi',
+  submittedAt: new Date().toISOString(),
+  ...extra,
 });
 
 for (const backend of BACKENDS) {
@@ -89,12 +94,16 @@ describe('client address behind trusted proxies (MOTCUA_TRUST_PROXY)', () => {
     assert.equal(trustedProxyHops(configFromEnv({}).trustProxy), 0);
   });
 
-  for (const [hops, chain] of [[true, (forged: string) => `${forged}, 203.0.113.7`], [2, (forged: string) => `${forged}, 203.0.113.7, 10.0.0.1`]] as const) {
+  for (const [hops, chain] of [
+    [true, (forged: string) => `${forged}, 203.0.113.7`],
+    [2, (forged: string) => `${forged}, 203.0.113.7, 10.0.0.1`],
+  ] as const) {
     it(`should keep the rate limits whatever the client writes into X-Forwarded-For (trustProxy ${hops})`, async () => {
       const gateway = await startTestGateway('PGlite', { trustProxy: hops, rateLimitPerMinute: 5, surveyRateLimitPerMinute: 3 });
       try {
         const statuses: number[] = [];
-        for (let i = 0; i < 8; i++) statuses.push((await gateway.api('/api/payments/nope', { key: null, headers: { 'x-forwarded-for': chain(`198.51.100.${i}`) } })).status);
+        for (let i = 0; i < 8; i++)
+          statuses.push((await gateway.api('/api/payments/nope', { key: null, headers: { 'x-forwarded-for': chain(`198.51.100.${i}`) } })).status);
         assert.deepEqual(statuses, [404, 404, 404, 404, 404, 429, 429, 429]);
         const ratings: number[] = [];
         for (let i = 0; i < 6; i++) {

@@ -10,11 +10,15 @@ export const API_KEY = 'test-api-key-0123456789';
 export const SECRETS = { hmacSecret: 'generic-secret', sepayApiKey: 'sepay-key', cassoSecureToken: 'casso-token', payosChecksumKey: 'payos-checksum' };
 /** Credentials of the paired citizen screens (`screenKeys`): only they receive the rating token. */
 export const SCREEN_KEYS: Record<string, string> = Object.fromEntries(
-  ['C1', 'F1', 'K1', 'L1', 'Q1', 'R1', 'REP', 'T1', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'T8', 'T9'].map((counter) => [counter, `screen-key-${counter}-0123456789`]),
+  ['C1', 'F1', 'K1', 'L1', 'Q1', 'R1', 'REP', 'T1', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'T8', 'T9'].map((counter) => [
+    counter,
+    `screen-key-${counter}-0123456789`,
+  ]),
 );
 
 /** The counter channel as its paired screen opens it (`?key=`). */
-export const pairedScreenUrl = (gateway: { url: string }, counter: string): string => `${gateway.url}/api/counters/${counter}/events?key=${SCREEN_KEYS[counter]}`;
+export const pairedScreenUrl = (gateway: { url: string }, counter: string): string =>
+  `${gateway.url}/api/counters/${counter}/events?key=${SCREEN_KEYS[counter]}`;
 export const PG_ADMIN_URL = process.env.MOTCUA_TEST_PG_URL;
 export const NO_PG = !PG_ADMIN_URL && 'skipped: no PostgreSQL';
 
@@ -86,7 +90,11 @@ export function withApi<T extends { url: string }>(gateway: T): T & Pick<TestGat
       const headers = new Headers(init.headers);
       if (init.key !== null) headers.set('authorization', `Bearer ${init.key ?? API_KEY}`);
       if (init.json !== undefined) headers.set('content-type', 'application/json');
-      const response = await fetch(gateway.url + path, { ...init, headers, ...(init.json !== undefined ? { body: JSON.stringify(init.json), method: init.method ?? 'POST' } : {}) });
+      const response = await fetch(gateway.url + path, {
+        ...init,
+        headers,
+        ...(init.json !== undefined ? { body: JSON.stringify(init.json), method: init.method ?? 'POST' } : {}),
+      });
       const text = await response.text();
       let body: any = text;
       try {
@@ -101,12 +109,27 @@ let dossierSeq = 0;
 export const newDossier = () => `HS-${Date.now().toString(36)}-${++dossierSeq}-${randomBytes(3).toString('hex')}`;
 
 export async function createPayment(gateway: Pick<TestGateway, 'api'>, overrides: Record<string, unknown> = {}) {
-  const { status, body } = await gateway.api('/api/payments', { json: { dossier: newDossier(), amount: 50_000, purpose: 'Lệ phí cấp bản sao trích lục hộ tịch', counter: 'C1', procedure: 'Cấp bản sao trích lục', officer: 'CB01', ...overrides } });
+  const { status, body } = await gateway.api('/api/payments', {
+    json: {
+      dossier: newDossier(),
+      amount: 50_000,
+      purpose: 'Lệ phí cấp bản sao trích lục hộ tịch',
+      counter: 'C1',
+      procedure: 'Cấp bản sao trích lục',
+      officer: 'CB01',
+      ...overrides,
+    },
+  });
   if (status !== 201 && status !== 200) throw new Error(`create payment: ${status} ${JSON.stringify(body)}`);
   return body as import('@motcua/core').PaymentResource;
 }
 
-export interface SseEvent { event: string; id?: string; data: string; retry?: number }
+export interface SseEvent {
+  event: string;
+  id?: string;
+  data: string;
+  retry?: number;
+}
 
 /** Reads an SSE stream with fetch; `next(filter)` resolves with the next matching event. */
 export async function openSse(url: string, headers: Record<string, string> = {}) {
@@ -136,7 +159,7 @@ export async function openSse(url: string, headers: Record<string, string> = {})
             else if (line.startsWith('retry: ')) retry = Number(line.slice(7));
             else if (line.startsWith('event: ')) event.event = line.slice(7);
             else if (line.startsWith('id: ')) event.id = line.slice(4);
-            else if (line.startsWith('data: ')) ((event.data += line.slice(6)), (hasData = true));
+            else if (line.startsWith('data: ')) (event.data += line.slice(6)), (hasData = true);
           }
           if (hasData) (event.event === 'ping' ? pings : events).push(event);
           waiters.splice(0).forEach((wake) => wake());
@@ -169,7 +192,8 @@ export async function openSse(url: string, headers: Record<string, string> = {})
         }
         if (done) throw new Error('SSE stream ended');
         const left = deadline - Date.now();
-        if (left <= 0) throw new Error(`no matching SSE event within ${timeoutMs} ms (got ${events.length}: ${events.map((e) => e.data.slice(0, 80)).join(' | ')})`);
+        if (left <= 0)
+          throw new Error(`no matching SSE event within ${timeoutMs} ms (got ${events.length}: ${events.map((e) => e.data.slice(0, 80)).join(' | ')})`);
         await new Promise<void>((resolve) => {
           const timer = setTimeout(resolve, left);
           waiters.push(() => (clearTimeout(timer), resolve()));
@@ -195,8 +219,14 @@ const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 export function startChild(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI], {
     env: {
-      ...process.env, PORT: '0', MOTCUA_API_KEYS: API_KEY, MOTCUA_WEBHOOK_SECRET: SECRETS.hmacSecret, MOTCUA_SURVEY_TOKEN_SECRET: 's',
-      MOTCUA_LOG_LEVEL: 'info', MOTCUA_DEV_BANK: '1', ...env,
+      ...process.env,
+      PORT: '0',
+      MOTCUA_API_KEYS: API_KEY,
+      MOTCUA_WEBHOOK_SECRET: SECRETS.hmacSecret,
+      MOTCUA_SURVEY_TOKEN_SECRET: 's',
+      MOTCUA_LOG_LEVEL: 'info',
+      MOTCUA_DEV_BANK: '1',
+      ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
@@ -218,5 +248,5 @@ export function startChild(env: Record<string, string>): Promise<{ child: ChildP
   });
 }
 
-export const exited = (child: ChildProcess) => new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
-
+export const exited = (child: ChildProcess) =>
+  new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));

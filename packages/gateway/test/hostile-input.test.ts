@@ -4,7 +4,14 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BACKENDS, createPayment, startTestGateway, type TestGateway } from './helpers.js';
 
-const rating = (extra: Record<string, unknown> = {}) => ({ surveyId: 'counter', counter: 'H1', answers: { attitude: 'satisfied' }, locale: 'vi', submittedAt: new Date().toISOString(), ...extra });
+const rating = (extra: Record<string, unknown> = {}) => ({
+  surveyId: 'counter',
+  counter: 'H1',
+  answers: { attitude: 'satisfied' },
+  locale: 'vi',
+  submittedAt: new Date().toISOString(),
+  ...extra,
+});
 
 /** Bodies no route should choke on. */
 const HOSTILE_BODIES: Array<[string, string]> = [
@@ -16,17 +23,92 @@ const HOSTILE_BODIES: Array<[string, string]> = [
   ['huge number', '{"amount":1e308,"expiresIn":1e308,"limit":1e308}'],
   ['beyond 2^64', '{"amount":18446744073709551617,"expiresIn":-18446744073709551617}'],
   ['wrong types', '{"dossier":{"$gt":""},"amount":"12abc","purpose":[1],"counter":true,"answers":[["a","b"]],"submittedAt":5}'],
-  ['NUL everywhere', JSON.stringify({ dossier: 'A\u0000B', amount: 1000, purpose: '\u0000', counter: 'C1', officer: '\u0000', procedure: '\u0000', surveyId: '\u0000', answers: { '\u0000': '\u0000' }, locale: '\u0000', submittedAt: new Date().toISOString(), comment: '\u0000', paymentId: '\u0000', code: '\u0000', memo: 'MC\u0000', transactionId: '\u0000' })],
-  ['lone surrogates', JSON.stringify({ dossier: 'A\uD800', amount: 1000, purpose: '\uDC00x', counter: 'C1', surveyId: 'counter', answers: { q: '\uD800' }, locale: 'vi', submittedAt: new Date().toISOString(), comment: 'x\uDFFF', memo: '\uD800' })],
-  ['control characters', JSON.stringify({ dossier: 'A\u001bB', amount: 1000, purpose: 'x\u0007', counter: 'C1\n', surveyId: 'c\r', answers: { q: 'a\u0008' }, locale: 'v\u007f', submittedAt: new Date().toISOString(), comment: '\u001b[31m' })],
-  ['overlong strings', JSON.stringify({ dossier: 'D'.repeat(5000), amount: 1000, purpose: 'P'.repeat(5000), counter: 'C'.repeat(5000), surveyId: 's'.repeat(5000), answers: { ['q'.repeat(5000)]: 'a'.repeat(5000) }, locale: 'l'.repeat(5000), submittedAt: 'x'.repeat(5000), comment: 'c'.repeat(5000), token: 't'.repeat(5000) })],
+  [
+    'NUL everywhere',
+    JSON.stringify({
+      dossier: 'A\u0000B',
+      amount: 1000,
+      purpose: '\u0000',
+      counter: 'C1',
+      officer: '\u0000',
+      procedure: '\u0000',
+      surveyId: '\u0000',
+      answers: { '\u0000': '\u0000' },
+      locale: '\u0000',
+      submittedAt: new Date().toISOString(),
+      comment: '\u0000',
+      paymentId: '\u0000',
+      code: '\u0000',
+      memo: 'MC\u0000',
+      transactionId: '\u0000',
+    }),
+  ],
+  [
+    'lone surrogates',
+    JSON.stringify({
+      dossier: 'A\uD800',
+      amount: 1000,
+      purpose: '\uDC00x',
+      counter: 'C1',
+      surveyId: 'counter',
+      answers: { q: '\uD800' },
+      locale: 'vi',
+      submittedAt: new Date().toISOString(),
+      comment: 'x\uDFFF',
+      memo: '\uD800',
+    }),
+  ],
+  [
+    'control characters',
+    JSON.stringify({
+      dossier: 'A\u001bB',
+      amount: 1000,
+      purpose: 'x\u0007',
+      counter: 'C1\n',
+      surveyId: 'c\r',
+      answers: { q: 'a\u0008' },
+      locale: 'v\u007f',
+      submittedAt: new Date().toISOString(),
+      comment: '\u001b[31m',
+    }),
+  ],
+  [
+    'overlong strings',
+    JSON.stringify({
+      dossier: 'D'.repeat(5000),
+      amount: 1000,
+      purpose: 'P'.repeat(5000),
+      counter: 'C'.repeat(5000),
+      surveyId: 's'.repeat(5000),
+      answers: { ['q'.repeat(5000)]: 'a'.repeat(5000) },
+      locale: 'l'.repeat(5000),
+      submittedAt: 'x'.repeat(5000),
+      comment: 'c'.repeat(5000),
+      token: 't'.repeat(5000),
+    }),
+  ],
   ['extreme dates', JSON.stringify({ ...rating(), submittedAt: '-271821-04-20T00:00:00Z', expiresAt: '+275760-09-13T00:00:00Z' })],
   ['prototype keys', '{"__proto__":{"admin":true},"constructor":{"prototype":{"x":1}},"answers":{"__proto__":"x"}}'],
   ['deep nesting', `${'['.repeat(5000)}${']'.repeat(5000)}`],
 ];
 
-const HOSTILE_QUERIES = ['limit=-1', 'limit=1.5', 'limit=1e309', 'limit=99999999999999999999', 'counter=%00', 'counter=%C0', 'status=%00', 'date=2026-02-30', 'date=0000-01-01', 'date=%00',
-  'month=0000-01', 'month=2026-00', 'month=%00', 'format=%00', 'lastEventId=-1e400'];
+const HOSTILE_QUERIES = [
+  'limit=-1',
+  'limit=1.5',
+  'limit=1e309',
+  'limit=99999999999999999999',
+  'counter=%00',
+  'counter=%C0',
+  'status=%00',
+  'date=2026-02-30',
+  'date=0000-01-01',
+  'date=%00',
+  'month=0000-01',
+  'month=2026-00',
+  'month=%00',
+  'format=%00',
+  'lastEventId=-1e400',
+];
 
 for (const backend of BACKENDS) {
   describe(`hostile input on ${backend.name}`, { skip: backend.skip }, () => {
@@ -38,10 +120,18 @@ for (const backend of BACKENDS) {
     });
     after(() => gateway?.close());
 
-    const post = (body: unknown, key = `hostile-${Math.random()}`) => gateway.api('/api/surveys', { json: body, key: null, headers: { 'idempotency-key': key } });
+    const post = (body: unknown, key = `hostile-${Math.random()}`) =>
+      gateway.api('/api/surveys', { json: body, key: null, headers: { 'idempotency-key': key } });
 
     it('should answer the listed bad queries with 400 naming the field', async () => {
-      for (const [query, name] of [['limit=-1', 'limit'], ['limit=1.5', 'limit'], ['limit=abc', 'limit'], ['limit=0', 'limit'], ['counter=%00', 'counter'], ['status=%00', 'status']] as const) {
+      for (const [query, name] of [
+        ['limit=-1', 'limit'],
+        ['limit=1.5', 'limit'],
+        ['limit=abc', 'limit'],
+        ['limit=0', 'limit'],
+        ['counter=%00', 'counter'],
+        ['status=%00', 'status'],
+      ] as const) {
         const answer = await gateway.api(`/api/payments?${query}`);
         assert.equal(answer.status, 400, query);
         assert.match(answer.body.error.message, new RegExp(`"${name}"`), query);
@@ -101,7 +191,12 @@ for (const backend of BACKENDS) {
       const failures: string[] = [];
       for (const [method, path, keyed] of routes) {
         for (const [name, body] of HOSTILE_BODIES) {
-          const answer = await gateway.api(path, { method, key: keyed ? undefined : null, headers: { 'content-type': 'application/json', 'idempotency-key': `hostile-${name.replace(/\W/g, '')}-${Math.random()}` }, ...(method === 'POST' ? { body } : {}) });
+          const answer = await gateway.api(path, {
+            method,
+            key: keyed ? undefined : null,
+            headers: { 'content-type': 'application/json', 'idempotency-key': `hostile-${name.replace(/\W/g, '')}-${Math.random()}` },
+            ...(method === 'POST' ? { body } : {}),
+          });
           if (answer.status >= 500) failures.push(`${method} ${path} ${name} → ${answer.status} ${JSON.stringify(answer.body)}`);
           else if (answer.status >= 400) assert.equal(typeof answer.body.error?.message, 'string', `${method} ${path} ${name}`);
         }
@@ -111,7 +206,17 @@ for (const backend of BACKENDS) {
 
     it('should never answer 5xx to hostile paths and queries on any route', async () => {
       const paths = ['/api/payments', `/api/payments/${paymentId}`, '/api/counters/H0', '/api/reports/reconciliation', '/api/reports/satisfaction', '/healthz'];
-      const sneaky = ['/api/payments/%00', '/api/payments/%00/events', '/api/counters/%00', '/api/counters/%00/events', '/api/counters/%E0%A4%A/events', `/api/payments/${'x'.repeat(10_000)}`, '/api/bank/notifications/%00', '/%00', '/..%2f..%2fetc/passwd'];
+      const sneaky = [
+        '/api/payments/%00',
+        '/api/payments/%00/events',
+        '/api/counters/%00',
+        '/api/counters/%00/events',
+        '/api/counters/%E0%A4%A/events',
+        `/api/payments/${'x'.repeat(10_000)}`,
+        '/api/bank/notifications/%00',
+        '/%00',
+        '/..%2f..%2fetc/passwd',
+      ];
       const failures: string[] = [];
       for (const path of paths) {
         for (const query of HOSTILE_QUERIES) {
@@ -123,7 +228,13 @@ for (const backend of BACKENDS) {
         const answer = await gateway.api(path, { key: null });
         if (answer.status >= 500) failures.push(`GET ${path} → ${answer.status}`);
       }
-      const headers: Array<Record<string, string>> = [{ 'last-event-id': '\u00ff'.repeat(100) }, { 'last-event-id': '-1e400' }, { 'x-forwarded-for': '\u00ff, ::1' }, { authorization: 'Bearer \u00ff' }, { 'x-api-key': 'x'.repeat(8000) }];
+      const headers: Array<Record<string, string>> = [
+        { 'last-event-id': '\u00ff'.repeat(100) },
+        { 'last-event-id': '-1e400' },
+        { 'x-forwarded-for': '\u00ff, ::1' },
+        { authorization: 'Bearer \u00ff' },
+        { 'x-api-key': 'x'.repeat(8000) },
+      ];
       for (const header of headers) {
         const answer = await gateway.api('/api/payments', { key: null, headers: header });
         if (answer.status >= 500) failures.push(`header ${Object.keys(header)[0]} → ${answer.status}`);

@@ -29,9 +29,22 @@ interface Transfer {
 
 /** The documented payOS `data`, every key present. */
 const payosData = (t: Transfer) => ({
-  orderCode: 123, amount: t.amount, description: t.memo, accountNumber: t.account ?? ACCOUNT, reference: t.reference ?? unique('FT'), transactionDateTime: '2026-11-22 09:15:02',
-  currency: 'VND', paymentLinkId: '124c33293c43417ab7879e14c8d9eb18', code: '00', desc: 'Thành công', counterAccountBankId: '', counterAccountBankName: '',
-  counterAccountName: null, counterAccountNumber: null, virtualAccountName: '', virtualAccountNumber: '',
+  orderCode: 123,
+  amount: t.amount,
+  description: t.memo,
+  accountNumber: t.account ?? ACCOUNT,
+  reference: t.reference ?? unique('FT'),
+  transactionDateTime: '2026-11-22 09:15:02',
+  currency: 'VND',
+  paymentLinkId: '124c33293c43417ab7879e14c8d9eb18',
+  code: '00',
+  desc: 'Thành công',
+  counterAccountBankId: '',
+  counterAccountBankName: '',
+  counterAccountName: null,
+  counterAccountNumber: null,
+  virtualAccountName: '',
+  virtualAccountNumber: '',
 });
 
 /** Signed, real-shaped notifications; `raw` posts a body exactly as given (bytes included). */
@@ -43,21 +56,44 @@ const send = {
     return send.raw(gateway, 'generic', body, { 'x-signature': `sha256=${createHmac('sha256', SECRETS.hmacSecret).update(body).digest('hex')}` });
   },
   generic(gateway: TestGateway, t: Transfer) {
-    return send.genericBody(gateway, JSON.stringify({ id: t.id ?? unique('G'), amount: t.amount, memo: t.memo, account: t.account ?? ACCOUNT, reference: t.reference ?? unique('FT') }));
+    return send.genericBody(
+      gateway,
+      JSON.stringify({ id: t.id ?? unique('G'), amount: t.amount, memo: t.memo, account: t.account ?? ACCOUNT, reference: t.reference ?? unique('FT') }),
+    );
   },
   sepayBody(gateway: TestGateway, body: unknown) {
     return send.raw(gateway, 'sepay', JSON.stringify(body), { authorization: `Apikey ${SECRETS.sepayApiKey}` });
   },
   sepay(gateway: TestGateway, t: Transfer, extra: Record<string, unknown> = {}) {
     return send.sepayBody(gateway, {
-      id: Number(t.id ?? 80_000_000 + ++seq), gateway: 'MBBank', transactionDate: '2026-11-22 09:15:02', accountNumber: t.account ?? ACCOUNT, subAccount: null, code: null,
-      content: t.memo, transferType: 'in', description: `BankAPINotify ${t.memo}`, transferAmount: t.amount, referenceCode: t.reference ?? unique('FT'), accumulated: 19_077_000, ...extra,
+      id: Number(t.id ?? 80_000_000 + ++seq),
+      gateway: 'MBBank',
+      transactionDate: '2026-11-22 09:15:02',
+      accountNumber: t.account ?? ACCOUNT,
+      subAccount: null,
+      code: null,
+      content: t.memo,
+      transferType: 'in',
+      description: `BankAPINotify ${t.memo}`,
+      transferAmount: t.amount,
+      referenceCode: t.reference ?? unique('FT'),
+      accumulated: 19_077_000,
+      ...extra,
     });
   },
   cassoItems(gateway: TestGateway, items: unknown[]) {
     return send.raw(gateway, 'casso', JSON.stringify({ error: 0, data: items }), { 'secure-token': SECRETS.cassoSecureToken });
   },
-  cassoItem: (t: Transfer) => ({ id: Number(t.id ?? 60_000 + ++seq), tid: t.reference ?? unique('FT'), description: t.memo, amount: t.amount, cusum_balance: 1, when: '2026-11-22 09:15:02', bank_sub_acc_id: t.account ?? ACCOUNT, subAccId: t.account ?? ACCOUNT }),
+  cassoItem: (t: Transfer) => ({
+    id: Number(t.id ?? 60_000 + ++seq),
+    tid: t.reference ?? unique('FT'),
+    description: t.memo,
+    amount: t.amount,
+    cusum_balance: 1,
+    when: '2026-11-22 09:15:02',
+    bank_sub_acc_id: t.account ?? ACCOUNT,
+    subAccId: t.account ?? ACCOUNT,
+  }),
   casso(gateway: TestGateway, t: Transfer) {
     return send.cassoItems(gateway, [send.cassoItem(t)]);
   },
@@ -87,7 +123,10 @@ for (const backend of BACKENDS) {
         const real = payosData({ memo: `X&amount=5000000&description=${payment.code}&reference=NEW`, amount: 2_000 });
         const signature = payosSignature(real, SECRETS.payosChecksumKey);
         // The issue's attack: fewer keys, the memo's pairs read as the real ones, the rest folded into two values.
-        const pairs = (Object.keys(real) as Array<keyof typeof real>).sort().map((key) => `${key}=${real[key] ?? ''}`).join('&');
+        const pairs = (Object.keys(real) as Array<keyof typeof real>)
+          .sort()
+          .map((key) => `${key}=${real[key] ?? ''}`)
+          .join('&');
         const forged = {
           accountNumber: pairs.slice('accountNumber='.length, pairs.indexOf('&amount=5000000')),
           amount: 5_000_000,
@@ -99,7 +138,9 @@ for (const backend of BACKENDS) {
         for (const answer of answers) assert.ok(answer.status === 200 || answer.status === 401, String(answer.status));
         const state = await get(payment.id);
         assert.deepEqual([state.status, state.amountPaid], ['pending', 0]);
-        const reasons = (await report()).transactions.filter((tx: ReportTransaction) => tx.provider === 'payos' && tx.status === 'rejected').map((tx: ReportTransaction) => tx.reason);
+        const reasons = (await report()).transactions
+          .filter((tx: ReportTransaction) => tx.provider === 'payos' && tx.status === 'rejected')
+          .map((tx: ReportTransaction) => tx.reason);
         assert.ok(reasons.includes('unexpected_fields') && reasons.includes('ambiguous_signature'), reasons.join());
       });
 
@@ -109,7 +150,16 @@ for (const backend of BACKENDS) {
         const real = payosData({ memo: `${payment.code}${tail}`, amount: 20_000 });
         const signature = payosSignature(real, SECRETS.payosChecksumKey);
         const rest = `&orderCode=${real.orderCode}&paymentLinkId=${real.paymentLinkId}&reference=${real.reference}&transactionDateTime=${real.transactionDateTime}&virtualAccountName=&virtualAccountNumber=`;
-        const forged = { ...real, description: payment.code, orderCode: '1', paymentLinkId: 'p', reference: 'FTNEW', transactionDateTime: 't', virtualAccountName: '', virtualAccountNumber: rest };
+        const forged = {
+          ...real,
+          description: payment.code,
+          orderCode: '1',
+          paymentLinkId: 'p',
+          reference: 'FTNEW',
+          transactionDateTime: 't',
+          virtualAccountName: '',
+          virtualAccountNumber: rest,
+        };
         assert.equal(payosSignature(forged, SECRETS.payosChecksumKey), signature);
         await send.payosData(gateway, real, signature);
         await send.payosData(gateway, forged, signature);
@@ -145,7 +195,12 @@ for (const backend of BACKENDS) {
         it(`should record ${provider} money into another account as unmatched (other_account), never counted`, async () => {
           const payment = await createPayment(gateway, { amount: 25_000 });
           const id = provider === 'payos' ? unique('FT') : String(70_000_000 + ++seq);
-          const answer = await send[provider](gateway, { memo: payment.code, amount: 25_000, account: OTHER_ACCOUNT, ...(provider === 'payos' ? { reference: id } : { id }) });
+          const answer = await send[provider](gateway, {
+            memo: payment.code,
+            amount: 25_000,
+            account: OTHER_ACCOUNT,
+            ...(provider === 'payos' ? { reference: id } : { id }),
+          });
           assert.equal(answer.status, 200);
           assert.equal((await get(payment.id)).status, 'pending');
           const [row] = await recorded(id);
@@ -153,7 +208,7 @@ for (const backend of BACKENDS) {
         });
       }
 
-      it('should require the generic webhook\'s account (stored as rejected, naming the field)', async () => {
+      it("should require the generic webhook's account (stored as rejected, naming the field)", async () => {
         const payment = await createPayment(gateway, { amount: 25_000 });
         const answer = await send.genericBody(gateway, JSON.stringify({ id: unique('G'), amount: 25_000, memo: payment.code }));
         assert.equal(answer.status, 200);
@@ -176,7 +231,12 @@ for (const backend of BACKENDS) {
         const reference = unique('FT');
         const t = { memo: payment.code, amount: 60_000, reference };
         // SePay spells the account with spaces: still the same account.
-        const answers = [await send.sepay(gateway, { ...t, account: '1133 6666 8888' }), await send.casso(gateway, t), await send.payos(gateway, t), await send.generic(gateway, t)];
+        const answers = [
+          await send.sepay(gateway, { ...t, account: '1133 6666 8888' }),
+          await send.casso(gateway, t),
+          await send.payos(gateway, t),
+          await send.generic(gateway, t),
+        ];
         assert.ok(answers.every((a) => a.status === 200));
         assert.equal(answers[3]!.body.results[0].outcome, 'duplicate');
         assert.equal(answers[3]!.body.results[0].duplicateOf.provider, 'sepay');
@@ -206,9 +266,16 @@ for (const backend of BACKENDS) {
     describe('never drop an authentic notification', () => {
       it('should store and count a notification with NUL, lone surrogates or invalid UTF-8 in its body', async () => {
         const bodies = [
-          (code: string) => `{"id":"${unique('N')}","amount":10000,"memo":"${code} \\u0000 le phi","account":"${ACCOUNT}","reference":"${unique('FT')}","note":"\\u0000"}`,
-          (code: string) => `{"id":"${unique('S')}","amount":10000,"memo":"${code} \\ud800 x \\udc00","account":"${ACCOUNT}","reference":"${unique('FT')}","\\udfff":1}`,
-          (code: string) => Buffer.concat([Buffer.from(`{"id":"${unique('B')}","amount":10000,"account":"${ACCOUNT}","memo":"${code} `), Buffer.from([0xff, 0xfe, 0xc0]), Buffer.from('"}')]),
+          (code: string) =>
+            `{"id":"${unique('N')}","amount":10000,"memo":"${code} \\u0000 le phi","account":"${ACCOUNT}","reference":"${unique('FT')}","note":"\\u0000"}`,
+          (code: string) =>
+            `{"id":"${unique('S')}","amount":10000,"memo":"${code} \\ud800 x \\udc00","account":"${ACCOUNT}","reference":"${unique('FT')}","\\udfff":1}`,
+          (code: string) =>
+            Buffer.concat([
+              Buffer.from(`{"id":"${unique('B')}","amount":10000,"account":"${ACCOUNT}","memo":"${code} `),
+              Buffer.from([0xff, 0xfe, 0xc0]),
+              Buffer.from('"}'),
+            ]),
         ];
         for (const body of bodies) {
           const payment = await createPayment(gateway, { amount: 10_000 });
@@ -233,12 +300,19 @@ for (const backend of BACKENDS) {
         const first = await createPayment(gateway, { amount: 15_000 });
         const second = await createPayment(gateway, { amount: 16_000 });
         const bad = { id: 60_000 + ++seq, tid: unique('FT'), description: 'no amount', bank_sub_acc_id: ACCOUNT };
-        const answer = await send.cassoItems(gateway, [send.cassoItem({ memo: first.code, amount: 15_000 }), bad, send.cassoItem({ memo: second.code, amount: 16_000 }), 'not an object']);
+        const answer = await send.cassoItems(gateway, [
+          send.cassoItem({ memo: first.code, amount: 15_000 }),
+          bad,
+          send.cassoItem({ memo: second.code, amount: 16_000 }),
+          'not an object',
+        ]);
         assert.equal(answer.status, 200);
         assert.equal(answer.body.error, 0);
         assert.equal((await get(first.id)).status, 'paid');
         assert.equal((await get(second.id)).status, 'paid');
-        const rejected = (await report()).unmatched.filter((tx: ReportTransaction) => tx.provider === 'casso' && tx.status === 'rejected' && tx.reason === 'invalid_field');
+        const rejected = (await report()).unmatched.filter(
+          (tx: ReportTransaction) => tx.provider === 'casso' && tx.status === 'rejected' && tx.reason === 'invalid_field',
+        );
         assert.ok(rejected.length >= 2);
         // The same notification again: nothing new.
         const count = (await report()).totals.transactionCount;
@@ -269,8 +343,14 @@ for (const backend of BACKENDS) {
           await send.raw(gateway, 'sepay', '[]', { authorization: `Apikey ${SECRETS.sepayApiKey}` }),
           await send.raw(gateway, 'casso', '{"error":0,"data":[]}', { 'secure-token': SECRETS.cassoSecureToken }),
         ];
-        assert.deepEqual(answers.map((a) => a.status), [200, 200, 200]);
-        assert.deepEqual(answers[0]!.body.results.map((r: { outcome: string; reason: string }) => [r.outcome, r.reason]), [['rejected', 'malformed_body']]);
+        assert.deepEqual(
+          answers.map((a) => a.status),
+          [200, 200, 200],
+        );
+        assert.deepEqual(
+          answers[0]!.body.results.map((r: { outcome: string; reason: string }) => [r.outcome, r.reason]),
+          [['rejected', 'malformed_body']],
+        );
         const reasons = (await report()).unmatched.map((tx: ReportTransaction) => `${tx.provider}:${tx.reason}`);
         for (const expected of ['generic:malformed_body', 'sepay:malformed_body', 'casso:no_transactions']) assert.ok(reasons.includes(expected), expected);
       });
@@ -287,7 +367,10 @@ for (const backend of BACKENDS) {
         assert.deepEqual([row.class, row.toDeposit, row.refundOwed], ['refund_owed', 0, 20_000]);
         const late = unique('L');
         await send.generic(gateway, { memo: payment.code, amount: 30_000, id: late });
-        assert.deepEqual((await recorded(late)).map((tx: ReportTransaction) => [tx.reason, tx.class, tx.refundOwed]), [['payment_closed', 'refund_owed', 30_000]]);
+        assert.deepEqual(
+          (await recorded(late)).map((tx: ReportTransaction) => [tx.reason, tx.class, tx.refundOwed]),
+          [['payment_closed', 'refund_owed', 30_000]],
+        );
       });
 
       it('should show money for a cancelled payment in amountPaid (status kept, version bumped, pushed live), owed back; a re-delivery or rejected item adds nothing', async () => {
@@ -330,7 +413,10 @@ for (const backend of BACKENDS) {
         const target = fc.oneof(fc.nat({ max: 3 }), fc.constantFrom('no_code', 'unknown_code', 'other_account'));
         const scenario = fc.record({
           payments: fc.array(fc.record({ amount: fc.integer({ min: 1, max: 60 }).map((k) => k * 1_000), fate }), { minLength: 1, maxLength: 4 }),
-          transfers: fc.array(fc.record({ target, amount: fc.integer({ min: 1, max: 40 }).map((k) => k * 1_000), provider: fc.constantFrom(...PROVIDERS) }), { minLength: 1, maxLength: 8 }),
+          transfers: fc.array(fc.record({ target, amount: fc.integer({ min: 1, max: 40 }).map((k) => k * 1_000), provider: fc.constantFrom(...PROVIDERS) }), {
+            minLength: 1,
+            maxLength: 8,
+          }),
         });
         await fc.assert(
           fc.asyncProperty(scenario, async ({ payments: specs, transfers }) => {
@@ -425,7 +511,13 @@ for (const backend of BACKENDS) {
         assert.deepEqual([(await get(payment.id)).amountPaid, (await get(payment.id)).status], [30_000, 'expired']);
         const body = (await gateway.api(`/api/reports/reconciliation?date=${today()}`)).body;
         const rows = body.transactions.filter((tx: ReportTransaction) => tx.paymentId === payment.id);
-        assert.deepEqual(rows.map((tx: ReportTransaction) => [tx.class, tx.toDeposit, tx.refundOwed]), [['refund_owed', 0, 15_000], ['refund_owed', 0, 15_000]]);
+        assert.deepEqual(
+          rows.map((tx: ReportTransaction) => [tx.class, tx.toDeposit, tx.refundOwed]),
+          [
+            ['refund_owed', 0, 15_000],
+            ['refund_owed', 0, 15_000],
+          ],
+        );
         assertAddsUp(body);
       } finally {
         stream.close();
@@ -445,16 +537,27 @@ function assertAddsUp(body: { transactions: ReportTransaction[]; totals: Record<
 
 /** The CSV's transfer rows add up to the JSON totals. */
 function assertCsvAddsUp(csv: string, totals: Record<string, number>) {
-  const [header, ...rows] = csv.replace(/^\uFEFF/, '').trim().split('\r\n').map((line) => line.split(','));
+  const [header, ...rows] = csv
+    .replace(/^\uFEFF/, '')
+    .trim()
+    .split('\r\n')
+    .map((line) => line.split(','));
   const column = (name: string) => header!.indexOf(name);
   // Memos here hold no comma, so a plain split is exact.
   const transfers = rows.filter((row) => (row[0] === 'payment' || row[0] === 'unmatched') && row[column('class')] !== '');
-  const sum = (name: string, keep: (row: string[]) => boolean = () => true) => transfers.filter(keep).reduce((total, row) => total + Number(row[column(name)]), 0);
+  const sum = (name: string, keep: (row: string[]) => boolean = () => true) =>
+    transfers.filter(keep).reduce((total, row) => total + Number(row[column(name)]), 0);
   assert.equal(sum('to_deposit'), totals.toDeposit);
   assert.equal(sum('refund_owed'), totals.refundOwed);
   assert.equal(sum('transaction_amount'), totals.received);
-  assert.equal(sum('transaction_amount', (row) => row[column('class')] === 'unmatched'), totals.unmatched);
-  assert.equal(sum('transaction_amount', (row) => row[column('class')] === 'pending'), totals.pending);
+  assert.equal(
+    sum('transaction_amount', (row) => row[column('class')] === 'unmatched'),
+    totals.unmatched,
+  );
+  assert.equal(
+    sum('transaction_amount', (row) => row[column('class')] === 'pending'),
+    totals.pending,
+  );
   const total = (name: string) => Number(rows.find((row) => row[0] === 'total' && row[1] === name)?.[column('amount_due')]);
   assert.equal(total('toDeposit'), totals.toDeposit);
 }
@@ -466,16 +569,36 @@ for (const backend of BACKENDS) {
       const db = await openDatabase({ ...(database ? { databaseUrl: database.url } : {}), dataDir: 'memory://', poolSize: 2, log: createLogger('silent') });
       try {
         await migrate(db);
-        const store = new Store(db, { bank: { bin: '970415', account: ACCOUNT, accountName: 'X' }, counters: {}, surveyTokenSecret: 's', surveyTokenTtlSeconds: 60, surveyScreenMs: 1, expiredScreenMs: 1, onCommit: () => {} });
-        const body = Buffer.concat([Buffer.from('{"error":0,"data":[{"id":1,"amount":5000,"description":"a\\u0000\\ud800 '), Buffer.from([0xff]), Buffer.from(`","bank_sub_acc_id":"${ACCOUNT}"},{"id":2}]}`)]);
+        const store = new Store(db, {
+          bank: { bin: '970415', account: ACCOUNT, accountName: 'X' },
+          counters: {},
+          surveyTokenSecret: 's',
+          surveyTokenTtlSeconds: 60,
+          surveyScreenMs: 1,
+          expiredScreenMs: 1,
+          onCommit: () => {},
+        });
+        const body = Buffer.concat([
+          Buffer.from('{"error":0,"data":[{"id":1,"amount":5000,"description":"a\\u0000\\ud800 '),
+          Buffer.from([0xff]),
+          Buffer.from(`","bank_sub_acc_id":"${ACCOUNT}"},{"id":2}]}`),
+        ]);
         const items = ADAPTERS.casso.parse({ 'secure-token': SECRETS.cassoSecureToken }, body, SECRETS);
-        assert.deepEqual(items.map((item) => item.rejection?.reason ?? 'ok'), ['ok', 'invalid_field']);
+        assert.deepEqual(
+          items.map((item) => item.rejection?.reason ?? 'ok'),
+          ['ok', 'invalid_field'],
+        );
         for (const item of [...items, ...items]) await store.applyTransaction(item);
         const kept = await db.query<{ body: Uint8Array; provider: string }>('SELECT body, provider FROM bank_notifications');
         assert.equal(kept.length, 1);
         assert.ok(Buffer.from(kept[0]!.body).equals(body));
-        const rows = await db.query<{ memo: string; status: string }>('SELECT memo, status FROM bank_transactions WHERE notification_sha256 IS NOT NULL ORDER BY id');
-        assert.deepEqual(rows.map((row) => row.status), ['unmatched', 'rejected']);
+        const rows = await db.query<{ memo: string; status: string }>(
+          'SELECT memo, status FROM bank_transactions WHERE notification_sha256 IS NOT NULL ORDER BY id',
+        );
+        assert.deepEqual(
+          rows.map((row) => row.status),
+          ['unmatched', 'rejected'],
+        );
         assert.equal(rows[0]!.memo, 'a\uFFFD\uFFFD \uFFFD');
       } finally {
         await db.close();
@@ -497,9 +620,22 @@ describe('reconciliation arithmetic', () => {
     fc.assert(
       fc.property(fc.array(record, { maxLength: 40 }), (records) => {
         const transactions = records.map((r): ReportTransaction => {
-          const tx = { status: r.status, reason: r.reason, amount: r.status === 'rejected' ? 0 : r.amount, surplus: r.status === 'matched' && r.paymentStatus === 'paid' ? Math.floor(r.amount * r.surplusShare) : 0 };
+          const tx = {
+            status: r.status,
+            reason: r.reason,
+            amount: r.status === 'rejected' ? 0 : r.amount,
+            surplus: r.status === 'matched' && r.paymentStatus === 'paid' ? Math.floor(r.amount * r.surplusShare) : 0,
+          };
           return {
-            ...tx, provider: 'generic', transactionId: 'x', memo: '', bankReference: null, account: null, receivedAt: '', paymentId: null, duplicateOf: null,
+            ...tx,
+            provider: 'generic',
+            transactionId: 'x',
+            memo: '',
+            bankReference: null,
+            account: null,
+            receivedAt: '',
+            paymentId: null,
+            duplicateOf: null,
             ...classifyTransfer(tx, r.paymentStatus),
           };
         });

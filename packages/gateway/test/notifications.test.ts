@@ -13,26 +13,71 @@ const txId = (prefix: string) => `${prefix}${Date.now()}${++txSeq}`;
 const notify = {
   generic(gateway: TestGateway, memo: string, amount: number, id = txId('G'), signature?: string) {
     const body = JSON.stringify({ id, amount, memo, account: '113366668888', reference: 'FT2611220001' });
-    return gateway.api('/api/bank/notifications/generic', { method: 'POST', body, key: null, headers: { 'content-type': 'application/json', 'x-signature': signature ?? `sha256=${hmac(body)}` } });
+    return gateway.api('/api/bank/notifications/generic', {
+      method: 'POST',
+      body,
+      key: null,
+      headers: { 'content-type': 'application/json', 'x-signature': signature ?? `sha256=${hmac(body)}` },
+    });
   },
   sepay(gateway: TestGateway, memo: string, amount: number, id = ++txSeq + 90_000_000, key = SECRETS.sepayApiKey, transferType = 'in') {
     const body = {
-      id, gateway: 'MBBank', transactionDate: '2026-11-22 09:15:02', accountNumber: '113366668888', subAccount: null, code: null,
-      content: memo, transferType, description: `BankAPINotify ${memo}`, transferAmount: amount, referenceCode: 'FT26326123456', accumulated: 19_077_000,
+      id,
+      gateway: 'MBBank',
+      transactionDate: '2026-11-22 09:15:02',
+      accountNumber: '113366668888',
+      subAccount: null,
+      code: null,
+      content: memo,
+      transferType,
+      description: `BankAPINotify ${memo}`,
+      transferAmount: amount,
+      referenceCode: 'FT26326123456',
+      accumulated: 19_077_000,
     };
     return gateway.api('/api/bank/notifications/sepay', { json: body, key: null, headers: { authorization: `Apikey ${key}` } });
   },
   casso(gateway: TestGateway, memo: string, amount: number, id = ++txSeq + 50_000, token = SECRETS.cassoSecureToken) {
-    const body = { error: 0, data: [{ id, tid: 'TF2611220915', description: memo, amount, cusum_balance: 12_500_000, when: '2026-11-22 09:15:02', bank_sub_acc_id: '113366668888', subAccId: '113366668888' }] };
+    const body = {
+      error: 0,
+      data: [
+        {
+          id,
+          tid: 'TF2611220915',
+          description: memo,
+          amount,
+          cusum_balance: 12_500_000,
+          when: '2026-11-22 09:15:02',
+          bank_sub_acc_id: '113366668888',
+          subAccId: '113366668888',
+        },
+      ],
+    };
     return gateway.api('/api/bank/notifications/casso', { json: body, key: null, headers: { 'secure-token': token } });
   },
   payos(gateway: TestGateway, memo: string, amount: number, reference = txId('FT'), key = SECRETS.payosChecksumKey) {
     const data = {
-      orderCode: 123, amount, description: memo, accountNumber: '113366668888', reference, transactionDateTime: '2026-11-22 09:15:02',
-      currency: 'VND', paymentLinkId: '124c33293c43417ab7879e14c8d9eb18', code: '00', desc: 'Thành công', counterAccountBankId: '',
-      counterAccountBankName: '', counterAccountName: null, counterAccountNumber: null, virtualAccountName: '', virtualAccountNumber: '',
+      orderCode: 123,
+      amount,
+      description: memo,
+      accountNumber: '113366668888',
+      reference,
+      transactionDateTime: '2026-11-22 09:15:02',
+      currency: 'VND',
+      paymentLinkId: '124c33293c43417ab7879e14c8d9eb18',
+      code: '00',
+      desc: 'Thành công',
+      counterAccountBankId: '',
+      counterAccountBankName: '',
+      counterAccountName: null,
+      counterAccountNumber: null,
+      virtualAccountName: '',
+      virtualAccountNumber: '',
     };
-    return gateway.api('/api/bank/notifications/payos', { json: { code: '00', desc: 'success', success: true, data, signature: payosSignature(data, key) }, key: null });
+    return gateway.api('/api/bank/notifications/payos', {
+      json: { code: '00', desc: 'success', success: true, data, signature: payosSignature(data, key) },
+      key: null,
+    });
   },
 };
 
@@ -76,22 +121,50 @@ for (const backend of BACKENDS) {
       }
       // A body altered after signing.
       const body = JSON.stringify({ id: txId('G'), amount: 50_000, memo });
-      const tampered = await gateway.api('/api/bank/notifications/generic', { method: 'POST', key: null, body: body.replace('50000', '50001'), headers: { 'x-signature': `sha256=${hmac(body)}` } });
+      const tampered = await gateway.api('/api/bank/notifications/generic', {
+        method: 'POST',
+        key: null,
+        body: body.replace('50000', '50001'),
+        headers: { 'x-signature': `sha256=${hmac(body)}` },
+      });
       assert.equal(tampered.status, 401);
       assert.equal((await get(payment.id)).status, 'pending');
     });
 
     it('should acknowledge authentic but malformed bodies (stored as rejected, naming the field) and refuse unknown providers with 404', async () => {
       const bad = '{"id": 1, "amount":';
-      const malformed = await gateway.api('/api/bank/notifications/generic', { method: 'POST', key: null, body: bad, headers: { 'x-signature': `sha256=${hmac(bad)}` } });
+      const malformed = await gateway.api('/api/bank/notifications/generic', {
+        method: 'POST',
+        key: null,
+        body: bad,
+        headers: { 'x-signature': `sha256=${hmac(bad)}` },
+      });
       assert.equal(malformed.status, 200);
-      assert.deepEqual(malformed.body.results.map((r: { outcome: string; reason: string }) => [r.outcome, r.reason]), [['rejected', 'malformed_body']]);
+      assert.deepEqual(
+        malformed.body.results.map((r: { outcome: string; reason: string }) => [r.outcome, r.reason]),
+        [['rejected', 'malformed_body']],
+      );
       const noAmount = JSON.stringify({ id: 'x1', memo: 'MC2345678', account: '113366668888' });
-      const missing = await gateway.api('/api/bank/notifications/generic', { method: 'POST', key: null, body: noAmount, headers: { 'x-signature': `sha256=${hmac(noAmount)}` } });
+      const missing = await gateway.api('/api/bank/notifications/generic', {
+        method: 'POST',
+        key: null,
+        body: noAmount,
+        headers: { 'x-signature': `sha256=${hmac(noAmount)}` },
+      });
       assert.equal(missing.status, 200);
       assert.equal(missing.body.results[0].reason, 'invalid_field');
       assert.match(missing.body.results[0].message, /"amount"/);
-      assert.equal((await gateway.api('/api/bank/notifications/sepay', { method: 'POST', key: null, body: '[]', headers: { authorization: `Apikey ${SECRETS.sepayApiKey}` } })).status, 200);
+      assert.equal(
+        (
+          await gateway.api('/api/bank/notifications/sepay', {
+            method: 'POST',
+            key: null,
+            body: '[]',
+            headers: { authorization: `Apikey ${SECRETS.sepayApiKey}` },
+          })
+        ).status,
+        200,
+      );
       assert.equal((await gateway.api('/api/bank/notifications/momo', { json: {}, key: null })).status, 404);
     });
 
@@ -100,8 +173,14 @@ for (const backend of BACKENDS) {
       const id = txId('DUP');
       const answers = [];
       for (let i = 0; i < 5; i++) answers.push(await notify.generic(gateway, `${payment.code}`, 40_000, id));
-      assert.deepEqual(answers.map((a) => a.status), [200, 200, 200, 200, 200]);
-      assert.deepEqual(answers.map((a) => a.body.results[0].outcome), ['matched', 'duplicate', 'duplicate', 'duplicate', 'duplicate']);
+      assert.deepEqual(
+        answers.map((a) => a.status),
+        [200, 200, 200, 200, 200],
+      );
+      assert.deepEqual(
+        answers.map((a) => a.body.results[0].outcome),
+        ['matched', 'duplicate', 'duplicate', 'duplicate', 'duplicate'],
+      );
       const after = await get(payment.id);
       assert.equal(after.amountPaid, 40_000);
       assert.equal(after.status, 'underpaid');
@@ -126,7 +205,10 @@ for (const backend of BACKENDS) {
       const report = await gateway.api(`/api/reports/reconciliation?date=${new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10)}`);
       const row = report.body.payments.find((p: { id: string }) => p.id === payment.id);
       assert.equal(row.transactions.length, 50);
-      assert.equal(row.transactions.reduce((sum: number, tx: { surplus: number }) => sum + tx.surplus, 0), 250_000);
+      assert.equal(
+        row.transactions.reduce((sum: number, tx: { surplus: number }) => sum + tx.surplus, 0),
+        250_000,
+      );
     });
 
     it('should find the code in mangled memos', async () => {
@@ -177,7 +259,10 @@ for (const backend of BACKENDS) {
         await notify.generic(gateway, cancelled.code, 13_000),
         await notify.generic(gateway, expired.code, 14_000),
       ];
-      assert.deepEqual(answers.map((a) => a.body.results[0].reason), ['no_code', 'unknown_code', 'payment_closed', 'payment_closed']);
+      assert.deepEqual(
+        answers.map((a) => a.body.results[0].reason),
+        ['no_code', 'unknown_code', 'payment_closed', 'payment_closed'],
+      );
       assert.equal((await get(cancelled.id)).status, 'cancelled');
       assert.equal((await get(expired.id)).status, 'expired');
       const report = await gateway.api(`/api/reports/reconciliation?date=${new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10)}`);
@@ -191,7 +276,11 @@ for (const backend of BACKENDS) {
     it('should not count outgoing transfers (SePay transferType out, Casso negative amounts)', async () => {
       const payment = await createPayment(gateway);
       assert.deepEqual((await notify.sepay(gateway, payment.code, 50_000, undefined, SECRETS.sepayApiKey, 'out')).body, { success: true });
-      const casso = await gateway.api('/api/bank/notifications/casso', { json: { error: 0, data: [{ id: 999_001, description: payment.code, amount: -50_000 }] }, key: null, headers: { 'secure-token': SECRETS.cassoSecureToken } });
+      const casso = await gateway.api('/api/bank/notifications/casso', {
+        json: { error: 0, data: [{ id: 999_001, description: payment.code, amount: -50_000 }] },
+        key: null,
+        headers: { 'secure-token': SECRETS.cassoSecureToken },
+      });
       assert.equal(casso.status, 200);
       assert.equal((await get(payment.id)).status, 'pending');
     });

@@ -25,7 +25,11 @@ describe('payment codes', () => {
       ['MC7K2Q', []],
     ];
     for (const [memo, expected] of cases) {
-      assert.deepEqual(paymentCodeCandidates(memo).filter((code) => code === 'MC7K2Q9XA' || !expected.length), expected, memo);
+      assert.deepEqual(
+        paymentCodeCandidates(memo).filter((code) => code === 'MC7K2Q9XA' || !expected.length),
+        expected,
+        memo,
+      );
     }
   });
 

@@ -40,10 +40,15 @@ export async function startCluster(): Promise<Cluster | string> {
   if (asRoot) {
     const id = spawnSync('id', ['-u', 'postgres'], { encoding: 'utf8' });
     const gid = spawnSync('id', ['-g', 'postgres'], { encoding: 'utf8' });
-    if (id.status !== 0 || spawnSync('runuser', ['-u', 'postgres', '--', 'true']).status !== 0) return 'skipped: running as root and cannot switch to the postgres OS user (runuser)';
+    if (id.status !== 0 || spawnSync('runuser', ['-u', 'postgres', '--', 'true']).status !== 0)
+      return 'skipped: running as root and cannot switch to the postgres OS user (runuser)';
     owner = { uid: Number(id.stdout), gid: Number(gid.stdout) };
   }
-  const run = (tool: string, args: string[]) => execFileSync(asRoot ? 'runuser' : `${bin}/${tool}`, asRoot ? ['-u', 'postgres', '--', `${bin}/${tool}`, ...args] : args, { stdio: 'pipe', timeout: 60_000 });
+  const run = (tool: string, args: string[]) =>
+    execFileSync(asRoot ? 'runuser' : `${bin}/${tool}`, asRoot ? ['-u', 'postgres', '--', `${bin}/${tool}`, ...args] : args, {
+      stdio: 'pipe',
+      timeout: 60_000,
+    });
   const root = mkdtempSync(path.join(tmpdir(), 'motcua-pg-'));
   if (owner) chownSync(root, owner.uid, owner.gid);
   const data = path.join(root, 'data');
@@ -58,7 +63,11 @@ export async function startCluster(): Promise<Cluster | string> {
     if (!running) return;
     running = false;
     for (const pid of pids()) killQuietly(pid, 'SIGCONT');
-    spawnSync(asRoot ? 'runuser' : `${bin}/pg_ctl`, [...(asRoot ? ['-u', 'postgres', '--', `${bin}/pg_ctl`] : []), '-D', data, '-m', 'immediate', '-w', 'stop'], { stdio: 'ignore', timeout: 30_000 });
+    spawnSync(
+      asRoot ? 'runuser' : `${bin}/pg_ctl`,
+      [...(asRoot ? ['-u', 'postgres', '--', `${bin}/pg_ctl`] : []), '-D', data, '-m', 'immediate', '-w', 'stop'],
+      { stdio: 'ignore', timeout: 30_000 },
+    );
   };
   const pids = (): number[] => {
     const file = path.join(data, 'postmaster.pid');

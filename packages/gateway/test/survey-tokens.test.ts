@@ -24,7 +24,13 @@ async function surveyPrompt(gateway: TestGateway, counter: string, overrides: Re
 }
 
 const rating = (counter: string, token: string | undefined, extra: Partial<SurveySubmission> = {}): SurveySubmission => ({
-  surveyId: 'counter', counter, ...(token ? { token } : {}), answers: { attitude: 'satisfied' }, locale: 'vi', submittedAt: new Date().toISOString(), ...extra,
+  surveyId: 'counter',
+  counter,
+  ...(token ? { token } : {}),
+  answers: { attitude: 'satisfied' },
+  locale: 'vi',
+  submittedAt: new Date().toISOString(),
+  ...extra,
 });
 
 for (const backend of BACKENDS) {
@@ -35,7 +41,12 @@ for (const backend of BACKENDS) {
     before(async () => {
       gateway = await startTestGateway(backend.name, { rateLimitPerMinute: 0, surveyRateLimitPerMinute: 0, publicBaseUrl: BASE_URL });
       shortLived = await startTestGateway(backend.name, { rateLimitPerMinute: 0, surveyRateLimitPerMinute: 0, surveyTokenTtlSeconds: 1 });
-      noLateWindow = await startTestGateway(backend.name, { rateLimitPerMinute: 0, surveyRateLimitPerMinute: 0, surveyTokenTtlSeconds: 1, surveyLateWindowSeconds: 0 });
+      noLateWindow = await startTestGateway(backend.name, {
+        rateLimitPerMinute: 0,
+        surveyRateLimitPerMinute: 0,
+        surveyTokenTtlSeconds: 1,
+        surveyLateWindowSeconds: 0,
+      });
     });
     after(async () => {
       await gateway?.close();
@@ -46,7 +57,11 @@ for (const backend of BACKENDS) {
       target.api('/api/surveys', { json: body, key: null, headers: { 'idempotency-key': key } });
 
     it('should issue a 22-character URL-safe token, different each time, whose phone QR is version 5 or less', async () => {
-      const { survey } = await surveyPrompt(gateway, 'T1', { dossier: 'HS-000.00.21.H26-260512-0001', officer: 'CB07', procedure: 'Cấp bản sao trích lục hộ tịch' });
+      const { survey } = await surveyPrompt(gateway, 'T1', {
+        dossier: 'HS-000.00.21.H26-260512-0001',
+        officer: 'CB07',
+        procedure: 'Cấp bản sao trích lục hộ tịch',
+      });
       assert.match(survey.token, SURVEY_TOKEN_PATTERN);
       assert.equal(survey.phoneUrl, `${BASE_URL}/survey.html?token=${survey.token}`);
       assert.ok(encodeQr(survey.phoneUrl!).version <= 5, `QR version ${encodeQr(survey.phoneUrl!).version}`);
@@ -89,7 +104,10 @@ for (const backend of BACKENDS) {
 
     it('should accept a rating made before its token expired and queued through an outage, once; refuse one made after, from the future, or past the window', async () => {
       const [queued, after, future, beyond] = await Promise.all([
-        surveyPrompt(shortLived, 'T7'), surveyPrompt(shortLived, 'T8'), surveyPrompt(shortLived, 'T9'), surveyPrompt(noLateWindow, 'T7'),
+        surveyPrompt(shortLived, 'T7'),
+        surveyPrompt(shortLived, 'T8'),
+        surveyPrompt(shortLived, 'T9'),
+        surveyPrompt(noLateWindow, 'T7'),
       ]);
       const madeInTime = new Date().toISOString();
       await sleep(2_100);
@@ -99,10 +117,16 @@ for (const backend of BACKENDS) {
       assert.equal(late.status, 201, JSON.stringify(late.body));
       const vnMonth = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 7);
       const stored = await shortLived.api(`/api/reports/satisfaction?month=${vnMonth}`);
-      assert.deepEqual(stored.body.byCounter.map((group: { key: string; count: number }) => [group.key, group.count]), [['T7', 1]]);
+      assert.deepEqual(
+        stored.body.byCounter.map((group: { key: string; count: number }) => [group.key, group.count]),
+        [['T7', 1]],
+      );
       assert.deepEqual((await post(shortLived, body)).body.error.code, 'ALREADY_RATED');
       // Made after the expiry: the token no longer vouched for it.
-      assert.deepEqual([(await post(shortLived, rating('T8', after.survey.token))).status, (await post(shortLived, rating('T8', after.survey.token))).body.error.code], [401, 'TOKEN_EXPIRED']);
+      assert.deepEqual(
+        [(await post(shortLived, rating('T8', after.survey.token))).status, (await post(shortLived, rating('T8', after.survey.token))).body.error.code],
+        [401, 'TOKEN_EXPIRED'],
+      );
       // A forged submittedAt in the future is refused too.
       const forged = await post(shortLived, rating('T9', future.survey.token, { submittedAt: new Date(Date.now() + 3_600_000).toISOString() }));
       assert.deepEqual([forged.status, forged.body.error.code], [401, 'TOKEN_EXPIRED']);
@@ -155,14 +179,19 @@ for (const backend of BACKENDS) {
       const rows = await db.query('SELECT * FROM survey_tokens');
       assert.equal(rows.length, 1);
       assert.ok(!JSON.stringify(rows).includes(token));
-      assert.deepEqual(await checkSurveyToken(db, token, SECRET), { ok: true, claims: { tid: claims.tid, counter: 'C9', dossier: 'HS-1', officer: 'CB1', procedure: 'P', exp } });
+      assert.deepEqual(await checkSurveyToken(db, token, SECRET), {
+        ok: true,
+        claims: { tid: claims.tid, counter: 'C9', dossier: 'HS-1', officer: 'CB1', procedure: 'P', exp },
+      });
       assert.deepEqual(await checkSurveyToken(db, token, SECRET, (exp + 1) * 1000), { ok: false, reason: 'TOKEN_EXPIRED' });
       // A token whose transaction rolled back does not exist.
       let lost = '';
-      await assert.rejects(db.transaction(async (tx) => {
-        lost = (await issueSurveyToken(tx, { counter: 'C9', exp })).token;
-        throw new Error('rollback');
-      }));
+      await assert.rejects(
+        db.transaction(async (tx) => {
+          lost = (await issueSurveyToken(tx, { counter: 'C9', exp })).token;
+          throw new Error('rollback');
+        }),
+      );
       assert.deepEqual(await checkSurveyToken(db, lost, SECRET), { ok: false, reason: 'INVALID_TOKEN' });
     });
 
@@ -176,10 +205,26 @@ for (const backend of BACKENDS) {
       assert.equal((await checkSurveyToken(db, token, SECRET, anHourLate, { submittedAt: exp * 1000, windowMs: week })).ok, true);
       const refused = { ok: false, reason: 'TOKEN_EXPIRED' };
       assert.deepEqual(await checkSurveyToken(db, token, SECRET, anHourLate), refused);
-      assert.deepEqual(await checkSurveyToken(db, token, SECRET, anHourLate, { submittedAt: exp * 1000 + 1_000, windowMs: week }), refused, 'made after the expiry');
-      assert.deepEqual(await checkSurveyToken(db, token, SECRET, anHourLate, { submittedAt: Date.now() - 3_600_000, windowMs: week }), refused, 'made before the token was issued');
-      assert.deepEqual(await checkSurveyToken(db, token, SECRET, exp * 1000 + week + 1_000, { submittedAt: made, windowMs: week }), refused, 'beyond the window');
-      assert.deepEqual(await checkSurveyToken(db, token, SECRET, exp * 1000 + 1_000, { submittedAt: exp * 1000 + 2_000, windowMs: week }), refused, 'from the future');
+      assert.deepEqual(
+        await checkSurveyToken(db, token, SECRET, anHourLate, { submittedAt: exp * 1000 + 1_000, windowMs: week }),
+        refused,
+        'made after the expiry',
+      );
+      assert.deepEqual(
+        await checkSurveyToken(db, token, SECRET, anHourLate, { submittedAt: Date.now() - 3_600_000, windowMs: week }),
+        refused,
+        'made before the token was issued',
+      );
+      assert.deepEqual(
+        await checkSurveyToken(db, token, SECRET, exp * 1000 + week + 1_000, { submittedAt: made, windowMs: week }),
+        refused,
+        'beyond the window',
+      );
+      assert.deepEqual(
+        await checkSurveyToken(db, token, SECRET, exp * 1000 + 1_000, { submittedAt: exp * 1000 + 2_000, windowMs: week }),
+        refused,
+        'from the future',
+      );
     });
 
     it('should delete tokens a week past their expiry on sweep, and keep the others', async () => {
@@ -187,8 +232,13 @@ for (const backend of BACKENDS) {
       const old = await db.transaction((tx) => issueSurveyToken(tx, { counter: 'C8', exp: now - 8 * 86_400 }));
       const recent = await db.transaction((tx) => issueSurveyToken(tx, { counter: 'C8', exp: now - 86_400 }));
       const store = new Store(db, {
-        bank: { bin: '970415', account: '1', accountName: 'X' }, counters: {}, surveyTokenSecret: SECRET, surveyTokenTtlSeconds: 60,
-        surveyScreenMs: 1_000, expiredScreenMs: 1_000, onCommit: () => {},
+        bank: { bin: '970415', account: '1', accountName: 'X' },
+        counters: {},
+        surveyTokenSecret: SECRET,
+        surveyTokenTtlSeconds: 60,
+        surveyScreenMs: 1_000,
+        expiredScreenMs: 1_000,
+        onCommit: () => {},
       });
       await store.sweep();
       assert.equal((await checkSurveyToken(db, old.token, SECRET)).ok, false);

@@ -48,8 +48,7 @@ export interface Messages {
 const vi: Messages = {
   title: 'Thanh toán bằng mã QR',
   loading: 'Đang tải thông tin thanh toán…',
-  qrLabel: (amount, bank, account) =>
-    `Mã QR chuyển khoản${amount ? ` ${amount}` : ''} đến tài khoản ${account} tại ${bank}`,
+  qrLabel: (amount, bank, account) => `Mã QR chuyển khoản${amount ? ` ${amount}` : ''} đến tài khoản ${account} tại ${bank}`,
   qrLabelMerchant: (amount, bank, merchantId) => `Mã QR thanh toán${amount ? ` ${amount}` : ''} cho điểm bán ${merchantId} của ${bank}`,
   qrLabelCash: (amount, bank, atmId) => `Mã QR rút tiền mặt${amount ? ` ${amount}` : ''} tại ATM ${atmId} của ${bank}`,
   amount: 'Số tiền',

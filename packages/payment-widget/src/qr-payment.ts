@@ -385,7 +385,11 @@ export class QrPayment extends LitElement {
     }
     const iterable = (typeof source === 'function' ? source(signal) : source) as AsyncIterable<unknown> | undefined;
     if (!iterable || typeof iterable[Symbol.asyncIterator] !== 'function') {
-      throw new InputError('SOURCE_ERROR', 'statusSource must be a function returning an async iterable, an async iterable, or an object with subscribe().', 'statusSource');
+      throw new InputError(
+        'SOURCE_ERROR',
+        'statusSource must be a function returning an async iterable, an async iterable, or an object with subscribe().',
+        'statusSource',
+      );
     }
     void (async () => {
       try {
@@ -416,7 +420,12 @@ export class QrPayment extends LitElement {
     // Bank apps keep only plain ASCII in the memo; converting silently would put a memo on the QR
     // that the officer did not write, so we refuse and suggest the converted text instead.
     if (purpose && toMemo(purpose, purpose.length) !== purpose) {
-      throw new InputError('NOT_ASCII', `The purpose "${purpose}" must be plain ASCII without diacritics: letters, digits, spaces and . , - _ / : ( ) +.`, 'purpose', toMemo(purpose));
+      throw new InputError(
+        'NOT_ASCII',
+        `The purpose "${purpose}" must be plain ASCII without diacritics: letters, digits, spaces and . , - _ / : ( ) +.`,
+        'purpose',
+        toMemo(purpose),
+      );
     }
     const qr = encodeVietQR({ bin: bank.bin, account: this.account.trim(), ...(amount ? { amount } : {}), ...(purpose ? { purpose } : {}) });
     return {
@@ -512,7 +521,9 @@ export class QrPayment extends LitElement {
     if (next.status !== current?.status) {
       const refund = amountToRefund(next);
       if (next.status === 'paid') {
-        this._announcement = messages.paidAnnouncement(formatVnd(next.amountPaid || next.amount, this._locale)) + (refund ? `. ${messages.refund(formatVnd(refund, this._locale))}` : '');
+        this._announcement =
+          messages.paidAnnouncement(formatVnd(next.amountPaid || next.amount, this._locale)) +
+          (refund ? `. ${messages.refund(formatVnd(refund, this._locale))}` : '');
       } else if (next.status === 'underpaid') this._announcement = messages.amountDue(formatVnd(amountDue(next), this._locale));
       else if (isClosedWithMoney(next)) this._announcement = messages.officerHandles(formatVnd(next.amountPaid, this._locale));
       else this._announcement = messages.status[next.status];
@@ -596,7 +607,10 @@ export class QrPayment extends LitElement {
     }
     this._paletteCheckedFor = symbol;
     const style = getComputedStyle(this);
-    const problem = qrPaletteProblem(style.getPropertyValue('--motcua-qr-dark').trim() || '#000000', style.getPropertyValue('--motcua-qr-light').trim() || '#ffffff');
+    const problem = qrPaletteProblem(
+      style.getPropertyValue('--motcua-qr-dark').trim() || '#000000',
+      style.getPropertyValue('--motcua-qr-light').trim() || '#ffffff',
+    );
     if (this._defaultPalette !== Boolean(problem)) {
       this._defaultPalette = Boolean(problem);
       this.requestUpdate();
@@ -698,9 +712,7 @@ export class QrPayment extends LitElement {
     const symbol = this._symbol;
     if (!symbol) return Promise.reject(new Error('No QR code is shown.'));
     const canvas = drawQrSymbol(symbol, scale);
-    return new Promise((resolve, reject) =>
-      canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('The PNG could not be created.'))), 'image/png'),
-    );
+    return new Promise((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('The PNG could not be created.'))), 'image/png'));
   }
 
   // ---- render ------------------------------------------------------------------------------
@@ -715,9 +727,7 @@ export class QrPayment extends LitElement {
         <strong>${messages.errorTitle}</strong>
         <p>${messages.errors[failure.code] ?? messages.errors.UNKNOWN}</p>
         ${failure.hint ? html`<p>“${failure.hint}”</p>` : nothing}
-        ${this._canRetry()
-          ? html`<button part="button retry-button" class="primary" @click=${this._handleRetry}>${messages.retry}</button>`
-          : nothing}
+        ${this._canRetry() ? html`<button part="button retry-button" class="primary" @click=${this._handleRetry}>${messages.retry}</button>` : nothing}
       </div>`;
     } else if (status === 'paid' && this._payment) {
       const refund = amountToRefund(this._payment);
@@ -813,18 +823,22 @@ export class QrPayment extends LitElement {
       <dt>${label}</dt>
       <dd>
         <span class="value">${loading ? html`<span class="line"></span>` : (value ?? '—')}</span>
-        ${withCopy && copy && value
-          ? html`<button part="button copy-button" class="copy" data-copy=${copy} @click=${() => void this._handleCopy(copy)}>
+        ${
+          withCopy && copy && value
+            ? html`<button part="button copy-button" class="copy" data-copy=${copy} @click=${() => void this._handleCopy(copy)}>
               ${messages.copy[copy]}
             </button>`
-          : nothing}
+            : nothing
+        }
       </dd>
     </div>`;
     return html`<dl part="details">
       ${row(messages.bank, details && bankName(details.bin))}
-      ${details?.service
-        ? row(details.service === 'merchant' ? messages.merchantId : messages.atmId, details.account)
-        : row(messages.account, details?.account, 'account')}
+      ${
+        details?.service
+          ? row(details.service === 'merchant' ? messages.merchantId : messages.atmId, details.account)
+          : row(messages.account, details?.account, 'account')
+      }
       ${details?.accountName || loading ? row(messages.accountName, details?.accountName) : nothing}
       ${this.view !== 'customer' ? row(messages.amount, details?.amount ? formatVnd(details.amount, this._locale) : undefined, 'amount') : nothing}
       ${row(messages.memo, details?.memo, 'memo')}
@@ -855,12 +869,14 @@ export class QrPayment extends LitElement {
       ${this._renderQrFrame(messages)}
       <p class="amount" part="amount">${amountText || (this._phase === 'loading' ? html`<span class="line"></span>` : '')}</p>
       ${this._renderStatus(messages)} ${this._renderSummary(messages)} ${this._renderCountdown(messages)}
-      ${this._connectionFailure
-        ? html`<p class="warning" part="warning">
+      ${
+        this._connectionFailure
+          ? html`<p class="warning" part="warning">
             <span>${messages.connectionProblem} ${messages.reconnecting}</span>
             <button part="button retry-button" @click=${this._handleRetry}>${messages.retry}</button>
           </p>`
-        : nothing}
+          : nothing
+      }
       ${showDetails ? this._renderDetails(messages, view === 'officer') : nothing}
       ${view === 'print' ? html`<ol class="instructions" part="instructions">${messages.instructions.map((line) => html`<li>${line}</li>`)}</ol>` : nothing}
       ${this._renderActions(messages)}
@@ -884,7 +900,6 @@ function formatDuration(ms: number): string {
   const two = (n: number) => String(n).padStart(2, '0');
   return hours > 0 ? `${hours}:${two(minutes)}:${two(seconds)}` : `${two(minutes)}:${two(seconds)}`;
 }
-
 
 function toFailure(error: unknown): Failure {
   if (error instanceof InputError) {

@@ -179,10 +179,7 @@ export function watchPayment(src: string, options: WatchPaymentOptions): Payment
     const request = new AbortController();
     const abortRequest = () => request.abort(new PaymentWatchError('NETWORK_ERROR', 'The watcher was stopped.'));
     signal.addEventListener('abort', abortRequest);
-    const timer = setTimeout(
-      () => request.abort(new PaymentWatchError('TIMEOUT', `No answer from ${src} within ${requestTimeoutMs} ms.`)),
-      requestTimeoutMs,
-    );
+    const timer = setTimeout(() => request.abort(new PaymentWatchError('TIMEOUT', `No answer from ${src} within ${requestTimeoutMs} ms.`)), requestTimeoutMs);
     try {
       const response = await fetchImpl(src, {
         signal: request.signal,

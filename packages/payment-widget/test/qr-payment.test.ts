@@ -203,9 +203,10 @@ describe('<qr-payment>', () => {
       expect(text(el, 'details')).to.contain('Vietcombank').and.contain('0011004455667').and.contain('MCABC123 LE PHI');
     });
 
-    it("should show a bank-issued merchant QR (QR Push) with its merchant id, not as an account", async () => {
+    it('should show a bank-issued merchant QR (QR Push) with its merchant id, not as an account', async () => {
       // Published in trantuan94/vietqrjs (src/decryptor/vietqrv1.decryptor.spec.ts).
-      const payload = '00020101021238580010A00000072701300006970403011621129950446040250206QRPUSH52045812530370454061800005802VN5910PHUONG CAC6005HANOI62110307NPS686963047C1B';
+      const payload =
+        '00020101021238580010A00000072701300006970403011621129950446040250206QRPUSH52045812530370454061800005802VN5910PHUONG CAC6005HANOI62110307NPS686963047C1B';
       const events: CustomEvent[] = [];
       const el = await fixture<QrPayment>(html`<qr-payment payload=${payload} @qr-payment-error=${(e: CustomEvent) => events.push(e)}></qr-payment>`);
       expect(events.map((e) => e.detail.code)).to.deep.equal([]);
@@ -220,7 +221,8 @@ describe('<qr-payment>', () => {
 
     it('should show a cash-withdrawal QR (QRCASH) with its ATM id', async () => {
       // Published in trantuan94/vietqrjs (src/builder/vietqrv1.builder.spec.ts).
-      const payload = '00020101021138500010A000000727012200069704160108123456780206QRCASH5204601153037045802VN5912NGUYEN VAN A6006HA NOI6237052120190109155714228384707080000111163049CE4';
+      const payload =
+        '00020101021138500010A000000727012200069704160108123456780206QRCASH5204601153037045802VN5912NGUYEN VAN A6006HA NOI6237052120190109155714228384707080000111163049CE4';
       const el = await fixture<QrPayment>(html`<qr-payment payload=${payload}></qr-payment>`);
       expect(await scanSvg(el)).to.equal(payload);
       expect(text(el, 'details')).to.contain('Mã ATM').and.contain('12345678');
@@ -491,7 +493,13 @@ describe('<qr-payment>', () => {
         const other = document.createElement('p');
         other.id = 'other';
         other.textContent = 'Not on the slip';
-        const slip = Object.assign(document.createElement('qr-payment'), { view: 'print', bank: '970415', account: '113366668888', amount: '50000', purpose: 'MC7K2Q9XA LE PHI' });
+        const slip = Object.assign(document.createElement('qr-payment'), {
+          view: 'print',
+          bank: '970415',
+          account: '113366668888',
+          amount: '50000',
+          purpose: 'MC7K2Q9XA LE PHI',
+        });
         container.append(other, slip);
       });
       const el = wrapper.querySelector('qr-payment')!;

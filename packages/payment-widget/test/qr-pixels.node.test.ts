@@ -176,16 +176,28 @@ describe('<qr-payment> QR in Chromium', () => {
 
   it('should draw a low-contrast palette (#a0a0a0 on white, 2.6:1) black on white, with a recoverable error and a warning', async () => {
     const shot = await shoot(2, '--motcua-qr-dark: #a0a0a0;');
-    assert.deepEqual(shot.errors.map((e) => [e.code, e.recoverable]), [['UNREADABLE_PALETTE', true]]);
-    assert.ok(shot.warnings.some((w) => /contrast 2\.6:1/.test(w)), shot.warnings.join('\n'));
+    assert.deepEqual(
+      shot.errors.map((e) => [e.code, e.recoverable]),
+      [['UNREADABLE_PALETTE', true]],
+    );
+    assert.ok(
+      shot.warnings.some((w) => /contrast 2\.6:1/.test(w)),
+      shot.warnings.join('\n'),
+    );
     assert.equal(decode(shot.png), PAYLOAD);
     assertWholePixelModules(shot, 2);
   });
 
   it('should draw an inverted palette (light modules on dark) black on white', async () => {
     const shot = await shoot(1, '--motcua-qr-dark: #ffffff; --motcua-qr-light: #101010;');
-    assert.deepEqual(shot.errors.map((e) => [e.code, e.recoverable]), [['UNREADABLE_PALETTE', true]]);
-    assert.ok(shot.warnings.some((w) => /inverted/.test(w)), shot.warnings.join('\n'));
+    assert.deepEqual(
+      shot.errors.map((e) => [e.code, e.recoverable]),
+      [['UNREADABLE_PALETTE', true]],
+    );
+    assert.ok(
+      shot.warnings.some((w) => /inverted/.test(w)),
+      shot.warnings.join('\n'),
+    );
     assert.equal(decode(shot.png), PAYLOAD);
     assertWholePixelModules(shot, 1);
   });

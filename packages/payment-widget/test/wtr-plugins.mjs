@@ -35,7 +35,12 @@ async function loadCore() {
 async function createPayment(id, options = {}) {
   const { encodeVietQR } = await loadCore();
   const amount = options.amount ?? 50000;
-  const code = options.code ?? `MC${id.replace(/[^A-Za-z0-9]/g, '').slice(-7).toUpperCase()}`;
+  const code =
+    options.code ??
+    `MC${id
+      .replace(/[^A-Za-z0-9]/g, '')
+      .slice(-7)
+      .toUpperCase()}`;
   const purpose = options.purpose ?? 'LE PHI HO TICH';
   const previous = payments.get(id);
   const resource = {
@@ -121,7 +126,8 @@ function handleEvents(req, res, state) {
   state.clients.add(res);
   const heartbeat = setInterval(() => res.write(': heartbeat\n\n'), 15_000);
   // Pings stop with everything else when the stream is silenced (it leaves `clients`).
-  const pinger = state.pingEvery > 0 ? setInterval(() => state.clients.has(res) && res.write(`event: ping\ndata: {"t":${Date.now()}}\n\n`), state.pingEvery) : undefined;
+  const pinger =
+    state.pingEvery > 0 ? setInterval(() => state.clients.has(res) && res.write(`event: ping\ndata: {"t":${Date.now()}}\n\n`), state.pingEvery) : undefined;
   res.on('close', () => {
     clearInterval(heartbeat);
     clearInterval(pinger);
@@ -199,7 +205,6 @@ async function getBundle() {
     .then((result) => result.outputFiles[0].text);
   return bundle;
 }
-
 
 let jsqrBundle;
 

@@ -93,16 +93,18 @@ export function renderCommentStep(step: CommentStep, { html, nothing }: LitTags)
       ></textarea>
     </label>
     <p part="notice" id="privacy">${s.privacy} ${s.charsLeft(step.max - step.comment.length)}</p>
-    ${step.offersContact
-      ? html`<label part="opt-in"
+    ${
+      step.offersContact
+        ? html`<label part="opt-in"
             ><input
               type="checkbox"
               .checked=${step.contactOptIn}
               @change=${(event: Event) => step.onContactOptIn((event.target as HTMLInputElement).checked)}
             />${s.contactOptIn}</label
           >
-          ${step.contactOptIn
-            ? html`<label part="contact"
+          ${
+            step.contactOptIn
+              ? html`<label part="contact"
                 >${s.contactLabel}<input
                   type="text"
                   maxlength="200"
@@ -110,6 +112,8 @@ export function renderCommentStep(step: CommentStep, { html, nothing }: LitTags)
                   .value=${step.contact}
                   @input=${(event: Event) => step.onContact((event.target as HTMLInputElement).value)}
               /></label>`
-            : nothing}`
-      : nothing}`;
+              : nothing
+          }`
+        : nothing
+    }`;
 }

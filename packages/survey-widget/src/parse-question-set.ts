@@ -14,8 +14,7 @@ export class QuestionSetError extends Error {
   }
 }
 
-const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
+const isRecord = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 function checkText(value: unknown, field: string): LocalizedText {
   if (!isRecord(value) || typeof value.vi !== 'string' || (value.en !== undefined && typeof value.en !== 'string')) {

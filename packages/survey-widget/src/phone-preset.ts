@@ -41,7 +41,12 @@ export const phonePreset = (scale3: SurveyOption[]): QuestionSet => ({
       id: 'publicity',
       text: { vi: 'Công khai các thủ tục hành chính', en: 'Public posting of the administrative procedure' },
       options: [
-        { value: 'posted_and_online', label: { vi: 'Được niêm yết tại nơi tiếp nhận và đăng tải trực tuyến', en: 'Posted at the office and online' }, tone: 'positive', score: 2 },
+        {
+          value: 'posted_and_online',
+          label: { vi: 'Được niêm yết tại nơi tiếp nhận và đăng tải trực tuyến', en: 'Posted at the office and online' },
+          tone: 'positive',
+          score: 2,
+        },
         { value: 'posted_or_online', label: { vi: 'Được niêm yết hoặc đăng tải trực tuyến', en: 'Posted at the office or online' }, tone: 'neutral', score: 1 },
         { value: 'incomplete', label: { vi: 'Công khai không đầy đủ', en: 'Not fully public' }, tone: 'negative', score: 0 },
       ],
@@ -53,7 +58,12 @@ export const phonePreset = (scale3: SurveyOption[]): QuestionSet => ({
         en: 'The officers’ attitude when guiding, receiving and handling your dossier',
       },
       options: [
-        { value: 'helpful', label: { vi: 'Tận tình, chu đáo; không gây phiền hà, nhũng nhiễu', en: 'Helpful and attentive; no trouble or harassment' }, tone: 'positive', score: 2 },
+        {
+          value: 'helpful',
+          label: { vi: 'Tận tình, chu đáo; không gây phiền hà, nhũng nhiễu', en: 'Helpful and attentive; no trouble or harassment' },
+          tone: 'positive',
+          score: 2,
+        },
         { value: 'proper', label: { vi: 'Đúng mực; không gây phiền hà, nhũng nhiễu', en: 'Proper; no trouble or harassment' }, tone: 'neutral', score: 1 },
         { value: 'harassment', label: { vi: 'Có gây phiền hà, nhũng nhiễu', en: 'Caused trouble or harassment' }, tone: 'negative', score: 0 },
       ],

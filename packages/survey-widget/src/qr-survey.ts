@@ -293,7 +293,10 @@ export class QrSurvey extends LitElement {
     const config = this._configError();
     // Reported in words: the first time, once they are loaded (if they cannot be, by their code).
     if (config && !notices.value && !this._noticesFailed) {
-      notices.load().catch(() => (this._noticesFailed = true)).finally(() => this.requestUpdate());
+      notices
+        .load()
+        .catch(() => (this._noticesFailed = true))
+        .finally(() => this.requestUpdate());
     } else if (config && config.message !== this._reportedConfig) {
       this._reportedConfig = config.message;
       this._emit('qr-survey-error', config);
@@ -348,9 +351,7 @@ export class QrSurvey extends LitElement {
   }
 
   private _visibleQuestions(): SurveyQuestion[] {
-    return this._set.questions.filter(
-      (question) => !question.showIf || question.showIf.values.includes(this._answers[question.showIf.question] ?? ''),
-    );
+    return this._set.questions.filter((question) => !question.showIf || question.showIf.values.includes(this._answers[question.showIf.question] ?? ''));
   }
 
   /** One visible question: a tap is the rating. */
@@ -359,9 +360,7 @@ export class QrSurvey extends LitElement {
   }
 
   private _hasLowAnswer(): boolean {
-    return this._visibleQuestions().some(
-      (question) => question.options.find((option) => option.value === this._answers[question.id])?.tone === 'negative',
-    );
+    return this._visibleQuestions().some((question) => question.options.find((option) => option.value === this._answers[question.id])?.tone === 'negative');
   }
 
   private _offersComment(): boolean {
@@ -666,7 +665,10 @@ export class QrSurvey extends LitElement {
 
   private _renderQuestion(question: SurveyQuestion, index: number): TemplateResult {
     const chosen = this._answers[question.id];
-    const focusIndex = Math.max(0, question.options.findIndex((option) => option.value === chosen));
+    const focusIndex = Math.max(
+      0,
+      question.options.findIndex((option) => option.value === chosen),
+    );
     const textId = `q${index}`;
     return html`<div part="question">
       <p part="question-text" id=${textId}>${localize(question.text, this._locale)}</p>
@@ -723,7 +725,10 @@ export class QrSurvey extends LitElement {
 
   private _renderHeader(): TemplateResult {
     const s = this._strings;
-    const who = [this.officerName && `${s.officer}: ${this.officerName}`, (this.counterName || this.counter) && `${s.counter}: ${this.counterName || this.counter}`]
+    const who = [
+      this.officerName && `${s.officer}: ${this.officerName}`,
+      (this.counterName || this.counter) && `${s.counter}: ${this.counterName || this.counter}`,
+    ]
       .filter(Boolean)
       .join(' · ');
     return html`${this._set.title ? html`<h2 part="title">${localize(this._set.title, this._locale)}</h2>` : nothing}
@@ -734,9 +739,7 @@ export class QrSurvey extends LitElement {
     const s = this._strings;
     switch (this._view) {
       case 'qr':
-        return this._qr && qrMode.value
-          ? qrMode.value.renderQr(this._qr, this._locale, { html, svg })
-          : nothing;
+        return this._qr && qrMode.value ? qrMode.value.renderQr(this._qr, this._locale, { html, svg }) : nothing;
       case 'thanks':
         return html`<p part="thanks">${s.thanks}</p>
           ${this._note ? html`<p part="notice">${this._note}</p>` : nothing}`;
@@ -750,10 +753,12 @@ export class QrSurvey extends LitElement {
           </div>`;
       default:
         return html`${this._visibleQuestions().map((question, index) => this._renderQuestion(question, index))}
-        ${this._isOneTap()
-          ? nothing
-          : html`${this._offersComment() ? this._renderComment() : nothing}
-              <div part="actions"><button part="submit" type="button" @click=${this._rate}>${s.send}</button></div>`}`;
+        ${
+          this._isOneTap()
+            ? nothing
+            : html`${this._offersComment() ? this._renderComment() : nothing}
+              <div part="actions"><button part="submit" type="button" @click=${this._rate}>${s.send}</button></div>`
+        }`;
     }
   }
 

@@ -12,7 +12,6 @@ export interface LocalizedText {
   en?: string;
 }
 
-
 /** One answer option. `value` is what is stored; the label is only shown. */
 export interface SurveyOption {
   /** Stored value, e.g. `very_satisfied`. ASCII, unique within the question. */

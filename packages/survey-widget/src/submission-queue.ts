@@ -351,7 +351,10 @@ export class SubmissionQueue extends EventTarget {
     globalThis.document?.removeEventListener('visibilitychange', this._handleVisibility);
     const store = this._store;
     this._store = undefined;
-    void store?.then((s) => s.close(), () => {});
+    void store?.then(
+      (s) => s.close(),
+      () => {},
+    );
   }
 
   /**
@@ -438,7 +441,9 @@ export class SubmissionQueue extends EventTarget {
         if (Date.now() < outage.notBefore) continue;
         // One request tells whether it is back: a fresh rating, else the least-tried one (so no rating
         // is sent over and over as the probe).
-        const probe = waiting.reduce((best, item) => (fresh(item) < fresh(best) || (fresh(item) === fresh(best) && item.attempts < best.attempts) ? item : best));
+        const probe = waiting.reduce((best, item) =>
+          fresh(item) < fresh(best) || (fresh(item) === fresh(best) && item.attempts < best.attempts) ? item : best,
+        );
         const result = await this._withItemLock(store, probe.key, () => this._attempt(store, probe.key));
         if (result === 'queued' || result === 'locked') continue;
         waiting.splice(waiting.indexOf(probe), 1);

@@ -27,10 +27,14 @@ describe('<qr-survey> under a strict CSP', () => {
     const win = frame.contentWindow as Window & { __violations: Violation[] };
     let kiosk: QrSurvey | undefined;
     let qr: QrSurvey | undefined;
-    await until(() => {
-      [kiosk, qr] = [...frame!.contentDocument!.querySelectorAll('qr-survey')];
-      return Boolean(kiosk?.shadowRoot?.querySelector('[role="radio"]') && qr?.shadowRoot?.querySelector('[part~="qr"]'));
-    }, 10_000, 'both surveys to render');
+    await until(
+      () => {
+        [kiosk, qr] = [...frame!.contentDocument!.querySelectorAll('qr-survey')];
+        return Boolean(kiosk?.shadowRoot?.querySelector('[role="radio"]') && qr?.shadowRoot?.querySelector('[part~="qr"]'));
+      },
+      10_000,
+      'both surveys to render',
+    );
     kiosk!.shadowRoot!.querySelector<HTMLElement>('[role="radio"]')!.click();
     await until(async () => (await stats(endpoint.name)).stored === 1, 5000, 'the rating to arrive');
     // Styles really applied (constructable stylesheets are not blocked by style-src 'self').

@@ -36,8 +36,22 @@ describe('<qr-survey> lazy chunks', () => {
       el.questionSet = {
         id: 'two',
         questions: [
-          { id: 'a', text: { vi: 'Câu A' }, options: [{ value: 'y', label: { vi: 'Có' } }, { value: 'n', label: { vi: 'Không' } }] },
-          { id: 'b', text: { vi: 'Câu B' }, options: [{ value: 'y', label: { vi: 'Có' } }, { value: 'n', label: { vi: 'Không' } }] },
+          {
+            id: 'a',
+            text: { vi: 'Câu A' },
+            options: [
+              { value: 'y', label: { vi: 'Có' } },
+              { value: 'n', label: { vi: 'Không' } },
+            ],
+          },
+          {
+            id: 'b',
+            text: { vi: 'Câu B' },
+            options: [
+              { value: 'y', label: { vi: 'Có' } },
+              { value: 'n', label: { vi: 'Không' } },
+            ],
+          },
         ],
         comment: 'always',
       };

@@ -52,8 +52,9 @@ describe('<qr-survey>', () => {
     await deleteDatabase(queue.name);
   });
 
-  const options = (el: QrSurvey, question = 0) =>
-    [...el.shadowRoot!.querySelectorAll('[part~="question"]')[question]!.querySelectorAll<HTMLElement>('[role="radio"]')];
+  const options = (el: QrSurvey, question = 0) => [
+    ...el.shadowRoot!.querySelectorAll('[part~="question"]')[question]!.querySelectorAll<HTMLElement>('[role="radio"]'),
+  ];
   const part = (el: QrSurvey, name: string) => el.shadowRoot!.querySelector<HTMLElement>(`[part~="${name}"]`);
   const text = (el: QrSurvey) => el.shadowRoot!.textContent!.replace(/\s+/g, ' ');
 
@@ -91,13 +92,7 @@ describe('<qr-survey>', () => {
     el.dissatisfiedLabel = '';
     el.levels = 5;
     await elementUpdated(el);
-    expect(options(el).map((o) => o.textContent!.trim())).to.deep.equal([
-      'Rất hài lòng',
-      'Hài lòng',
-      'Bình thường',
-      'Không hài lòng',
-      'Rất không hài lòng',
-    ]);
+    expect(options(el).map((o) => o.textContent!.trim())).to.deep.equal(['Rất hài lòng', 'Hài lòng', 'Bình thường', 'Không hài lòng', 'Rất không hài lòng']);
   });
 
   it('should rate in one tap, POST the submission with an Idempotency-Key, thank, and reset by itself', async () => {
@@ -209,9 +204,7 @@ describe('<qr-survey>', () => {
     const el = await kiosk();
     const radios = () => options(el);
     expect(radios().map((r) => r.tabIndex)).to.deep.equal([0, -1, -1]);
-    expect(el.shadowRoot!.querySelector('[role="radiogroup"]')!.getAttribute('aria-labelledby')).to.equal(
-      part(el, 'question-text')!.id,
-    );
+    expect(el.shadowRoot!.querySelector('[role="radiogroup"]')!.getAttribute('aria-labelledby')).to.equal(part(el, 'question-text')!.id);
     radios()[0]!.focus();
     await sendKeys({ press: 'ArrowRight' });
     await elementUpdated(el);
@@ -296,11 +289,18 @@ describe('<qr-survey>', () => {
     const set: QuestionSet = {
       id: HOSTILE,
       title: { vi: HOSTILE },
-      questions: [{ id: 'q', text: { vi: HOSTILE }, options: [{ value: 'a', label: { vi: HOSTILE }, tone: 'negative' }, { value: 'b', label: { vi: 'ok' } }] }],
+      questions: [
+        {
+          id: 'q',
+          text: { vi: HOSTILE },
+          options: [
+            { value: 'a', label: { vi: HOSTILE }, tone: 'negative' },
+            { value: 'b', label: { vi: 'ok' } },
+          ],
+        },
+      ],
     };
-    const el = await fixture<QrSurvey>(
-      html`<qr-survey .queue=${queue} .questionSet=${set} endpoint=${endpoint.url} officer-name=${HOSTILE}></qr-survey>`,
-    );
+    const el = await fixture<QrSurvey>(html`<qr-survey .queue=${queue} .questionSet=${set} endpoint=${endpoint.url} officer-name=${HOSTILE}></qr-survey>`);
     options(el)[0]!.click();
     await elementUpdated(el);
     const textarea = el.shadowRoot!.querySelector('textarea')!;
@@ -357,7 +357,14 @@ describe('<qr-survey>', () => {
 
   it('should show "already rated" once when the server says the token was used (409), and no thanks', async () => {
     const other = new SubmissionQueue({ name: uniqueName('other') });
-    await other.submit(endpoint.url, { surveyId: 'counter', counter: 'C1', token: 'tok-1', answers: { attitude: 'satisfied' }, locale: 'vi', submittedAt: new Date().toISOString() });
+    await other.submit(endpoint.url, {
+      surveyId: 'counter',
+      counter: 'C1',
+      token: 'tok-1',
+      answers: { attitude: 'satisfied' },
+      locale: 'vi',
+      submittedAt: new Date().toISOString(),
+    });
     other.stop();
     await deleteDatabase(other.name);
     const el = await fixture<QrSurvey>(html`<qr-survey .queue=${queue} endpoint=${endpoint.url} counter="C1" token="tok-1"></qr-survey>`);
@@ -487,7 +494,7 @@ describe('<qr-survey>', () => {
     await expect(el).to.be.accessible();
   });
 
-  it('should put this rating\'s token and counter in the QR link, replacing stale ones', async () => {
+  it("should put this rating's token and counter in the QR link, replacing stale ones", async () => {
     const el = await fixture<QrSurvey>(
       html`<qr-survey .queue=${queue} mode="qr" counter="C2" token="fresh" phone-url="https://dvc.example.vn/danh-gia?token=stale&counter=C9&lang=vi#top"></qr-survey>`,
     );
@@ -523,7 +530,10 @@ describe('<qr-survey>', () => {
     });
   }
 
-  for (const [width, height] of [[1080, 1920], [1366, 768]]) {
+  for (const [width, height] of [
+    [1080, 1920],
+    [1366, 768],
+  ]) {
     it(`should fill a ${width}×${height} kiosk screen: type and answers scale with it, each level has its own face`, async () => {
       const frame = document.createElement('iframe');
       frame.style.cssText = `width:${width}px;height:${height}px;border:0`;

@@ -38,21 +38,46 @@ describe('question sets', () => {
   });
 
   it('should cover the citizen-answerable indicators on the phone preset, each scored 2/1/0', () => {
-    assert.deepEqual(PHONE_PRESET.questions.map((q) => q.id), ['contacts', 'offices', 'publicity', 'attitude', 'convenience', 'overall']);
-    for (const question of PHONE_PRESET.questions) assert.deepEqual(question.options.map((o) => o.score), [2, 1, 0]);
+    assert.deepEqual(
+      PHONE_PRESET.questions.map((q) => q.id),
+      ['contacts', 'offices', 'publicity', 'attitude', 'convenience', 'overall'],
+    );
+    for (const question of PHONE_PRESET.questions)
+      assert.deepEqual(
+        question.options.map((o) => o.score),
+        [2, 1, 0],
+      );
     assert.equal(PHONE_PRESET.comment, 'always');
   });
 
   it('should build the five-level scale and relabel the negative answer without changing what is stored', () => {
-    assert.deepEqual(satisfactionScale(5).map((o) => o.label.vi), ['Rất hài lòng', 'Hài lòng', 'Bình thường', 'Không hài lòng', 'Rất không hài lòng']);
-    assert.deepEqual(satisfactionScale(5).map((o) => o.value), Object.values(Satisfaction));
+    assert.deepEqual(
+      satisfactionScale(5).map((o) => o.label.vi),
+      ['Rất hài lòng', 'Hài lòng', 'Bình thường', 'Không hài lòng', 'Rất không hài lòng'],
+    );
+    assert.deepEqual(
+      satisfactionScale(5).map((o) => o.value),
+      Object.values(Satisfaction),
+    );
     const relabelled = satisfactionScale(3, { dissatisfiedLabel: { vi: 'Chưa hài lòng' } });
     assert.equal(relabelled[2]!.label.vi, 'Chưa hài lòng');
     assert.equal(relabelled[2]!.value, 'dissatisfied');
   });
 
   it('should name the first wrong field of an invalid question set', () => {
-    const valid: QuestionSet = { id: 's', questions: [{ id: 'q', text: { vi: 'Q' }, options: [{ value: 'a', label: { vi: 'A' } }, { value: 'b', label: { vi: 'B' } }] }] };
+    const valid: QuestionSet = {
+      id: 's',
+      questions: [
+        {
+          id: 'q',
+          text: { vi: 'Q' },
+          options: [
+            { value: 'a', label: { vi: 'A' } },
+            { value: 'b', label: { vi: 'B' } },
+          ],
+        },
+      ],
+    };
     const cases: Array<[unknown, string]> = [
       [null, '(root)'],
       [{ ...valid, id: '' }, 'id'],
@@ -60,14 +85,24 @@ describe('question sets', () => {
       [{ ...valid, questions: [valid.questions[0], valid.questions[0]] }, 'questions[1].id'],
       [{ ...valid, questions: [{ ...valid.questions[0], text: 'Q' }] }, 'questions[0].text'],
       [{ ...valid, questions: [{ ...valid.questions[0], options: [valid.questions[0]!.options[0]] }] }, 'questions[0].options'],
-      [{ ...valid, questions: [{ ...valid.questions[0], options: [valid.questions[0]!.options[0], valid.questions[0]!.options[0]] }] }, 'questions[0].options[1].value'],
-      [{ ...valid, questions: [{ ...valid.questions[0], options: [{ value: 'a', label: { vi: 'A' }, tone: 'angry' }, valid.questions[0]!.options[1]] }] }, 'questions[0].options[0].tone'],
+      [
+        { ...valid, questions: [{ ...valid.questions[0], options: [valid.questions[0]!.options[0], valid.questions[0]!.options[0]] }] },
+        'questions[0].options[1].value',
+      ],
+      [
+        { ...valid, questions: [{ ...valid.questions[0], options: [{ value: 'a', label: { vi: 'A' }, tone: 'angry' }, valid.questions[0]!.options[1]] }] },
+        'questions[0].options[0].tone',
+      ],
       [{ ...valid, questions: [{ ...valid.questions[0], showIf: { question: 'later', values: ['a'] } }] }, 'questions[0].showIf'],
       [{ ...valid, comment: 'sometimes' }, 'comment'],
       [{ ...valid, commentMaxLength: 0 }, 'commentMaxLength'],
     ];
     for (const [input, field] of cases) {
-      assert.throws(() => parseQuestionSet(input), (error: unknown) => error instanceof QuestionSetError && error.field === field, field);
+      assert.throws(
+        () => parseQuestionSet(input),
+        (error: unknown) => error instanceof QuestionSetError && error.field === field,
+        field,
+      );
     }
     assert.equal(parseQuestionSet(valid), valid);
   });

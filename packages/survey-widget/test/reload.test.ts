@@ -23,9 +23,7 @@ describe('<qr-survey> across a real page reload', () => {
 
   /** Taps a score and waits until the rating is stored (queued) and the kiosk has reset. */
   async function rate(el: QrSurvey, option: number): Promise<string> {
-    const queued = new Promise<string>((resolve) =>
-      el.addEventListener('qr-survey-queued', (event) => resolve(event.detail.key), { once: true }),
-    );
+    const queued = new Promise<string>((resolve) => el.addEventListener('qr-survey-queued', (event) => resolve(event.detail.key), { once: true }));
     const reset = new Promise((resolve) => el.addEventListener('qr-survey-reset', resolve, { once: true }));
     el.shadowRoot!.querySelectorAll<HTMLElement>('[role="radio"]')[option]!.click();
     const key = await queued;

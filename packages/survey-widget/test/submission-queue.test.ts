@@ -92,11 +92,11 @@ describe('SubmissionQueue', () => {
 
   // Only the server's verdict on this rating, in its own JSON error body, drops it.
   const VERDICTS: Array<[string, ControlSettings]> = [
-    ['400 with the gateway\'s error body', { mode: 'status', status: 400 }],
-    ['409 with the gateway\'s error body', { mode: 'status', status: 409, code: 'ALREADY_RATED' }],
-    ['422 with the gateway\'s error body', { mode: 'status', status: 422 }],
-    ['401 INVALID_TOKEN with the gateway\'s error body', { mode: 'status', status: 401, code: 'INVALID_TOKEN' }],
-    ['401 TOKEN_EXPIRED with the gateway\'s error body', { mode: 'status', status: 401, code: 'TOKEN_EXPIRED' }],
+    ["400 with the gateway's error body", { mode: 'status', status: 400 }],
+    ["409 with the gateway's error body", { mode: 'status', status: 409, code: 'ALREADY_RATED' }],
+    ["422 with the gateway's error body", { mode: 'status', status: 422 }],
+    ["401 INVALID_TOKEN with the gateway's error body", { mode: 'status', status: 401, code: 'INVALID_TOKEN' }],
+    ["401 TOKEN_EXPIRED with the gateway's error body", { mode: 'status', status: 401, code: 'TOKEN_EXPIRED' }],
   ];
   for (const [what, settings] of VERDICTS) {
     it(`should report ${what} as rejected and never retry it`, async () => {
@@ -125,7 +125,7 @@ describe('SubmissionQueue', () => {
     ['404 HTML page', { mode: 'status', status: 404, body: 'html' }],
     ['405', { mode: 'status', status: 405, body: 'none' }],
     ['400 HTML page', { mode: 'status', status: 400, body: 'html' }],
-    ['422 with someone else\'s JSON', { mode: 'status', status: 422, body: 'json' }],
+    ["422 with someone else's JSON", { mode: 'status', status: 422, body: 'json' }],
     ['409 REQUEST_IN_PROGRESS', { mode: 'status', status: 409, code: 'REQUEST_IN_PROGRESS' }],
     ['400 without a body', { mode: 'status', status: 400, body: 'none' }],
   ];
@@ -281,7 +281,9 @@ describe('SubmissionQueue', () => {
     await control(endpoint.name, { mode: 'down' });
     const name = uniqueName('full');
     const made = (n: number) => rating(n, n === 0 ? { comment: 'Cán bộ hướng dẫn tận tình, thủ tục nhanh gọn.' } : {});
-    const size = (n: number) => JSON.stringify({ key: crypto.randomUUID(), endpoint: endpoint.url, body: made(n), createdAt: Date.now(), attempts: 0 }).length + `${name}:submission:${crypto.randomUUID()}`.length;
+    const size = (n: number) =>
+      JSON.stringify({ key: crypto.randomUUID(), endpoint: endpoint.url, body: made(n), createdAt: Date.now(), attempts: 0 }).length +
+      `${name}:submission:${crypto.randomUUID()}`.length;
     // Room for the 12 ratings as made, and only a little more: not for every rewrite of the backlog.
     const cleanup = fillLocalStorage(size(0) + 11 * size(1) + 120);
     try {
@@ -300,7 +302,12 @@ describe('SubmissionQueue', () => {
       expect(queued.map((detail) => detail.persistent)).to.deep.equal(Array(12).fill(true));
       await control(endpoint.name, { mode: 'up' });
       await after.flush();
-      expect(await counts('12 ratings on a nearly full localStorage, endpoint down, reload', endpoint.name, keys)).to.deep.equal({ made: 12, arrived: 12, duplicated: 0, lost: 0 });
+      expect(await counts('12 ratings on a nearly full localStorage, endpoint down, reload', endpoint.name, keys)).to.deep.equal({
+        made: 12,
+        arrived: 12,
+        duplicated: 0,
+        lost: 0,
+      });
     } finally {
       cleanup();
     }
@@ -323,7 +330,12 @@ describe('SubmissionQueue', () => {
       expect(await queue.items()).to.have.length(20);
       await control(endpoint.name, { mode: 'up' });
       await until(async () => (await stats(endpoint.name)).stored === 20, 8000, 'the 20 to arrive');
-      expect(await counts('20 ratings, localStorage full (memory only), page kept open', endpoint.name, keys)).to.deep.equal({ made: 20, arrived: 20, duplicated: 0, lost: 0 });
+      expect(await counts('20 ratings, localStorage full (memory only), page kept open', endpoint.name, keys)).to.deep.equal({
+        made: 20,
+        arrived: 20,
+        duplicated: 0,
+        lost: 0,
+      });
     } finally {
       cleanup();
     }
@@ -420,7 +432,7 @@ describe('SubmissionQueue', () => {
     expect(arrived.slice(1)).to.deep.equal(keys.map((_, n) => rating(n).submittedAt).filter((at) => at !== arrived[0]));
   });
 
-  it('should not send a rating twice from two tabs on the localStorage fallback (the lock sees the other tab\'s deletion)', async () => {
+  it("should not send a rating twice from two tabs on the localStorage fallback (the lock sees the other tab's deletion)", async () => {
     const endpoint = newEndpoint();
     await control(endpoint.name, { mode: 'down' });
     const name = uniqueName('two-tabs');

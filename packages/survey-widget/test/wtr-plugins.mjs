@@ -17,7 +17,19 @@ const buckets = new Map();
 function bucketFor(name) {
   let bucket = buckets.get(name);
   if (!bucket) {
-    bucket = { mode: 'up', status: 503, delayMs: 0, body: 'gateway', code: '', requests: 0, keys: new Map(), tokens: new Map(), log: [], inFlight: new Map(), overlaps: 0 };
+    bucket = {
+      mode: 'up',
+      status: 503,
+      delayMs: 0,
+      body: 'gateway',
+      code: '',
+      requests: 0,
+      keys: new Map(),
+      tokens: new Map(),
+      log: [],
+      inFlight: new Map(),
+      overlaps: 0,
+    };
     buckets.set(name, bucket);
   }
   return bucket;
