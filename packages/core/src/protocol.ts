@@ -2,7 +2,7 @@ import { decodeVietQR, encodeVietQR } from './vietqr.js';
 
 /**
  * The wire protocol between a payment backend (the reference gateway, or a district's own) and the
- * widgets. See DESIGN.md "Wire protocol": `GET {src}` returns a {@link PaymentResource};
+ * widgets, described in https://github.com/motcua/motcua/blob/main/docs/wire-protocol.md: `GET {src}` returns a {@link PaymentResource};
  * `GET {src}/events` streams `event: payment` with `id: <version>`; the counter channel
  * `GET /api/counters/{counter}/events` streams `event: counter` with a {@link CounterState}.
  */
