@@ -135,7 +135,7 @@ function handleEvents(req, res, state) {
   });
 }
 
-async function handleGet(_req, res, state) {
+async function handleGet(res, state, id) {
   const log = state.log;
   log.gets++;
   log.inFlight++;
@@ -237,7 +237,7 @@ async function handle(req, res) {
   if (action === 'control' && req.method === 'POST') return send(res, 200, await handleControl(id, await readJson(req)));
   if (action === 'log') return send(res, 200, state.log);
   if (action === 'events') return handleEvents(req, res, state);
-  if (action === undefined) return handleGet(req, res, state);
+  if (action === undefined) return handleGet(res, state, id);
   return send(res, 404, 'not found', 'text/plain');
 }
 
