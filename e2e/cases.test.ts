@@ -43,7 +43,7 @@ describe('underpaid, expired, cancelled and mangled payments (bank page, officer
 
   before(async () => {
     // No grace window after expiresAt here, so the expiry case sees `expired` at once (the gateway's tests cover the window).
-    demo = await startDemoServer({ gateway: { sweepIntervalMs: 250, expiryGraceSeconds: 0 } });
+    demo = await startDemoServer({ gateway: { sweepIntervalMs: 250, expiryGraceSeconds: 0, paidScreenMs: 200 } });
     browser = await launchBrowser();
     const page = async () => {
       const p = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
@@ -52,7 +52,7 @@ describe('underpaid, expired, cancelled and mangled payments (bank page, officer
     };
     [officer, screen, bank] = await Promise.all([page(), page(), page()]);
     await officer.goto(`${demo.url}/counter.html?counter=C1`);
-    await screen.goto(`${demo.url}/screen.html?counter=C1&paidDelay=200&thanksDelay=500`);
+    await screen.goto(`${demo.url}/screen.html?counter=C1&thanksDelay=500`);
     await bank.goto(`${demo.url}/bank.html`);
     await officer.locator('#procedure option').first().waitFor({ state: 'attached' });
     await waitForView(screen, 'idle');
@@ -168,7 +168,7 @@ describe('short, over and late money: what the officer and the citizen screen sa
       officerOver: 'Nộp thừa 10.000 ₫: cần hoàn trả',
       closed: 'Đã nhận 1.000 ₫ — cán bộ sẽ xử lý',
       officerClosed: 'Không tạo mã mới',
-      screenClosedTitle: 'Đã nhận tiền của ông/bà. Xin vui lòng chờ, cán bộ sẽ xử lý.',
+      screenClosedTitle: 'Đã nhận tiền của Ông/Bà. Xin vui lòng chờ, cán bộ sẽ xử lý.',
     },
     en: {
       summaryShort: 'Fee ₫100,000 Received ₫50,000 Still due ₫50,000',
@@ -186,8 +186,8 @@ describe('short, over and late money: what the officer and the citizen screen sa
   } as const;
 
   before(async () => {
-    // No grace window: the late case sees `expired` at once.
-    demo = await startDemoServer({ gateway: { sweepIntervalMs: 250, expiryGraceSeconds: 0 } });
+    // No grace window: the late case sees `expired` at once. "Paid" stays a minute, to be read on both screens.
+    demo = await startDemoServer({ gateway: { sweepIntervalMs: 250, expiryGraceSeconds: 0, paidScreenMs: 60_000 } });
     browser = await launchBrowser();
   });
 
@@ -210,7 +210,7 @@ describe('short, over and late money: what the officer and the citizen screen sa
       // A counter of its own per language: the late case leaves its screen on the closed payment for a minute.
       const counter = lang === 'vi' ? 'C2' : 'C1';
       await officer.goto(`${demo.url}/counter.html?counter=${counter}&lang=${lang}`);
-      await screen.goto(`${demo.url}/screen.html?counter=${counter}&paidDelay=60000&lang=${lang}`);
+      await screen.goto(`${demo.url}/screen.html?counter=${counter}&lang=${lang}`);
       await bank.goto(`${demo.url}/bank.html?lang=${lang}`);
       await officer.locator('#procedure option').first().waitFor({ state: 'attached' });
       await waitForView(screen, 'idle');

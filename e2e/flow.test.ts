@@ -9,13 +9,13 @@ import { findBank } from '@motcua/core/banks';
 import {
   api,
   axeViolations,
-  launchBrowser,
+  openWindow,
   notify,
   paidAt,
   percentile,
   readQr,
   recordPaid,
-  startDemoServer,
+  startDemoAndBrowser,
   vietnamToday,
   waitForView,
   watchConsole,
@@ -52,17 +52,16 @@ describe('the counter, end to end (officer page + citizen screen + gateway)', ()
   }
 
   before(async () => {
-    demo = await startDemoServer();
-    browser = await launchBrowser();
+    // "Paid" holds for 1.5 s on the gateway (the counter state `paid`), then the rating.
+    ({ demo, browser } = await startDemoAndBrowser({ gateway: { paidScreenMs: 1_500 } }));
     // Two contexts, two windows: the officer's PC and the citizen screen are two machines, and a
     // background tab of one window would have its frames throttled.
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     officer = await context.newPage();
-    screen = await (await browser.newContext({ viewport: { width: 1280, height: 900 } })).newPage();
+    ({ page: screen, problems: screenProblems } = await openWindow(browser, { viewport: { width: 1280, height: 900 } }));
     officerProblems = watchConsole(officer);
-    screenProblems = watchConsole(screen);
     await officer.goto(`${demo.url}/counter.html?counter=C1`);
-    await screen.goto(`${demo.url}/screen.html?counter=C1&paidDelay=300&thanksDelay=1000`);
+    await screen.goto(`${demo.url}/screen.html?counter=C1&thanksDelay=1000`);
     await waitForView(screen, 'idle');
     await officer.locator('#procedure option').first().waitFor({ state: 'attached' });
     await recordPaid(officer);
@@ -107,7 +106,16 @@ describe('the counter, end to end (officer page + citizen screen + gateway)', ()
     const [atOfficer, atScreen] = await Promise.all([paidAt(officer, payment.id), paidAt(screen, payment.id)]);
     console.log(`# first payment: notification → officer ${atOfficer - sent} ms, → citizen screen ${atScreen - sent} ms`);
     await officer.locator('#payment-message.ok').waitFor();
+    // The screen shows what the counter state says: "paid" (the gateway's phase), then the rating.
+    const phases = await screen.evaluate(() => {
+      const seen: string[] = [];
+      document.querySelector('qr-counter-screen')!.addEventListener('qr-counter-screen-state', (event) => seen.push((event as CustomEvent).detail.state.state));
+      (window as unknown as { phases: string[] }).phases = seen;
+      return document.querySelector('qr-counter-screen')!.shadowRoot!.querySelector('.base')!.getAttribute('data-view');
+    });
     await waitForView(screen, 'survey');
+    assert.ok(phases === 'paid' || phases === 'survey', `view ${phases} after the payment`);
+    if (phases === 'paid') assert.deepEqual(await screen.evaluate(() => (window as unknown as { phases: string[] }).phases), ['survey']);
     assert.deepEqual(await axeViolations(screen), [], 'the rating screen is axe-clean');
     await screen.locator('qr-counter-screen qr-survey[mode="kiosk"] [role="radio"][data-value="very_satisfied"]').click();
     await waitForView(screen, 'thanks');

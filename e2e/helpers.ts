@@ -1,4 +1,4 @@
-// Shared by the end-to-end tests: the real gateway behind the demo server (scripts/start.mjs), Debian's
+// Shared by the end-to-end tests: the real gateway behind the demo server (demo/server/start.mjs), Debian's
 // Chromium driven by playwright-core, a signed bank notification, axe, and QR reading from a screenshot.
 import { createHmac, randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -6,11 +6,11 @@ import { createRequire } from 'node:module';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import jsQRModule from 'jsqr';
-import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Locator, type Page } from 'playwright-core';
 import type { PaymentResource } from '@motcua/core';
 import { DEFAULT_CONFIG } from '@motcua/gateway';
 // @ts-expect-error — a plain ES module without types (scripts/ is not a TypeScript project).
-import { DEMO_SECRETS, copyBundles, startDemo } from '../scripts/start.mjs';
+import { DEMO_SECRETS, copyBundles, startDemo } from '../demo/server/start.mjs';
 import { CHROME_ARGS, findChrome } from '../scripts/chrome.mjs';
 
 const require = createRequire(import.meta.url);
@@ -51,6 +51,23 @@ export function launchBrowser(): Promise<Browser> {
       '--disable-backgrounding-occluded-windows',
     ],
   });
+}
+
+/** What an end-to-end file starts in `before`: the demo server (as `startDemoServer`) and a Chromium. */
+export async function startDemoAndBrowser(options: Parameters<typeof startDemoServer>[0] = {}): Promise<{ demo: Demo; browser: Browser }> {
+  const demo = await startDemoServer(options);
+  try {
+    return { demo, browser: await launchBrowser() };
+  } catch (error) {
+    await demo.close();
+    throw error;
+  }
+}
+
+/** A window of its own (a browser context: one machine's screen, never a throttled background tab), its console watched. */
+export async function openWindow(browser: Browser, options: BrowserContextOptions): Promise<{ page: Page; problems: string[] }> {
+  const page = await (await browser.newContext(options)).newPage();
+  return { page, problems: watchConsole(page) };
 }
 
 /** Collects console errors and CSP violations of a page, to assert none happened. */

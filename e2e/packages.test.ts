@@ -141,6 +141,35 @@ describe('the published packages (npm pack of every workspace, installed outside
     assert.equal(pkg.jsdelivr, './dist/cdn/motcua.js');
   });
 
+  it('should ship every built file the docs name (dist/… paths, CDN files by name)', () => {
+    // What the READMEs and docs/ promise an adopter: `dist/…` paths (with the package when the text
+    // names it, as `packages/core/dist/…` or `@motcua/core/dist/…`) and CDN files named alone
+    // (`motcua-emv.js`, `/cdn/motcua.js`). Names with a wildcard (`qr-payment-*.js`) are patterns.
+    const directories = Object.fromEntries(rootPackage.workspaces.map((dir) => [path.basename(dir), JSON.parse(read(`${dir}/package.json`)).name as string]));
+    const shipped = packed.flatMap(({ name, files }) => files.map((file) => `${name}/${file.path}`));
+    const docs = [
+      'README.md',
+      ...readdirSync(path.join(root, 'docs')).map((file) => `docs/${file}`),
+      ...rootPackage.workspaces.map((dir) => `${dir}/README.md`),
+    ].filter((file) => file.endsWith('.md'));
+    const missing: string[] = [];
+    let checked = 0;
+    for (const doc of docs) {
+      for (const [, token] of read(doc).matchAll(/`([^`\s]*?(?:dist\/[\w./-]+\.(?:js|json|d\.ts)|\b(?:motcua|qr)-[\w-]+\.js|\bmotcua\.js))`/g)) {
+        if (/[*<{]/.test(token!)) continue;
+        checked++;
+        const dist = token!.match(/dist\/[\w./-]+$/)?.[0];
+        const owner = token!.match(/(?:@motcua|packages)\/([\w-]+)\/dist\//)?.[1];
+        const found = dist
+          ? shipped.some((file) => file.endsWith(`/${dist}`) && (!owner || file.startsWith(`${directories[owner] ?? `@motcua/${owner}`}/`)))
+          : shipped.some((file) => file.endsWith(`/dist/cdn/${path.basename(token!)}`));
+        if (!found) missing.push(`${doc}: ${token}`);
+      }
+    }
+    assert.ok(checked > 20, `${checked} file names read from the docs`);
+    assert.deepEqual(missing, []);
+  });
+
   it('should pass publint (strict) and arethetypeswrong (ESM-only profile) for every tarball', async () => {
     await Promise.all(
       packed.map(async ({ name, filename }) => {

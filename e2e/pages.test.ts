@@ -13,7 +13,8 @@ describe('every demo page', () => {
   let surveyPath: string;
 
   before(async () => {
-    demo = await startDemoServer();
+    // No "paid" phase: the rating (and its token) at once.
+    demo = await startDemoServer({ gateway: { paidScreenMs: 0 } });
     browser = await launchBrowser();
     context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
     // Data for the pages to show: a pending payment (bank), a paid one (reports) and its survey token (phone page).
@@ -25,7 +26,7 @@ describe('every demo page', () => {
     assert.doesNotMatch(JSON.stringify(state), /token/);
     // …which only the paired citizen screen receives: the phone survey link is read from its QR's URL.
     const screen = await context.newPage();
-    await screen.goto(`${demo.url}/screen.html?counter=C1&paidDelay=0`);
+    await screen.goto(`${demo.url}/screen.html?counter=C1`);
     const phoneUrl = await screen.locator('qr-counter-screen qr-survey[mode="qr"]').getAttribute('phone-url', { timeout: 15_000 });
     await screen.close();
     surveyPath = phoneUrl ? new URL(phoneUrl).pathname + new URL(phoneUrl).search : '';

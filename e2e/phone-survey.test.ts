@@ -6,19 +6,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import { decodeVietQR } from '@motcua/core';
-import {
-  api,
-  axeViolations,
-  createPayment,
-  launchBrowser,
-  notify,
-  readQr,
-  startDemoServer,
-  vietnamToday,
-  waitForView,
-  watchConsole,
-  type Demo,
-} from './helpers.js';
+import { api, axeViolations, createPayment, openWindow, notify, readQr, startDemoAndBrowser, vietnamToday, waitForView, type Demo } from './helpers.js';
 
 interface SatisfactionReport {
   total: number;
@@ -32,12 +20,10 @@ describe('rating by phone (citizen screen QR → phone page → report)', () => 
   let screenProblems: string[];
 
   before(async () => {
-    demo = await startDemoServer();
-    browser = await launchBrowser();
+    ({ demo, browser } = await startDemoAndBrowser({ gateway: { paidScreenMs: 200 } }));
     // The portrait kiosk the citizen faces; the demo's screen needs no set-up.
-    screen = await (await browser.newContext({ viewport: { width: 1080, height: 1920 } })).newPage();
-    screenProblems = watchConsole(screen);
-    await screen.goto(`${demo.url}/screen.html?counter=C1&paidDelay=200`);
+    ({ page: screen, problems: screenProblems } = await openWindow(browser, { viewport: { width: 1080, height: 1920 } }));
+    await screen.goto(`${demo.url}/screen.html?counter=C1`);
     await waitForView(screen, 'idle');
   });
 
@@ -60,9 +46,7 @@ describe('rating by phone (citizen screen QR → phone page → report)', () => 
   }
 
   async function phonePage(): Promise<{ page: Page; problems: string[] }> {
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
-    const page = await context.newPage();
-    return { page, problems: watchConsole(page) };
+    return openWindow(browser, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, deviceScaleFactor: 2 });
   }
 
   async function satisfaction(): Promise<SatisfactionReport> {
@@ -76,9 +60,11 @@ describe('rating by phone (citizen screen QR → phone page → report)', () => 
     assert.equal(link.pathname, '/survey.html');
     assert.match(link.searchParams.get('token') ?? '', /^[A-Za-z0-9_-]{22}$/, 'a short one-time token');
     assert.equal(link.searchParams.get('counter'), 'C1');
+    assert.equal(link.searchParams.get('counterName'), 'Quầy 1 — Tư pháp, hộ tịch', 'the screen names its counter in the link');
     const { page, problems } = await phonePage();
     await page.goto(link.href);
     await survey(page).locator('[role="radio"]').first().waitFor();
+    assert.match(await survey(page).locator('[part~="officer"]').innerText(), /Quầy 1 — Tư pháp, hộ tịch/, 'the phone page shows which counter is rated');
     assert.equal(await page.locator('#survey-message').isVisible(), false, 'no "Liên kết đánh giá không hợp lệ"');
     assert.deepEqual(await axeViolations(page), []);
     // Nothing on the 390 px page is wider than the screen.

@@ -18,9 +18,9 @@ describe('the citizen screen across gateway restarts (PGlite in a temporary fold
   let screen: Page;
   let paymentA: PaymentResource;
   let paymentB: PaymentResource;
-  const screenUrl = () => `http://127.0.0.1:${port}/screen.html?counter=C1&paidDelay=200&thanksDelay=800&reconnectMinMs=200`;
+  const screenUrl = () => `http://127.0.0.1:${port}/screen.html?counter=C1&thanksDelay=800&reconnectMinMs=200`;
 
-  const start = async (onPort = port) => (demo = await startDemoServer({ port: onPort, dataDir }));
+  const start = async (onPort = port) => (demo = await startDemoServer({ port: onPort, dataDir, gateway: { paidScreenMs: 200 } }));
   const stop = async () => {
     await demo?.close();
     demo = undefined;
@@ -69,7 +69,7 @@ describe('the citizen screen across gateway restarts (PGlite in a temporary fold
     await stop();
     await screen.locator('qr-counter-screen [part="notice"]').waitFor();
     // The gateway comes back on another port first (the screen cannot reach it), where A is paid and B created…
-    const elsewhere = await startDemoServer({ port: 0, dataDir });
+    const elsewhere = await startDemoServer({ port: 0, dataDir, gateway: { paidScreenMs: 200 } });
     const paid = await notify(elsewhere, decodeVietQR(paymentA.qr).purpose!, paymentA.amount);
     assert.equal(paid.body.results[0].outcome, 'matched');
     paymentB = await createPayment(elsewhere, { amount: 16_000, counter: 'C1', purpose: 'TRICH LUC HT' });

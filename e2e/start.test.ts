@@ -1,4 +1,4 @@
-// `npm start` itself (scripts/start.mjs, run as a child process like a newcomer would): it prints the
+// `npm start` itself (demo/server/start.mjs, run as a child process like a newcomer would): it prints the
 // pages' URLs, serves them, stops cleanly on Ctrl-C (SIGINT) and SIGTERM, and keeps the data.
 import assert from 'node:assert/strict';
 import { spawn, type ChildProcess } from 'node:child_process';
@@ -7,6 +7,7 @@ import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
 import { after, before, describe, it } from 'node:test';
+import { untilOutput } from '../packages/gateway/test/helpers.js';
 import { root } from './helpers.js';
 
 interface Started {
@@ -15,27 +16,21 @@ interface Started {
   output: () => string;
 }
 
-function startScript(dataDir: string): Promise<Started> {
-  const child = spawn(process.execPath, ['scripts/start.mjs', '--no-build'], {
+async function startScript(dataDir: string): Promise<Started> {
+  const child = spawn(process.execPath, ['demo/server/start.mjs', '--no-build'], {
     cwd: root,
     env: { ...process.env, PORT: '0', MOTCUA_DATA_DIR: dataDir, MOTCUA_LOG_LEVEL: 'warn' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  child.stdout!.on('data', (chunk) => (output += chunk));
-  child.stderr!.on('data', (chunk) => (output += chunk));
-  return new Promise((resolve, reject) => {
-    // A first start creates the PGlite folder: over 20 s on a loaded 2-core machine, so the guard is generous.
-    const timer = setTimeout(() => reject(new Error(`npm start did not come up:\n${output}`)), 90_000);
-    child.on('exit', (code) => reject(new Error(`npm start exited with ${code}:\n${output}`)));
-    child.stdout!.on('data', () => {
-      const match = /running at (http:\/\/[^\s]+)/.exec(output);
-      if (match && output.includes('/reports.html')) {
-        clearTimeout(timer);
-        resolve({ child, url: match[1]!, output: () => output });
-      }
-    });
-  });
+  // A first start creates the PGlite folder: over 20 s on a loaded 2-core machine, so no fixed deadline:
+  // it fails if the script exits or stalls (no output, no CPU time), not if it is slow.
+  try {
+    const { match, output } = await untilOutput(child, /running at (http:\/\/\S+)[\s\S]*\/reports\.html/);
+    return { child, url: match[1]!, output };
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
 }
 
 /** The status of a GET with exactly these headers (Host included). */
@@ -53,7 +48,7 @@ function exitOf(child: ChildProcess): Promise<number | null> {
   return new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
 
-describe('npm start (scripts/start.mjs)', () => {
+describe('npm start (demo/server/start.mjs)', () => {
   let dataDir: string;
   let running: Started | undefined;
 
@@ -73,7 +68,7 @@ describe('npm start (scripts/start.mjs)', () => {
       assert.equal(response.status, 200, page);
       assert.match(response.headers.get('content-security-policy') ?? '', /script-src 'self'/);
     }
-    assert.equal((await fetch(`${running.url}/cdn/motcua.js`)).status, 200, 'the CDN bundle is copied into demo/cdn/');
+    assert.equal((await fetch(`${running.url}/cdn/motcua.js`)).status, 200, 'the CDN bundle is copied into demo/public/cdn/');
     // The officer page's route: the portal backend adds the API key; the browser never has it. Only
     // the demo's own pages may use it: the same-origin request a browser sends (Origin on POST)…
     const order = JSON.stringify({ procedure: 'chung-thuc-ban-sao', quantity: 3, dossier: '000.20.01.H26-250115-0042', counter: 'C1' });

@@ -11,6 +11,7 @@ import { root } from './harness.js';
 
 interface Element {
   tagName: string;
+  modulePath: string;
   attributes?: Array<{ name: string; fieldName?: string }>;
   members?: Array<{ kind: string; name: string }>;
   events?: Array<{ name: string; description?: string }>;
@@ -30,7 +31,7 @@ const packageJson = (dir: string) => JSON.parse(read(`packages/${dir}/package.js
 describe('custom-elements manifests', () => {
   it("should describe each widget package's element with its attributes, events, parts and CSS properties", () => {
     const tags = generated.packages.map((p) => p.elements.map((e) => e.tagName));
-    assert.deepEqual(tags, [['qr-payment'], ['qr-survey'], ['qr-counter-screen']]);
+    assert.deepEqual(tags, [['qr-payment', 'qr-payment-slip'], ['qr-survey'], ['qr-counter-screen', 'qr-exceptions-desk']]);
     const payment = generated.packages[0]!.elements[0]!;
     assert.ok(payment.attributes?.some((a) => a.name === 'account-name' && a.fieldName === 'accountName'));
     assert.ok(
@@ -89,8 +90,9 @@ describe('custom-elements manifests against the docs', () => {
     for (const { dir, elements } of generated.packages) {
       const readme = read(`packages/${dir}/README.md`);
       for (const element of elements) {
-        // "Parts: `base`, `qr-frame`, …" in the README's Styling section.
-        const partsParagraph = readme.match(/^Parts: ([\s\S]*?)\n\n/m)?.[1] ?? '';
+        // "Parts: `base`, `qr-frame`, …" in the README's Styling section (of the package's main element;
+        // payment-widget's slip lists its own under "Slip parts:").
+        const partsParagraph = readme.match(element === elements[0] ? /^Parts: ([\s\S]*?)\n\n/m : /^Slip parts: ([\s\S]*?)\n\n/m)?.[1] ?? '';
         for (const [, name] of partsParagraph.matchAll(/`([a-z][a-z0-9-]*)`/g))
           assert.ok(partsOf(element.tagName).has(name!), `${element.tagName}: part ${name} (README) is in custom-elements.json`);
         for (const [, name] of readme.matchAll(new RegExp(`^\\| \`(${element.tagName}-[a-z-]+)\` \\|`, 'gm'))) {
@@ -107,19 +109,22 @@ describe('custom-elements manifests against the docs', () => {
     for (const [, tag, name] of read('docs/theming.md').matchAll(/(qr-[a-z-]+)::part\(([a-z0-9-]+)\)/g))
       assert.ok(partsOf(tag!).has(name!), `${tag}::part(${name})`);
     for (const { dir, elements } of generated.packages) {
-      const [element] = elements;
-      const sources = readdirSync(path.join(root, 'packages', dir, 'src'), { recursive: true })
-        .filter((file) => String(file).endsWith('.ts'))
-        .map((file) => readFileSync(path.join(root, 'packages', dir, 'src', String(file)), 'utf8'));
-      for (const name of (sources.flatMap(templateParts) as string[][]).flat())
-        assert.ok(partsOf(element!.tagName).has(name), `${element!.tagName}: part="${name}" in a template`);
-      for (const text of sources) {
-        for (const [, also] of text.matchAll(/@csspart [a-z0-9-]+ - [^\n]*\balso\b([^\n]*)/g)) {
-          for (const [, name] of also!.matchAll(/`([a-z][a-z0-9-]*)`/g))
-            assert.ok(partsOf(element!.tagName).has(name!), `${element!.tagName}: part ${name} (JSDoc)`);
+      for (const element of elements) {
+        // One element: every template of the package; several (the slip beside <qr-payment>): its own module's.
+        const files = readdirSync(path.join(root, 'packages', dir, 'src'), { recursive: true })
+          .map(String)
+          .filter((file) => file.endsWith('.ts') && (elements.length === 1 || `dist/${file.replace(/\.ts$/, '.js')}` === element.modulePath));
+        const sources = files.map((file) => readFileSync(path.join(root, 'packages', dir, 'src', file), 'utf8'));
+        for (const name of (sources.flatMap(templateParts) as string[][]).flat())
+          assert.ok(partsOf(element.tagName).has(name), `${element.tagName}: part="${name}" in a template`);
+        for (const text of sources) {
+          for (const [, also] of text.matchAll(/@csspart [a-z0-9-]+ - [^\n]*\balso\b([^\n]*)/g)) {
+            for (const [, name] of also!.matchAll(/`([a-z][a-z0-9-]*)`/g))
+              assert.ok(partsOf(element.tagName).has(name!), `${element.tagName}: part ${name} (JSDoc)`);
+          }
         }
+        for (const part of element.cssParts ?? []) assert.ok(generated.reference.includes(`| \`${part.name}\` |`), `${part.name} in docs/reference.md`);
       }
-      for (const part of element!.cssParts ?? []) assert.ok(generated.reference.includes(`| \`${part.name}\` |`), `${part.name} in docs/reference.md`);
     }
     assert.ok(partsOf('qr-payment').has('copy-button') && partsOf('qr-payment').has('regenerate-button'));
   });
@@ -159,6 +164,32 @@ describe('package.json of the widget packages', () => {
       'package.json',
     ]) {
       assert.ok(files.includes(file), `${file} is published`);
+    }
+  });
+});
+
+describe('versions', () => {
+  // The version a package stamps on its registered classes (two copies on one page name both) and the
+  // gateway's OpenAPI `info.version` are written in its sources: a release that bumps package.json
+  // without them would have copies warn with the wrong number.
+  const STAMPS: Array<[string, string, RegExp]> = [
+    ['payment-widget', 'src/version.ts', /export const VERSION = '([^']+)'/],
+    ['survey-widget', 'src/define.ts', /export const VERSION = '([^']+)'/],
+    ['counter-screen', 'src/version.ts', /export const VERSION = '([^']+)'/],
+    ['gateway', 'src/app.ts', /const PACKAGE_VERSION = '([^']+)'/],
+  ];
+  for (const [dir, file, pattern] of STAMPS) {
+    it(`${dir}: ${file} names the version of its package.json`, () => {
+      const stamped = pattern.exec(read(`packages/${dir}/${file}`))?.[1];
+      assert.equal(stamped, packageJson(dir).version);
+    });
+  }
+
+  it('should write each version once per package (the others import it)', () => {
+    for (const dir of ['payment-widget', 'survey-widget', 'counter-screen', 'gateway']) {
+      const sources = readdirSync(path.join(root, 'packages', dir, 'src'), { recursive: true, encoding: 'utf8' }).filter((f) => f.endsWith('.ts'));
+      const writers = sources.filter((f) => /(?:VERSION|PACKAGE_VERSION) = '\d/.test(read(`packages/${dir}/src/${f}`)));
+      assert.equal(writers.length, 1, `${dir}: ${writers.join(', ')}`);
     }
   });
 });

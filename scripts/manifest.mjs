@@ -120,30 +120,40 @@ function allPartsPlugin(sources) {
   return {
     name: 'motcua - every part',
     packageLinkPhase({ customElementsManifest }) {
-      const elements = customElementsManifest.modules.flatMap((mod) => (mod.declarations ?? []).filter((d) => d.customElement && d.tagName));
-      if (elements.length !== 1) return;
-      const [element] = elements;
-      const parts = (element.cssParts ??= []);
-      const known = new Set(parts.map((part) => part.name));
-      const add = (name, refines) => {
-        if (known.has(name)) return;
-        known.add(name);
-        const kind = name.startsWith(`${refines}-`) ? name.slice(refines.length + 1) : undefined;
-        const description = kind
-          ? `An \`${refines}\` part of the kind \`${kind}\` (it has both parts).`
-          : `The ${name.replace(/-/g, ' ')} (also part \`${refines}\`).`;
-        parts.push({ name, description });
-      };
-      for (const part of [...parts]) {
-        const also = part.description?.match(/\balso\b([^.;)]*)/)?.[1] ?? '';
-        for (const [, name] of also.matchAll(/`([a-z][a-z0-9-]*)`/g)) add(name, part.name);
-      }
-      for (const tokens of sources.flatMap(templateParts)) {
-        const documented = tokens.find((token) => known.has(token));
-        for (const token of tokens) if (!known.has(token)) add(token, documented ?? token);
+      const elements = customElementsManifest.modules.flatMap((mod) =>
+        (mod.declarations ?? []).filter((d) => d.customElement && d.tagName).map((element) => ({ element, path: mod.path })),
+      );
+      // One element: every template of the package is its own. Several (payment-widget's <qr-payment>
+      // and <qr-payment-slip>): each has the templates of its own module.
+      for (const { element, path: modulePath } of elements) {
+        addParts(
+          element,
+          elements.length === 1 ? sources.map(({ text }) => text) : sources.filter((source) => source.path === modulePath).map(({ text }) => text),
+        );
       }
     },
   };
+  function addParts(element, texts) {
+    const parts = (element.cssParts ??= []);
+    const known = new Set(parts.map((part) => part.name));
+    const add = (name, refines) => {
+      if (known.has(name)) return;
+      known.add(name);
+      const kind = name.startsWith(`${refines}-`) ? name.slice(refines.length + 1) : undefined;
+      const description = kind
+        ? `An \`${refines}\` part of the kind \`${kind}\` (it has both parts).`
+        : `The ${name.replace(/-/g, ' ')} (also part \`${refines}\`).`;
+      parts.push({ name, description });
+    };
+    for (const part of [...parts]) {
+      const also = part.description?.match(/\balso\b([^.;)]*)/)?.[1] ?? '';
+      for (const [, name] of also.matchAll(/`([a-z][a-z0-9-]*)`/g)) add(name, part.name);
+    }
+    for (const tokens of texts.flatMap(templateParts)) {
+      const documented = tokens.find((token) => known.has(token));
+      for (const token of tokens) if (!known.has(token)) add(token, documented ?? token);
+    }
+  }
 }
 
 /** Module paths as shipped: `src/x.ts` → `dist/x.js` (what a consumer imports). */
@@ -170,7 +180,7 @@ export function analyzePackage(name) {
   const modules = files.map((file) =>
     ts.createSourceFile(`src/${file.split(path.sep).join('/')}`, readFileSync(path.join(dir, 'src', file), 'utf8'), ts.ScriptTarget.ES2022, true),
   );
-  const sources = modules.map((module) => module.text);
+  const sources = modules.map((module) => ({ path: module.fileName, text: module.text }));
   const plugins = [...litPlugin(), defineElementPlugin(), stringUnionAliasesPlugin(), publicOnlyPlugin(), allPartsPlugin(sources), distPathsPlugin()];
   const manifest = create({ modules, plugins, context: { dev: false } });
   const pkg = JSON.parse(readFileSync(path.join(dir, 'package.json'), 'utf8'));
@@ -180,7 +190,9 @@ export function analyzePackage(name) {
 
 /** Every custom element declared in a manifest. */
 export function elementsOf(manifest) {
-  return manifest.modules.flatMap((mod) => (mod.declarations ?? []).filter((d) => d.customElement && d.tagName).map((d) => ({ ...d, modulePath: mod.path })));
+  return manifest.modules
+    .flatMap((mod) => (mod.declarations ?? []).filter((d) => d.customElement && d.tagName).map((d) => ({ ...d, modulePath: mod.path })))
+    .sort((a, b) => (a.tagName < b.tagName ? -1 : 1));
 }
 
 const firstSentence = (text = '') => text.replace(/\s+/g, ' ').trim();
@@ -286,6 +298,9 @@ export function reactEventProp(tagName, eventName) {
   return `on${local.replace(/(^|-)([a-z])/g, (_, __, letter) => letter.toUpperCase())}`;
 }
 
+/** Elements registered by an entry of their own (the slip is not in `@motcua/payment-widget`'s main entry). */
+const ELEMENT_ENTRIES = { 'qr-payment-slip': '/slip.js', 'qr-exceptions-desk': '/exceptions-desk.js' };
+
 /**
  * packages/react/src/<tag>.ts: an @lit/react wrapper per element, events as `onPaid`-style props. One
  * module per element, so that a bundler drops the elements an app does not use (`sideEffects: false`).
@@ -299,7 +314,7 @@ export function reactComponentSources(packages) {
         '// Generated by `npm run manifest` (scripts/manifest.mjs) from the custom-elements manifest. Do not edit.',
         "import * as React from 'react';",
         "import { createComponent } from '@lit/react';",
-        `import { ${element.name} as ${element.name}Element } from '${name}';`,
+        `import { ${element.name} as ${element.name}Element } from '${name}${ELEMENT_ENTRIES[element.tagName] ?? ''}';`,
         "import { event } from './event.js';",
         '',
         '/**',

@@ -30,7 +30,7 @@ function cdnUpToDate(files) {
   if (!files.every((file) => existsSync(file))) return false;
   const inputs = Math.max(
     ...readdirSync(path.join(root, 'packages')).map((name) => newest(path.join(root, 'packages', name, 'dist'))),
-    ...['package-lock.json', 'rollup.config.mjs', 'scripts/rollup-lit-properties.mjs'].map((file) =>
+    ...['package-lock.json', 'rollup.config.mjs', 'tsconfig.base.json'].map((file) =>
       existsSync(path.join(root, file)) ? statSync(path.join(root, file)).mtimeMs : 0,
     ),
   );

@@ -1,9 +1,12 @@
 // `npm test`: type-check and build, then every test — Node (node:test), browser (Web Test Runner in
 // the system Chromium) and end to end (playwright-core) — and one closing "N passed, N failed" line.
-// Usage: node scripts/test.mjs [node|browser|e2e ...] [--no-build]   (default: all stages, after a build)
-//   --no-build: test what the last build left (CI's second Node run, on Node 24, right after the first).
+// Usage: node scripts/test.mjs [node|browser|e2e ...] [--no-build] [--also-node=PATH]   (default: all stages, after a build)
+//   --no-build: test what the last build left.
+//   --also-node=PATH: the Node stage once more on that Node binary (CI: Node 24 LTS), alongside the browser
+//     and e2e stages; its output is printed as a whole when it ends, and its counts join the total.
 import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, statSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { INSTALL_HINT, findChrome } from './chrome.mjs';
@@ -11,9 +14,20 @@ import { findPostgres } from './postgres.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const NODE_PACKAGES = ['core', 'gateway'];
-const args = process.argv.slice(2).filter((arg) => arg !== '--no-build');
+const alsoNode = process.argv.find((arg) => arg.startsWith('--also-node='))?.slice('--also-node='.length);
+const args = process.argv.slice(2).filter((arg) => arg !== '--no-build' && !arg.startsWith('--also-node='));
 const stages = args.length ? args : ['node', 'browser', 'e2e'];
 const totals = { passed: 0, failed: 0, skipped: 0 };
+/**
+ * Node test files run side by side: each one's gateways listen on port 0 with a database of their own
+ * (PGlite `memory://`, a throwaway PostgreSQL database, a cluster of its own in faults.test.ts) and write
+ * only to mkdtemp folders or pid-named files, so no file sees another's state. Most of a file's time is
+ * waiting (PGlite start-up, token expiries, child processes), which node:test's default on 2 cores
+ * (availableParallelism() - 1 = one file at a time) leaves unused.
+ */
+const NODE_CONCURRENCY = Math.max(2, availableParallelism() * 2);
+const startedAt = Date.now();
+const seconds = (from) => `${Math.round((Date.now() - from) / 1000)} s`;
 
 function listTests(dir, predicate) {
   if (!existsSync(dir)) return [];
@@ -24,17 +38,18 @@ function listTests(dir, predicate) {
   });
 }
 
-function run(command, args, env = {}) {
+/** Runs a command; its output is echoed as it comes unless `quiet` (then only returned). */
+function run(command, args, env = {}, { quiet = false } = {}) {
   return new Promise((resolve) => {
     let output = '';
     const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
     child.stdout.on('data', (chunk) => {
       output += chunk;
-      process.stdout.write(chunk);
+      if (!quiet) process.stdout.write(chunk);
     });
     child.stderr.on('data', (chunk) => {
       output += chunk;
-      process.stderr.write(chunk);
+      if (!quiet) process.stderr.write(chunk);
     });
     child.on('close', (code) => resolve({ code: code ?? 1, output }));
   });
@@ -51,7 +66,7 @@ function addNodeCounts(output) {
 }
 
 let failedStage = false;
-const header = (text) => console.log(`\n=== ${text} ===`);
+const header = (text) => console.log(`\n=== ${text} === (at ${seconds(startedAt)})`);
 
 const needsBrowser = stages.some((s) => s === 'browser' || s === 'e2e');
 const chrome = findChrome();
@@ -77,8 +92,8 @@ else
     '\n*** skipped: no PostgreSQL — tests against a real PostgreSQL server will be skipped. ***\n*** Start one on 127.0.0.1:5432 (trust auth) or set MOTCUA_TEST_PG_URL to run them.    ***\n',
   );
 
-if (stages.includes('node')) {
-  const files = [
+function nodeTestFiles() {
+  return [
     ...NODE_PACKAGES.flatMap((name) => listTests(path.join(root, 'packages', name, 'test'), (f) => f.endsWith('.test.ts'))),
     ...listTests(path.join(root, 'packages'), (f) => f.endsWith('.node.test.ts') && !NODE_PACKAGES.some((n) => f.includes(`/packages/${n}/`))),
     // The build's own tools (the CDN build's decorator rewrite).
@@ -86,13 +101,35 @@ if (stages.includes('node')) {
       .filter((f) => f.endsWith('.test.mjs'))
       .map((f) => path.join('scripts', f)),
   ];
-  header(`Node tests (${files.length} files)`);
-  const result = await run(process.execPath, ['--import', 'tsx', '--test', '--test-reporter=spec', ...files], pgEnv);
+}
+
+/** The Node stage on `node` (this process's binary by default); resolves once its counts are added. */
+async function nodeStage(node = process.execPath, quiet = false) {
+  const files = nodeTestFiles();
+  // --test-force-exit: a file whose tests are done ends even if a failed test left a server open (it
+  // would otherwise keep the whole run waiting for ever).
+  const args = ['--import', 'tsx', '--test', `--test-concurrency=${NODE_CONCURRENCY}`, '--test-force-exit', '--test-reporter=spec', ...files];
+  const from = Date.now();
+  if (!quiet) header(`Node tests (${files.length} files, ${NODE_CONCURRENCY} at a time)`);
+  // What the tests spawn by name (`node`, `npx`) is that Node too.
+  const env = node === process.execPath ? pgEnv : { ...pgEnv, PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH ?? ''}` };
+  const result = await run(node, args, env, { quiet });
+  if (quiet) {
+    header(`Node tests on ${node} (${files.length} files, ${NODE_CONCURRENCY} at a time, ran alongside the stages above)`);
+    process.stdout.write(result.output);
+  }
+  console.log(`Node tests${quiet ? ` on ${node}` : ''}: ${seconds(from)}`);
   addNodeCounts(result.output);
   if (result.code !== 0) failedStage = true;
 }
 
+if (stages.includes('node')) await nodeStage();
+// The second Node run mostly waits (timers, PGlite start-up), so it shares the machine with the browser
+// and e2e stages rather than adding its whole time after them.
+const alsoNodeStage = alsoNode && stages.includes('node') ? nodeStage(alsoNode, true) : undefined;
+
 if (stages.includes('browser')) {
+  const from = Date.now();
   header('Browser tests (Web Test Runner, Chromium)');
   const result = await run('npx', ['web-test-runner', '--config', 'web-test-runner.config.mjs']);
   // WTR prints e.g. "Chromium: |████| 5/5 test files | 40 passed, 0 failed, 1 skipped".
@@ -103,19 +140,29 @@ if (stages.includes('browser')) {
     totals.skipped += Number(last[3] ?? 0);
   }
   if (result.code !== 0) failedStage = true;
+  console.log(`Browser tests: ${seconds(from)}`);
 }
 
 if (stages.includes('e2e')) {
   const files = ['e2e', 'interop'].flatMap((dir) => listTests(path.join(root, dir), (f) => f.endsWith('.test.ts')));
   if (files.length) {
+    const from = Date.now();
     header(`End-to-end tests (${files.length} files, playwright-core + Chromium)`);
-    const result = await run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-reporter=spec', ...files], pgEnv);
+    const result = await run(
+      process.execPath,
+      ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-force-exit', '--test-reporter=spec', ...files],
+      pgEnv,
+    );
     addNodeCounts(result.output);
     if (result.code !== 0) failedStage = true;
+    console.log(`End-to-end tests: ${seconds(from)}`);
   }
 }
 
+await alsoNodeStage;
+
 console.log('');
 if (!postgres) console.log('skipped: no PostgreSQL (the PostgreSQL variants of the gateway tests did not run)');
+console.log(`all stages: ${seconds(startedAt)}`);
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
 process.exit(failedStage || totals.failed > 0 ? 1 : 0);

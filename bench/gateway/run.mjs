@@ -5,16 +5,16 @@
 //   node bench/gateway/run.mjs            (run `npx tsc -b` first; `npm run bench gateway` does)
 // Env: BENCH_SSE_SUBSCRIBERS (10000), BENCH_NOTIFICATIONS (2000), BENCH_CONCURRENCY (50),
 //      BENCH_PG_POOL (10), BENCH_ONLY=notifications (skip the SSE part),
+//      BENCH_GATEWAY_DIST (another build of packages/gateway/dist to measure, placed under node_modules/ so it resolves its imports),
+//      BENCH_GATEWAY_NODE_FLAGS (node flags for both gateway processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof":
+//      then `node bench/gateway/profile.mjs <file>` prints where the time went),
 //      MOTCUA_TEST_PG_URL (admin URL; default postgres://postgres@127.0.0.1:5432/postgres).
-import { fork } from 'node:child_process';
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
-import http from 'node:http';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { mb, ms, openEventStream, percentile, post, request, signNotification, sleep, startServer } from '../lib.mjs';
+import { throwawayDatabase } from '../../scripts/postgres.mjs';
 
 const ONLY_NOTIFICATIONS = process.env.BENCH_ONLY === 'notifications';
 const SUBSCRIBERS = Number(process.env.BENCH_SSE_SUBSCRIBERS ?? 10_000);
@@ -23,63 +23,15 @@ const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
 const FANOUT_ROUNDS = 10;
 const SECRET = 'bench-secret';
 const API_KEY = 'bench-key';
-/** The gateway's default collection account: notifications name the account credited. */
-const ACCOUNT = '113366668888';
-const here = path.dirname(fileURLToPath(import.meta.url));
+/** The collection account of the gateway's config below: notifications name the account credited (any other is unmatched). */
+const ACCOUNT = '100200300400';
 const hardStop = setTimeout(() => {
   console.error('bench/gateway: time limit (8 min) reached, stopping');
   process.exit(2);
 }, 8 * 60_000);
 hardStop.unref();
 
-const sign = (body) => `sha256=${createHmac('sha256', SECRET).update(body).digest('hex')}`;
-const percentile = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });
-/** POST over a keep-alive node:http agent (lighter than fetch, so the client steals less CPU from the server). */
-function post(url, headers, body) {
-  return new Promise((resolve, reject) => {
-    const req = http.request(
-      url,
-      { method: 'POST', agent, headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body), ...headers } },
-      (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode));
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
-function startServer(mode, arg, execArgv = []) {
-  const child = fork(path.join(here, 'server.mjs'), [mode, arg], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv });
-  return new Promise((resolve, reject) => {
-    child.once('message', (m) =>
-      resolve({
-        child,
-        url: m.url,
-        rss: () =>
-          new Promise((r) => {
-            child.once('message', (x) => r(x.rss));
-            child.send('rss');
-          }),
-        cpu: () =>
-          new Promise((r) => {
-            child.once('message', (x) => r((x.cpu.user + x.cpu.system) / 1000));
-            child.send('cpu');
-          }),
-        stop: () =>
-          new Promise((r) => {
-            child.once('exit', r);
-            child.kill('SIGTERM');
-            setTimeout(() => child.kill('SIGKILL'), 5000).unref();
-          }),
-      }),
-    );
-    child.once('exit', (code) => reject(new Error(`${mode} server exited ${code}`)));
-  });
-}
+const sign = (body) => signNotification(SECRET, body);
 
 async function api(url, pathname, body, headers = {}) {
   const response = await fetch(url + pathname, {
@@ -91,54 +43,35 @@ async function api(url, pathname, body, headers = {}) {
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
 
-/** N raw-socket SSE subscribers; records when each first sees every event id. */
+/** N SSE subscribers; records when each first sees every event id. */
 async function subscribe(url, pathname, count) {
-  const { hostname, port } = new URL(url);
   const arrivals = new Map(); // version → array of arrival times
-  const sockets = [];
+  const streams = [];
   let ready = 0;
   const open = () =>
     new Promise((resolve, reject) => {
-      const socket = net.connect({ host: hostname, port: Number(port) }, () =>
-        socket.write(`GET ${pathname} HTTP/1.1\r\nHost: ${hostname}\r\nAccept: text/event-stream\r\n\r\n`),
-      );
-      // Only the "id: N" lines matter: scan bytes, keeping a short tail in case a line is split.
-      let tail = '';
       let first = true;
-      socket.on('data', (chunk) => {
-        const now = performance.now();
-        const text = tail + chunk.toString('latin1');
-        let at = 0;
-        let last = 0;
-        while ((at = text.indexOf('\nid: ', at)) >= 0) {
-          const end = text.indexOf('\n', at + 5);
-          if (end < 0) break;
-          const version = Number(text.slice(at + 5, end));
-          last = end;
-          at = end;
-          if (first) {
-            first = false;
-            ready++;
-            resolve();
-            continue;
-          }
-          let list = arrivals.get(version);
-          if (!list) arrivals.set(version, (list = []));
-          list.push(now);
+      openEventStream(url + pathname, (event, arrivedAt) => {
+        if (event.id === undefined) return;
+        if (first) {
+          first = false;
+          ready++;
+          resolve();
+          return;
         }
-        tail = text.slice(Math.max(last, text.length - 24));
-      });
-      socket.on('error', reject);
-      sockets.push(socket);
+        const version = Number(event.id);
+        let list = arrivals.get(version);
+        if (!list) arrivals.set(version, (list = []));
+        list.push(arrivedAt);
+      }).then((stream) => streams.push(stream), reject);
     });
   for (let i = 0; i < count; i += 250) await Promise.all(Array.from({ length: Math.min(250, count - i) }, open));
   return {
     arrivals,
-    sockets,
     get ready() {
       return ready;
     },
-    close: () => sockets.forEach((s) => s.destroy()),
+    close: () => streams.forEach((s) => s.close()),
   };
 }
 
@@ -191,6 +124,7 @@ async function notificationsPerSecond(server, codes) {
     return { body, headers: { 'x-signature': sign(body) } };
   });
   const cpuBefore = await server.cpu();
+  const statementsBefore = await server.statements();
   let next = 0;
   let accepted = 0;
   let failed = 0;
@@ -206,7 +140,13 @@ async function notificationsPerSecond(server, codes) {
   );
   const seconds = (performance.now() - t0) / 1000;
   const serverCpu = (await server.cpu()) - cpuBefore;
-  return { accepted, failed, perSecond: accepted / seconds, serverCpuShare: serverCpu / 1000 / seconds };
+  // Statements per notification, by text (PostgreSQL only: the wrapped pg client counts them; the sweeper's run meanwhile too).
+  const statementsAfter = await server.statements();
+  const statements = Object.entries(statementsAfter)
+    .map(([text, count]) => [text, (count - (statementsBefore[text] ?? 0)) / accepted])
+    .filter(([, perNotification]) => perNotification > 0)
+    .sort((a, b) => b[1] - a[1]);
+  return { accepted, failed, perSecond: accepted / seconds, serverCpuShare: serverCpu / 1000 / seconds, statements };
 }
 
 const config = (extra) =>
@@ -215,7 +155,7 @@ const config = (extra) =>
     apiKeys: [API_KEY],
     providers: { hmacSecret: SECRET },
     logLevel: 'warn',
-    collectionAccount: { bin: '970415', account: '100200300400', accountName: 'UBND PHUONG BENCH' },
+    collectionAccount: { bin: '970415', account: ACCOUNT, accountName: 'UBND PHUONG BENCH' },
     rateLimitPerMinute: 0,
     notificationRateLimitPerMinute: 0,
     maxStreamsPerAddress: 0,
@@ -225,7 +165,9 @@ const config = (extra) =>
   });
 
 async function benchGateway(name, extra, execArgv = []) {
-  const server = await startServer('gateway', config(extra), execArgv);
+  const gateway = await startServer('gateway', config(extra), { execArgv });
+  /** The statements the gateway sent to PostgreSQL so far, by text (see server.mjs). */
+  const server = { ...gateway, statements: () => gateway.ask('statements').then((x) => x.statements) };
   try {
     const payment = (
       await api(server.url, '/api/payments', JSON.stringify({ dossier: `BENCH-${Date.now()}`, amount: 1_000_000_000, purpose: 'bench', counter: 'B1' }))
@@ -249,21 +191,8 @@ async function benchGateway(name, extra, execArgv = []) {
         while (made < NOTIFICATIONS) {
           made++;
           const body = JSON.stringify({ dossier: `N-${randomBytes(6).toString('hex')}`, amount: 10_000, purpose: 'bench', counter: `N${made % 20}` });
-          codes.push(
-            await new Promise((resolve, reject) => {
-              const req = http.request(
-                `${server.url}/api/payments`,
-                { method: 'POST', agent, headers: { 'content-type': 'application/json', authorization: `Bearer ${API_KEY}` } },
-                (res) => {
-                  let text = '';
-                  res.on('data', (chunk) => (text += chunk));
-                  res.on('end', () => resolve(JSON.parse(text).code));
-                },
-              );
-              req.on('error', reject);
-              req.end(body);
-            }),
-          );
+          const created = await request(`${server.url}/api/payments`, { headers: { authorization: `Bearer ${API_KEY}` }, body });
+          codes.push(JSON.parse(created.text).code);
         }
       }),
     );
@@ -307,57 +236,33 @@ async function benchPeer() {
   }
 }
 
-async function throwawayPostgres() {
-  const admin = process.env.MOTCUA_TEST_PG_URL || 'postgres://postgres@127.0.0.1:5432/postgres';
-  const name = `motcua_bench_${randomBytes(4).toString('hex')}`;
-  const client = new pg.Client({ connectionString: admin, connectionTimeoutMillis: 3000 });
-  try {
-    await client.connect();
-    await client.query(`CREATE DATABASE ${name}`);
-  } catch {
-    return undefined;
-  } finally {
-    await client.end().catch(() => {});
-  }
-  const url = new URL(admin);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const c = new pg.Client({ connectionString: admin });
-      await c.connect();
-      await c.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await c.end();
-    },
-  };
-}
-
-const mb = (bytes) => `${(bytes / 1048576).toFixed(0)} MB`;
-const ms = (value) => (value === undefined ? 'n/a' : `${value.toFixed(1)} ms`);
-const results = [];
+const flags = (process.env.BENCH_GATEWAY_NODE_FLAGS ?? '').split(' ').filter(Boolean);
 console.log(
   `bench/gateway: ${SUBSCRIBERS} SSE subscribers × ${FANOUT_ROUNDS} notifications; ${NOTIFICATIONS} notifications at concurrency ${CONCURRENCY}; loopback only`,
 );
 const peer = ONLY_NOTIFICATIONS ? undefined : await benchPeer();
-if (peer) results.push(peer);
 const dataDir = mkdtempSync(path.join(tmpdir(), 'motcua-bench-'));
+let pglite;
 try {
-  const flags = (process.env.BENCH_PGLITE_NODE_FLAGS ?? '').split(' ').filter(Boolean);
-  results.push(await benchGateway(`gateway on PGlite (file data dir${flags.length ? `, node ${flags.join(' ')}` : ''})`, { dataDir }, flags));
+  const pgliteFlags = [...flags, ...(process.env.BENCH_PGLITE_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
+  pglite = await benchGateway(`gateway on PGlite (file data dir${pgliteFlags.length ? `, node ${pgliteFlags.join(' ')}` : ''})`, { dataDir }, pgliteFlags);
 } finally {
   rmSync(dataDir, { recursive: true, force: true });
 }
-const database = await throwawayPostgres();
+// No server to reach: the PostgreSQL part is skipped.
+const database = await throwawayDatabase({ prefix: 'motcua_bench' }).catch(() => undefined);
+let postgres;
 if (database) {
   try {
-    results.push(await benchGateway('gateway on PostgreSQL', { databaseUrl: database.url, databasePoolSize: Number(process.env.BENCH_PG_POOL ?? 10) }));
+    postgres = await benchGateway('gateway on PostgreSQL', { databaseUrl: database.url, databasePoolSize: Number(process.env.BENCH_PG_POOL ?? 10) }, flags);
   } finally {
     await database.drop();
   }
 } else console.log('skipped: no PostgreSQL — the PostgreSQL figures were not measured');
 
 console.log('');
-for (const r of results) {
+for (const r of [peer, pglite, postgres]) {
+  if (!r) continue;
   const s = r.sse;
   console.log(`${r.name}`);
   if (s)
@@ -368,17 +273,57 @@ for (const r of results) {
   console.log(
     `  notifications: ${r.notifications.accepted} accepted, ${r.notifications.failed} refused, ${r.notifications.perSecond.toFixed(0)}/s${r.notifications.serverCpuShare === undefined ? '' : ` (gateway process busy ${(r.notifications.serverCpuShare * 100).toFixed(0)}% of one core)`}`,
   );
-  if (peer && r !== peer)
-    console.log(
-      `  vs peer: fan-out p99 ×${(s.p99 / peer.sse.p99).toFixed(2)}, notifications/s ×${(r.notifications.perSecond / peer.notifications.perSecond).toFixed(2)}`,
-    );
 }
-const goals = results
-  .filter((r) => r !== peer)
-  .map((r) => {
-    const pgGoal = r.name.includes('PostgreSQL') ? 1000 : 300;
-    if (!r.sse) return `${r.name}: ≥ ${pgGoal}/s ${r.notifications.perSecond >= pgGoal ? 'met' : 'MISSED'}`;
-    return `${r.name}: p99 ≤ 250 ms ${r.sse.p99 <= 250 ? 'met' : 'MISSED'}, RSS ≤ 300 MB ${r.sse.rssPeak <= 300 * 1048576 ? 'met' : 'MISSED'}, ≥ ${pgGoal}/s ${r.notifications.perSecond >= pgGoal ? 'met' : 'MISSED'}`;
-  });
-console.log(`\ngoals (10,000 subscribers; 2-core machine): \n  ${goals.join('\n  ')}`);
+if (postgres?.notifications.statements.length) {
+  const { statements } = postgres.notifications;
+  console.log(`\nPostgreSQL statements per notification: ${statements.reduce((sum, [, n]) => sum + n, 0).toFixed(2)}`);
+  for (const [text, n] of statements) console.log(`  ${n.toFixed(2).padStart(5)}  ${text}`);
+}
+
+// The table: goal / peer / gateway on PostgreSQL / gateway on PGlite, and whether each goal is met.
+const verdict = (ok) => (ok ? 'met' : 'MISSED');
+const cell = (r, read) => (r ? read(r) : 'n/a');
+const rows = [
+  [
+    'notifications/s',
+    '≥ 1,000 PG, ≥ 300 PGlite',
+    (r) => r.notifications.perSecond.toFixed(0),
+    (r, goal) =>
+      `${r.notifications.perSecond.toFixed(0)} ${verdict(r.notifications.perSecond >= goal)}${peer ? ` (×${(r.notifications.perSecond / peer.notifications.perSecond).toFixed(2)} peer)` : ''}`,
+  ],
+  ['  gateway busy (% of a core)', '', () => '–', (r) => `${(r.notifications.serverCpuShare * 100).toFixed(0)}%`],
+  ...(ONLY_NOTIFICATIONS
+    ? []
+    : [
+        ['fan-out p50', '', (r) => ms(r.sse.p50), (r) => ms(r.sse.p50)],
+        [
+          'fan-out p99',
+          '≤ 250 ms',
+          (r) => ms(r.sse.p99),
+          (r) => `${ms(r.sse.p99)} ${verdict(r.sse.p99 <= 250)} (×${(r.sse.p99 / peer.sse.p99).toFixed(2)} peer)`,
+        ],
+        [
+          'RSS after fan-out',
+          '≤ 300 MB (PGlite)',
+          (r) => mb(r.sse.rssPeak),
+          (r, _goal, isPglite) => `${mb(r.sse.rssPeak)}${isPglite ? ` ${verdict(r.sse.rssPeak <= 300 * 1048576)}` : ''}`,
+        ],
+        ['missing deliveries', '0', (r) => String(r.sse.missing), (r) => `${r.sse.missing} ${verdict(r.sse.missing === 0)}`],
+      ]),
+];
+const table = [
+  ['', 'goal', 'peer (node:http)', 'gateway PostgreSQL', 'gateway PGlite'],
+  ...rows.map(([label, goal, forPeer, forGateway]) => [
+    label,
+    goal,
+    cell(peer, forPeer),
+    cell(postgres, (r) => forGateway(r, 1000, false)),
+    cell(pglite, (r) => forGateway(r, 300, true)),
+  ]),
+];
+const widths = table[0].map((_, column) => Math.max(...table.map((row) => row[column].length)));
+console.log(
+  `\ngoals (${SUBSCRIBERS} subscribers, ${NOTIFICATIONS} notifications at concurrency ${CONCURRENCY}; 2-core machine, client and server sharing it):`,
+);
+for (const row of table) console.log(`  ${row.map((text, column) => text.padEnd(widths[column])).join(' | ')}`);
 process.exit(0);

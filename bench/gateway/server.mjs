@@ -1,18 +1,53 @@
-// The process under test, forked by run.mjs: either the built gateway (packages/gateway/dist) or the
-// named peer — a minimal node:http server doing only the same HMAC check and SSE broadcast, no database.
-// Answers IPC 'rss' with its resident set size.
+// The process under test, forked by bench/lib.mjs's startServer: either the built gateway
+// (packages/gateway/dist; `gateway <config JSON>`, or `gateway-env`: configured from the environment as
+// the CLI is) or the named peer — a minimal node:http server doing only the same HMAC check and SSE
+// broadcast, no database. Answers IPC 'rss' with its resident set size, 'cpu' with its CPU usage,
+// 'lag' with how late its event loop ran since the last 'lag' (ms: p50, p99, max), 'statements' with
+// the statements the gateway sent to PostgreSQL so far (by text: a wrapped pg.Client#query; PGlite runs
+// the same ones).
 import { createHmac, timingSafeEqual } from 'node:crypto';
 import { createServer } from 'node:http';
+import path from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 
 const mode = process.argv[2];
+// The bench that forked this process is gone (crashed, killed): nothing may outlive it.
+process.on('disconnect', () => process.exit(1));
+const lag = monitorEventLoopDelay({ resolution: 10 });
+lag.enable();
+const statements = {};
 process.on('message', (message) => {
   if (message === 'rss') process.send({ rss: process.memoryUsage().rss });
   if (message === 'cpu') process.send({ cpu: process.cpuUsage() });
+  if (message === 'lag') {
+    process.send({ lag: { p50: lag.percentile(50) / 1e6, p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 } });
+    lag.reset();
+  }
+  if (message === 'statements') process.send({ statements });
 });
 
-if (mode === 'gateway') {
-  const { startGateway } = await import('../../packages/gateway/dist/index.js');
-  const gateway = await startGateway(JSON.parse(process.argv[3]));
+if (mode === 'gateway' || mode === 'gateway-env') {
+  // The gateway's `pg` is this one (hoisted by the workspace): count what each client sends.
+  const { default: pg } = await import('pg');
+  const query = pg.Client.prototype.query;
+  pg.Client.prototype.query = function (config, ...rest) {
+    const text = typeof config === 'string' ? config : config?.text;
+    if (text) {
+      // Literals (the NOTIFY payloads sent with COMMIT) vary: count the statement's shape.
+      const key = text
+        .replace(/E?'(?:[^']|'')*'/g, "'…'")
+        .replace(/\s+/g, ' ')
+        .trim()
+        .slice(0, 90);
+      statements[key] = (statements[key] ?? 0) + 1;
+    }
+    return query.call(this, config, ...rest);
+  };
+  // BENCH_GATEWAY_DIST: another build of the gateway to measure (e.g. a copy of main's dist under node_modules/).
+  const dist = process.env.BENCH_GATEWAY_DIST ? path.resolve(process.env.BENCH_GATEWAY_DIST, 'index.js') : '../../packages/gateway/dist/index.js';
+  const { configFromEnv, startGateway } = await import(dist.startsWith('.') ? dist : pathToFileURL(dist).href);
+  const gateway = await startGateway(mode === 'gateway' ? JSON.parse(process.argv[3]) : configFromEnv());
   process.send({ url: gateway.url });
   process.on('SIGTERM', () => gateway.close().then(() => process.exit(0)));
 } else {

@@ -19,27 +19,44 @@ let encoder: InstanceType<typeof TextEncoder> | undefined;
 let bytes = new Uint8Array(256);
 
 /**
+ * The CRC of {@link crc16}, with bit 16 set (over 0xFFFF) when a byte is outside printable ASCII
+ * (32–126). The decoder learns in the CRC's own pass that every text field is printable, so that it
+ * checks only their lengths.
+ */
+export function printableCrc(data: string | Uint8Array, end = data.length): number {
+  if (typeof data === 'string') {
+    encoder ??= new TextEncoder();
+    if (bytes.length < data.length * 3) bytes = new Uint8Array(data.length * 3);
+    // ASCII (every payload): one byte per character, so the first `end` bytes are the first `end` characters.
+    if (encoder.encodeInto(data, bytes).written !== data.length) return printableCrc(encoder.encode(data.slice(0, end)));
+    data = bytes;
+  }
+  let crc = 0xffff;
+  // Negative as soon as one byte is outside 32–126.
+  let outside = 0;
+  let i = 0;
+  for (; i + 1 < end; i += 2) {
+    const a = data[i]!;
+    const b = data[i + 1]!;
+    outside |= (a - 32) | (126 - a) | (b - 32) | (126 - b);
+    const word = crc ^ ((a << 8) | b);
+    crc = HIGH[word >>> 8]! ^ TABLE[word & 0xff]!;
+  }
+  if (i < end) {
+    const a = data[i]!;
+    outside |= (a - 32) | (126 - a);
+    crc = ((crc << 8) & 0xffff) ^ TABLE[(crc >>> 8) ^ a]!;
+  }
+  return outside < 0 ? crc | 0x10000 : crc;
+}
+
+/**
  * CRC-16/CCITT-FALSE over the UTF-8 bytes of `data` (of its first `end` characters or bytes).
  *
  * @example
  * crc16('123456789') === 0x29b1;
  */
-export function crc16(data: string | Uint8Array, end = data.length): number {
-  if (typeof data === 'string') {
-    encoder ??= new TextEncoder();
-    if (bytes.length < data.length * 3) bytes = new Uint8Array(data.length * 3);
-    // ASCII (every payload): one byte per character, so the first `end` bytes are the first `end` characters.
-    if (encoder.encodeInto(data, bytes).written !== data.length) return crc16(encoder.encode(data.slice(0, end)));
-    data = bytes;
-  }
-  let crc = 0xffff;
-  let i = 0;
-  for (; i + 1 < end; i += 2) {
-    const word = crc ^ ((data[i]! << 8) | data[i + 1]!);
-    crc = HIGH[word >>> 8]! ^ TABLE[word & 0xff]!;
-  }
-  return i < end ? ((crc << 8) & 0xffff) ^ TABLE[(crc >>> 8) ^ data[i]!]! : crc;
-}
+export const crc16 = (data: string | Uint8Array, end = data.length): number => printableCrc(data, end) & 0xffff;
 
 const HEX = '0123456789ABCDEF';
 

@@ -1,7 +1,7 @@
 // Guarded custom-element registration. Core has no DOM dependency: this touches
 // `globalThis.customElements` only when it exists, so it is a no-op in Node.
 
-// Core's lib has no DOM and no Node types; both runtimes have console.
+// Isomorphic: only what both Node and browsers have (console).
 declare const console: { warn(...data: unknown[]): void };
 
 interface ElementRegistry {

@@ -41,3 +41,8 @@ export class VietQRError extends Error {
     super(message);
   }
 }
+
+/** Throws the {@link VietQRError} `code` for `field`: the one way core fails (typed `never`, usable in expressions). */
+export const fail = (code: VietQRErrorCode, field: string | undefined, message: string): never => {
+  throw new VietQRError(code, message, field);
+};

@@ -22,7 +22,7 @@ export function formatVnd(amount: number | bigint | string, locale: Locale = 'vi
   return formatter.format(value);
 }
 
-/** A DOM node as far as {@link nearestLang} needs one (core has no DOM types). */
+/** A DOM node as far as {@link nearestLang} needs one (the codec side of core stays free of DOM types). */
 export interface LangNode {
   readonly parentNode: LangNode | null;
   /** A shadow root's host. */

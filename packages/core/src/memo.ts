@@ -1,4 +1,4 @@
-import { VietQRError } from './errors.js';
+import { fail } from './errors.js';
 
 // Characters bank apps keep in a transfer memo: letters, digits, space and a little punctuation.
 // Everything else (quotes, <>, &, #, %, emoji...) is dropped rather than risk a rejected transfer.
@@ -14,10 +14,8 @@ const DISALLOWED = /[^A-Za-z0-9 .,\-_/:()+]/g;
  * toMemo('MC7K2Q9XA Lệ phí đăng ký hộ tịch'); // 'MC7K2Q9XA Le phi dang ky'
  */
 export function toMemo(text: string, maxLength = 25): string {
-  if (typeof text !== 'string') throw new VietQRError('INVALID_FIELD', 'text must be a string', 'text');
-  if (!Number.isInteger(maxLength) || maxLength < 1) {
-    throw new VietQRError('INVALID_FIELD', 'maxLength must be a positive integer', 'maxLength');
-  }
+  if (typeof text !== 'string') fail('INVALID_FIELD', 'text', 'text must be a string');
+  if (!Number.isInteger(maxLength) || maxLength < 1) fail('INVALID_FIELD', 'maxLength', 'maxLength must be a positive integer');
   const ascii = text
     .normalize('NFD')
     .replace(/[\u0300-\u036f]/g, '')

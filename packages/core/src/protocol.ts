@@ -60,6 +60,12 @@ export interface PaymentResource {
   paidAt: string | null;
   /** Increases on every change; a client ignores anything older than what it has. */
   version: number;
+  /**
+   * `postal` when the results and the printed slip go by post: the payment then lives for weeks and
+   * `expiresAt` is the due date printed on the slip. Absent for a payment made at the counter (added
+   * later: a client must not require it).
+   */
+  delivery?: 'counter' | 'postal';
 }
 
 /** What the prompt to rate the service carries (counter channel, `state: 'survey'`). */
@@ -82,6 +88,12 @@ export interface SurveyPrompt {
 export type CounterState =
   | { state: 'idle'; counter: string; counterName?: string; version: number }
   | { state: 'payment'; counter: string; counterName?: string; version: number; payment: PaymentResource; paymentSrc: string }
+  /**
+   * The payment was just paid: every screen of the counter shows "paid" until `until` (ISO 8601, the
+   * server's clock), when the server moves the counter on (to the rating, or idle). The server decides
+   * the phase, so two screens, or one that reconnects, show the same thing.
+   */
+  | { state: 'paid'; counter: string; counterName?: string; version: number; payment: PaymentResource; paymentSrc: string; until: string }
   | { state: 'survey'; counter: string; counterName?: string; version: number; survey: SurveyPrompt; payment?: PaymentResource };
 
 /** `POST {endpoint}` body of a rating (with an `Idempotency-Key` header). */
@@ -106,7 +118,7 @@ export interface ApiErrorBody {
   error: { code: string; message: string };
 }
 
-/** Thrown by {@link parsePaymentResource} when a server answer is not a valid payment resource. */
+/** Thrown by {@link parsePaymentResource} and {@link parseCounterState} when a server answer is not valid. */
 export class ProtocolError extends Error {
   override name = 'ProtocolError';
   constructor(
@@ -151,6 +163,88 @@ export function parsePaymentResource(value: unknown): PaymentResource {
     if (typeof bank[field] !== 'string') bad(`bank.${field}`, 'a string');
   }
   return value as unknown as PaymentResource;
+}
+
+/** Anything the protocol versions: a payment, a counter state. */
+export interface Versioned {
+  /** Increases on every change. */
+  version: number;
+}
+
+/**
+ * "A newer version wins", the one rule every client applies to what the server sends: `next`
+ * replaces `current` only when its version is strictly greater (or nothing is held yet). An equal
+ * version is the same state sent again (a reconnection, a replay); an older one arrived late.
+ *
+ * @example
+ * if (isNewer(this.state, next)) this.state = next;
+ */
+export function isNewer(current: Versioned | undefined, next: Versioned): boolean {
+  return !current || next.version > current.version;
+}
+
+/**
+ * Whether the payment `next` should replace `current`: the same payment, `current` not final (a
+ * final status never changes again, whatever arrives later), and {@link isNewer}. The rule every
+ * input path of a payment screen applies.
+ */
+export function isNewerPayment(current: PaymentResource | undefined, next: PaymentResource): boolean {
+  if (!current) return true;
+  return next.id === current.id && !isFinalStatus(current.status) && isNewer(current, next);
+}
+
+const COUNTER_STATES: readonly string[] = ['idle', 'payment', 'paid', 'survey'];
+
+/**
+ * Validates untrusted JSON (the `data` of an `event: counter`, parsed) as a {@link CounterState}.
+ * Throws {@link ProtocolError} naming the first field that is wrong (`INVALID_COUNTER_STATE`), or,
+ * when `counter` is given, `COUNTER_MISMATCH` for another counter's state — so a screen never shows
+ * a half-valid state or a neighbour's payment.
+ *
+ * @example
+ * const state = parseCounterState(JSON.parse(event.data), 'C1');
+ */
+export function parseCounterState(value: unknown, counter?: string): CounterState {
+  const bad = (field: string, expected: string): never => {
+    throw new ProtocolError('INVALID_COUNTER_STATE', `Counter state field "${field}" must be ${expected}.`, field);
+  };
+  if (!isRecord(value)) return bad('(root)', 'an object');
+  if (typeof value.state !== 'string' || !COUNTER_STATES.includes(value.state)) bad('state', `one of ${COUNTER_STATES.join(', ')}`);
+  if (typeof value.counter !== 'string') bad('counter', 'a string');
+  if (counter !== undefined && value.counter !== counter) {
+    throw new ProtocolError('COUNTER_MISMATCH', `Expected counter "${counter}", received "${String(value.counter)}".`, 'counter');
+  }
+  if (value.counterName !== undefined && typeof value.counterName !== 'string') bad('counterName', 'a string when present');
+  if (!isNonNegativeInteger(value.version)) bad('version', 'a non-negative integer');
+  const inner = (field: string, parse: () => unknown) => {
+    try {
+      parse();
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      throw new ProtocolError(
+        'INVALID_COUNTER_STATE',
+        `Counter state field "${field}": ${error.message}`,
+        error.field && error.field !== '(root)' ? `${field}.${error.field}` : field,
+      );
+    }
+  };
+  if (value.state === 'payment' || value.state === 'paid') {
+    inner('payment', () => parsePaymentResource(value.payment));
+    if (typeof value.paymentSrc !== 'string') bad('paymentSrc', 'a string');
+  }
+  if (value.state === 'paid') {
+    if ((value.payment as PaymentResource).status !== 'paid') bad('payment.status', '"paid" in the paid state');
+    if (typeof value.until !== 'string' || Number.isNaN(Date.parse(value.until))) bad('until', 'an ISO 8601 date-time');
+  }
+  if (value.state === 'survey') {
+    if (value.payment !== undefined) inner('payment', () => parsePaymentResource(value.payment));
+    const survey = value.survey;
+    if (!isRecord(survey)) return bad('survey', 'an object');
+    for (const field of ['token', 'endpoint', 'counter'] as const) {
+      if (typeof survey[field] !== 'string') bad(`survey.${field}`, 'a string');
+    }
+  }
+  return value as unknown as CounterState;
 }
 
 /** What is still due on a payment: the whole amount, or what is left once it is `underpaid`. */

@@ -114,7 +114,7 @@ function alignmentPositions(version: number): number[] {
   return positions;
 }
 
-/** UTF-8, with lone surrogates as U+FFFD, as `TextEncoder` does (core's target has no DOM types). */
+/** UTF-8, with lone surrogates as U+FFFD, as `TextEncoder` does (the encoder stays free of platform APIs). */
 function utf8(text: string): number[] {
   const bytes: number[] = [];
   for (let i = 0; i < text.length; i++) {
@@ -379,12 +379,15 @@ export function encodeQr(text: string, options: QrOptions = {}): QrMatrix {
   return { size, modules, version, mask, errorCorrection: ecLetter };
 }
 
+/** Modules of light margin around a symbol, as ISO/IEC 18004 requires. */
+export const QUIET_ZONE = 4;
+
 /**
  * SVG path data of the dark modules of `matrix`, in module units offset by `quietZone`: one
  * `M x yh n v1h-n z` rectangle per horizontal stretch of dark modules, to fill in a
  * `viewBox="0 0 {size + 2 × quietZone} {size + 2 × quietZone}"` — small, and crisp at any scale.
  */
-export function qrPath(matrix: QrMatrix, quietZone = 4): string {
+export function qrPath(matrix: QrMatrix, quietZone = QUIET_ZONE): string {
   const { size, modules } = matrix;
   let path = '';
   for (let row = 0; row < size; row++) {
@@ -397,4 +400,36 @@ export function qrPath(matrix: QrMatrix, quietZone = 4): string {
     }
   }
   return path;
+}
+
+/** A QR symbol ready to draw: what the widgets put in an `<svg>` or on a canvas. */
+export interface QrSymbol {
+  /** Modules per side, without the quiet zone. */
+  size: number;
+  /** Modules per side, with the quiet zone on both sides: the SVG's `viewBox="0 0 viewSize viewSize"`. */
+  viewSize: number;
+  /** SVG path data of every dark module ({@link qrPath}), in module units, offset by the quiet zone. */
+  path: string;
+  /** Whether the module at (row, column) is dark (0-based, without the quiet zone). */
+  isDark(row: number, column: number): boolean;
+}
+
+/**
+ * Encodes `text` ({@link encodeQr}: error correction M by default, what bank apps expect of VietQR)
+ * as a symbol to draw with its {@link QUIET_ZONE}: the one wrapper the payment QR and the survey QR use.
+ *
+ * @throws {QrError} when the text does not fit a QR code, or an option is out of range.
+ * @example
+ * const { viewSize, path } = encodeQrSymbol(payload);
+ * svg.innerHTML = `<rect width="${viewSize}" height="${viewSize}" fill="#fff"/><path d="${path}"/>`; // viewBox 0 0 viewSize viewSize
+ */
+export function encodeQrSymbol(text: string, options: QrOptions = {}): QrSymbol {
+  const matrix = encodeQr(text, options);
+  const { size, modules } = matrix;
+  return {
+    size,
+    viewSize: size + 2 * QUIET_ZONE,
+    path: qrPath(matrix, QUIET_ZONE),
+    isDark: (row, column) => modules[row * size + column] === 1,
+  };
 }

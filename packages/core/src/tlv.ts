@@ -1,4 +1,4 @@
-import { VietQRError } from './errors.js';
+import { fail } from './errors.js';
 
 /** One EMVCo data object: `ID(2) LEN(2) VALUE`. */
 export interface TlvField {
@@ -75,10 +75,10 @@ export class TlvIndex {
         this._seen[id] === generation
       ) {
         const two = text.slice(offset, Math.min(offset + 2, end));
-        throw new VietQRError(
+        fail(
           'MALFORMED_TLV',
-          `bad TLV at ${path || 'root'} offset ${offset - start}`,
           /^\d\d$/.test(two) ? (path ? `${path}.${two}` : two) : path || undefined,
+          `bad TLV at ${path || 'root'} offset ${offset - start}`,
         );
       }
       this._seen[id] = generation;
@@ -104,7 +104,7 @@ const index = new TlvIndex();
  * template for error messages (`''` for the root, `'38'`...).
  */
 export function readTlv(text: string, path: string): TlvField[] {
-  if (typeof text !== 'string') throw new VietQRError('MALFORMED_TLV', 'payload must be a string', 'payload');
+  if (typeof text !== 'string') fail('MALFORMED_TLV', 'payload', 'payload must be a string');
   const { count, starts, ends } = index.read(text, 0, text.length, path);
   const fields: TlvField[] = [];
   for (let k = 0; k < count; k++) fields.push({ id: text.slice(starts[k]! - 4, starts[k]! - 2), value: text.slice(starts[k], ends[k]) });

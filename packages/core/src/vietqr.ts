@@ -1,6 +1,5 @@
-import { crc16, hex4 } from './crc16.js';
-import { VietQRError } from './errors.js';
-import { parseEmvQr } from './emv.js';
+import { hex4, printableCrc } from './crc16.js';
+import { fail } from './errors.js';
 import { NAPAS_GUID, SERVICE_CODES, serviceOf, TlvIndex, tlv, type VietQRService } from './tlv.js';
 
 export { NAPAS_GUID, SERVICE_CODES, type VietQRService };
@@ -95,9 +94,6 @@ type Draft = VietQRDataBase & { service: VietQRService; account?: string; mercha
 /** The text fields VietQR names (59, 60 and 62's 01, 03, 05, 07, 08). */
 type TextField = 'billNumber' | 'storeLabel' | 'referenceLabel' | 'terminalLabel' | 'purpose' | 'merchantName' | 'merchantCity';
 
-const fail = (code: VietQRError['code'], field: string, message: string): never => {
-  throw new VietQRError(code, message, field);
-};
 const missing = (path: string) => fail('MISSING_FIELD', path, `field ${path} is missing`);
 
 // Character classes as bits of a table: one loop and one lookup per character, no regular expression.
@@ -120,7 +116,7 @@ function isMade(text: unknown, kind: number, min: number, max: number): text is 
   return true;
 }
 
-const checkBin = (bin: unknown): string => (isMade(bin, DIGITS, 6, 6) ? bin : fail('INVALID_BIN', 'bin', 'bank BIN must be 6 digits'));
+const checkBin = (bin: unknown): string => (isMade(bin, DIGITS, 6, 6) ? bin : fail('INVALID_BIN', 'bin', 'BIN must be 6 digits'));
 
 /** The beneficiary of 38.01.01: an account or card number, or a merchant (ATM) id. */
 const checkBeneficiary = (service: VietQRService, id: unknown): string =>
@@ -130,11 +126,14 @@ const checkBeneficiary = (service: VietQRService, id: unknown): string =>
       : fail('INVALID_ACCOUNT', 'account', 'account must be 1-19 letters or digits')
     : isMade(id, PRINTABLE, 1, 19)
       ? id
-      : fail('INVALID_FIELD', 'merchantId', 'merchantId must be 1-19 printable ASCII characters');
+      : fail('INVALID_FIELD', 'merchantId', 'merchantId must be 1-19 printable ASCII');
 
-function checkText(name: TextField, value: unknown, max: number): string {
-  if (typeof value !== 'string') fail('INVALID_FIELD', name, `${name} must be a string`);
-  if (!isMade(value, PRINTABLE, 0, Infinity)) fail('NOT_ASCII', name, `${name} must be printable ASCII (see toMemo)`);
+/** Checks text field `name`; `printable` when its characters are known to be printable ASCII (then only its length is checked). */
+function checkText(name: TextField, value: unknown, max: number, printable?: boolean): string {
+  if (!printable) {
+    if (typeof value !== 'string') fail('INVALID_FIELD', name, `${name} must be a string`);
+    if (!isMade(value, PRINTABLE, 0, Infinity)) fail('NOT_ASCII', name, `${name} must be printable ASCII (see toMemo)`);
+  }
   return (value as string).length > max ? fail('FIELD_TOO_LONG', name, `${name} is over ${max} characters`) : (value as string);
 }
 
@@ -218,7 +217,7 @@ export function encodeVietQR(input: VietQRInput): string {
     optional('60', merchantCity) +
     optional('62', additional) +
     '6304';
-  return payload + hex4(crc16(payload));
+  return payload + hex4(printableCrc(payload) & 0xffff);
 }
 
 // One index per template level, reused by every decode (see TlvIndex): no intermediate arrays.
@@ -237,6 +236,31 @@ const idAt = (text: string, index: TlvIndex, k: number): string => text.slice(in
 /** Whether the k-th object of `index` is exactly `expected`, compared in place (no slice). */
 const is = (text: string, index: TlvIndex, k: number, expected: string): boolean =>
   index.ends[k]! - index.starts[k]! === expected.length && text.startsWith(expected, index.starts[k]);
+
+/** Keeps the objects of `index` past ID `last` in `unknownFields`, by path (`prefix` and ID). */
+function keepUnknown(text: string, index: TlvIndex, last: number, prefix: string, unknownFields: Record<string, string>): void {
+  for (let j = 0; j < index.count; j++) if (index.ids[j]! > last) unknownFields[prefix + idAt(text, index, j)] = valueAt(text, index, j);
+}
+
+/**
+ * Whether a merchant-account template of the root just read (26–51, 80–99) names VNPAY-QR's GUID, as
+ * `parseEmvQr` would say (`kind: 'vnpayqr'`): the error then says what the QR is. Not on the hot path,
+ * and without `parseEmvQr`'s tree, which the main entry's decoder does not carry.
+ */
+function namesVnpay(payload: string): boolean {
+  for (let k = 0; k < root.count; k++) {
+    const id = root.ids[k]!;
+    if (id < 26 || (id > 51 && id < 80)) continue;
+    try {
+      const scheme = accountTemplate.read(payload, root.starts[k]!, root.ends[k]!, '');
+      const guid = scheme.at(0);
+      if (guid >= 0 && valueAt(payload, scheme, guid).toUpperCase() === 'A000000775') return true;
+    } catch {
+      // Not TLV inside: no scheme there.
+    }
+  }
+  return false;
+}
 
 /** The value of hex digit `code`, or NaN. */
 const hexDigit = (code: number): number => (code >= 48 && code <= 57 ? code - 48 : (code | 32) >= 97 && (code | 32) <= 102 ? (code | 32) - 87 : NaN);
@@ -261,13 +285,16 @@ export function decodeVietQR(payload: string): VietQRData {
   let found = 0;
   for (let i = crcAt; i < crcAt + 4; i++) found = found * 16 + hexDigit(payload.charCodeAt(i));
   if (ids[count - 1] !== 63 || ends[count - 1] !== crcAt + 4 || !(found >= 0)) fail('MALFORMED_TLV', '63', 'must end with a CRC (field 63)');
-  const expected = crc16(payload, crcAt);
+  // The CRC's pass also says whether every character is printable ASCII (the usual case): then a text
+  // field needs only its length checked, not its characters.
+  const scanned = printableCrc(payload, crcAt);
+  const printable = scanned <= 0xffff;
+  const expected = scanned & 0xffff;
   if (found !== expected) fail('BAD_CRC', '63', `CRC is ${hex4(found)}, expected ${hex4(expected)}`);
 
-  const data = { initiation: 'static', bin: '', service: 'account' } as Draft;
   const unknownFields: Record<string, string> = {};
   const at38 = root.at(38);
-  if (at38 < 0) fail('NOT_VIETQR', '38', parseEmvQr(payload).kind === 'vnpayqr' ? 'a VNPAY-QR, not a VietQR' : 'no VietQR beneficiary (field 38)');
+  if (at38 < 0) fail('NOT_VIETQR', '38', namesVnpay(payload) ? 'a VNPAY-QR, not a VietQR' : 'no VietQR beneficiary (field 38)');
   const template = accountTemplate.read(payload, starts[at38]!, ends[at38]!, '38');
   const guid = template.at(0);
   if (guid < 0 || !is(payload, template, guid, NAPAS_GUID)) fail('NOT_VIETQR', '38.00', 'field 38 is not NAPAS VietQR');
@@ -278,17 +305,12 @@ export function decodeVietQR(payload: string): VietQRData {
   const beneficiaryAt = template.at(1);
   if (beneficiaryAt < 0) missing('38.01');
   const beneficiary = beneficiaryTemplate.read(payload, template.starts[beneficiaryAt]!, template.ends[beneficiaryAt]!, '38.01');
-  for (let j = 0; j < template.count; j++) {
-    if (template.ids[j]! > 2) unknownFields['38.' + idAt(payload, template, j)] = valueAt(payload, template, j);
-  }
-  for (let j = 0; j < beneficiary.count; j++) {
-    if (beneficiary.ids[j]! > 1) unknownFields['38.01.' + idAt(payload, beneficiary, j)] = valueAt(payload, beneficiary, j);
-  }
+  keepUnknown(payload, template, 2, '38.', unknownFields);
+  keepUnknown(payload, beneficiary, 1, '38.01.', unknownFields);
   const binAt = beneficiary.at(0);
-  data.bin = checkBin(binAt < 0 ? missing('38.01.00') : valueAt(payload, beneficiary, binAt));
+  const data = { initiation: 'static', bin: checkBin(binAt < 0 ? missing('38.01.00') : valueAt(payload, beneficiary, binAt)), service } as Draft;
   const idAtBeneficiary = beneficiary.at(1);
   const beneficiaryId = idAtBeneficiary < 0 ? missing('38.01.01') : valueAt(payload, beneficiary, idAtBeneficiary);
-  data.service = service;
   if (service === 'account' || service === 'card') data.account = checkBeneficiary(service, beneficiaryId);
   else data.merchantId = checkBeneficiary(service, beneficiaryId);
 
@@ -316,17 +338,17 @@ export function decodeVietQR(payload: string): VietQRData {
         if (!is(payload, root, k, 'VN')) fail('INVALID_FIELD', '58', `country ${valueAt(payload, root, k)} is not VN`);
         break;
       case 59:
-        data.merchantName = checkText('merchantName', valueAt(payload, root, k), 25);
+        data.merchantName = checkText('merchantName', valueAt(payload, root, k), 25, printable);
         break;
       case 60:
-        data.merchantCity = checkText('merchantCity', valueAt(payload, root, k), 15);
+        data.merchantCity = checkText('merchantCity', valueAt(payload, root, k), 15, printable);
         break;
       case 62: {
         const sub = additionalTemplate.read(payload, starts[k]!, ends[k]!, '62');
         for (let j = 0; j < sub.count; j++) {
           const id = sub.ids[j]!;
           const name = id < 9 ? ADDITIONAL_BY_ID[id] : undefined;
-          if (name) data[name] = checkText(name, valueAt(payload, sub, j), 25);
+          if (name) data[name] = checkText(name, valueAt(payload, sub, j), 25, printable);
           else unknownFields['62.' + idAt(payload, sub, j)] = valueAt(payload, sub, j);
         }
         break;

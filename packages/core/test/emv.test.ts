@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { encodeVietQR, parseEmvQr, VietQRError } from '../src/index.js';
+import { parseEmvQr } from '../src/emv.js';
+import { encodeVietQR, VietQRError } from '../src/index.js';
 import { obj, PUBLISHED, SPEC, withCrc } from './helpers.js';
 
 describe('parseEmvQr', () => {

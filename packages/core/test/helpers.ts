@@ -1,4 +1,5 @@
 import { crc16Hex } from '../src/crc16.js';
+import type { PaymentResource } from '../src/index.js';
 
 /** Appends `6304` and the right CRC to a payload body. */
 export const withCrc = (body: string): string => body + '6304' + crc16Hex(body + '6304');
@@ -42,3 +43,21 @@ export const PUBLISHED = {
   cashStatic:
     '00020101021138500010A000000727012200069704160108123456780206QRCASH5204601153037045802VN5912NGUYEN VAN A6006HA NOI6237052120190109155714228384707080000111163049CE4',
 } as const;
+
+/** A valid payment resource as the gateway sends it (version 1, pending). */
+export const PAYMENT: PaymentResource = {
+  id: 'pay_1',
+  code: 'MC7K2Q9XA',
+  status: 'pending',
+  amount: 50000,
+  amountPaid: 0,
+  currency: 'VND',
+  qr: '000201...',
+  bank: { bin: '970415', account: '113366668888', accountName: 'UBND XA A' },
+  purpose: 'Le phi',
+  dossier: 'H01.01-240101-0001',
+  counter: 'C1',
+  expiresAt: '2026-11-22T10:00:00.000Z',
+  paidAt: null,
+  version: 1,
+};

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { encodeVietQR, toMemo } from '../src/index.js';
 import { maskPenalty } from '../src/qr-penalty.js';
-import { encodeQr, qrPath, QrError, type QrErrorCorrection, type QrMatrix } from '../src/qr.js';
+import { encodeQr, encodeQrSymbol, QUIET_ZONE, qrPath, QrError, type QrErrorCorrection, type QrMatrix } from '../src/qr.js';
 import { LEVELS, asciiText, differs, reference } from './qr-helpers.js';
 
 /**
@@ -274,5 +274,30 @@ describe('qrPath', () => {
   it('takes another quiet zone', () => {
     assert.match(qrPath(matrix, 0), /^M0 0h7v1h-7z/);
     assert.match(qrPath(matrix, 2), /^M2 2h7v1h-7z/);
+  });
+});
+
+describe('encodeQrSymbol', () => {
+  it('wraps the matrix for drawing: its size, the quiet zone, the path and each module', () => {
+    const text = 'https://motcua.example.vn/s/3Q9';
+    const matrix = encodeQr(text);
+    const symbol = encodeQrSymbol(text);
+    assert.equal(QUIET_ZONE, 4);
+    assert.equal(symbol.size, matrix.size);
+    assert.equal(symbol.viewSize, matrix.size + 2 * QUIET_ZONE);
+    assert.equal(symbol.path, qrPath(matrix, QUIET_ZONE));
+    for (let row = 0; row < matrix.size; row++) {
+      for (let column = 0; column < matrix.size; column++) {
+        assert.equal(symbol.isDark(row, column), matrix.modules[row * matrix.size + column] === 1);
+      }
+    }
+  });
+
+  it('takes the encoder options and throws its QrError', () => {
+    assert.equal(encodeQrSymbol('HELLO', { errorCorrection: 'H', minVersion: 3 }).size, encodeQr('HELLO', { errorCorrection: 'H', minVersion: 3 }).size);
+    assert.throws(
+      () => encodeQrSymbol('ệ'.repeat(778)),
+      (e: unknown) => e instanceof QrError && e.code === 'TOO_LONG',
+    );
   });
 });

@@ -1,7 +1,8 @@
 // Pins the NAPAS VietQR spec v1.0 (shared/reference/napas-vietqr-spec-v1.0.txt), section 6.1.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { decodeVietQR, encodeVietQR, parseEmvQr, VietQRError } from '../src/index.js';
+import { parseEmvQr } from '../src/emv.js';
+import { decodeVietQR, encodeVietQR, VietQRError } from '../src/index.js';
 import { SPEC } from './helpers.js';
 
 const isCode = (code: string, field?: string) => (error: unknown) =>

@@ -4,6 +4,7 @@ import type { PaymentResource } from '../src/index.js';
 import { decodeVietQR, encodeVietQR } from '../src/index.js';
 import { amountDue, amountToRefund, isClosedWithMoney, isFinalStatus, parsePaymentResource, ProtocolError, qrForAmountDue } from '../src/protocol.js';
 import { backoffDelay, defineElement, formatVnd, lazy, resolveLocale } from '../src/runtime.js';
+import { PAYMENT } from './helpers.js';
 
 describe('backoffDelay', () => {
   it('should grow exponentially from the base and stop at the cap', () => {
@@ -53,22 +54,7 @@ describe('locale helpers', () => {
 });
 
 describe('wire protocol', () => {
-  const resource: PaymentResource = {
-    id: 'pay_1',
-    code: 'MC7K2Q9XA',
-    status: 'pending',
-    amount: 50000,
-    amountPaid: 0,
-    currency: 'VND',
-    qr: '000201...',
-    bank: { bin: '970415', account: '113366668888', accountName: 'UBND XA A' },
-    purpose: 'Le phi',
-    dossier: 'H01.01-240101-0001',
-    counter: 'C1',
-    expiresAt: '2026-11-22T10:00:00.000Z',
-    paidAt: null,
-    version: 1,
-  };
+  const resource: PaymentResource = PAYMENT;
 
   it('should accept a valid payment resource', () => {
     assert.deepEqual(parsePaymentResource(JSON.parse(JSON.stringify(resource))), resource);

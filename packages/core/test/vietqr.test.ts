@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { decodeVietQR, encodeVietQR, VietQRError, type VietQRInput } from '../src/index.js';
+import { parseEmvQr } from '../src/emv.js';
 import { readTlv } from '../src/tlv.js';
 import { obj, PUBLISHED, withCrc } from './helpers.js';
 
@@ -219,11 +220,69 @@ describe('decodeVietQR', () => {
     }
   });
 
+  it('should check the characters and the length of every text field it reads, ASCII or not', () => {
+    // The CRC pass says whether the whole payload is printable ASCII; each of these breaks that, so the
+    // decoder must fall back to checking each field, with the same code and field as ever.
+    const purpose = (value: string) => withCrc(body.replace(obj('62', obj('08', 'MC7K2Q9XA LE PHI')), obj('62', obj('08', value))));
+    const extra = (fields: string) => withCrc(body + fields);
+    const cases: Array<[string, string, string]> = [
+      [purpose('Lệ phí hộ tịch'), 'NOT_ASCII', 'purpose'],
+      [purpose('tab\there'), 'NOT_ASCII', 'purpose'],
+      [purpose('DEL\x7f'), 'NOT_ASCII', 'purpose'],
+      [purpose('đ'.repeat(30)), 'NOT_ASCII', 'purpose'], // NOT_ASCII before FIELD_TOO_LONG, as when encoding
+      [purpose('X'.repeat(26)), 'FIELD_TOO_LONG', 'purpose'],
+      [extra(obj('59', 'UBND Xã A')), 'NOT_ASCII', 'merchantName'],
+      [extra(obj('59', 'N'.repeat(26))), 'FIELD_TOO_LONG', 'merchantName'],
+      [extra(obj('60', 'HÀ NỘI')), 'NOT_ASCII', 'merchantCity'],
+      [extra(obj('60', 'C'.repeat(16))), 'FIELD_TOO_LONG', 'merchantCity'],
+      [extra(obj('60', 'C'.repeat(16)) + obj('80', 'ü')), 'FIELD_TOO_LONG', 'merchantCity'],
+      [withCrc(body.replace(beneficiary(), beneficiary('970415', 'sốtàikhoản'))), 'INVALID_ACCOUNT', 'account'],
+      [withCrc(body.replace(beneficiary(), beneficiary('97041٣'))), 'INVALID_BIN', 'bin'],
+    ];
+    for (const [payload, code, field] of cases) {
+      assert.throws(
+        () => decodeVietQR(payload),
+        (e: unknown) => e instanceof VietQRError && e.code === code && e.field === field,
+        `${code} ${field}`,
+      );
+    }
+    // Unknown fields are kept as found, whatever their characters; the CRC is over the UTF-8 bytes.
+    const data = decodeVietQR(extra(obj('59', 'UBND XA A') + obj('80', 'ví điện tử\n')));
+    assert.equal(data.unknownFields['80'], 'ví điện tử\n');
+    assert.equal(data.merchantName, 'UBND XA A');
+    const unreadable = extra(obj('80', 'ví'));
+    assert.throws(() => decodeVietQR(unreadable.slice(0, -4) + '0000'), { code: 'BAD_CRC' });
+  });
+
   it('should say a VNPAY-QR is not a VietQR', () => {
     const vnpay = withCrc('000201010212' + obj('26', obj('00', 'A000000775') + obj('01', '0106627816')) + '5303704' + '5802VN');
     assert.throws(
       () => decodeVietQR(vnpay),
       (e: unknown) => e instanceof VietQRError && e.code === 'NOT_VIETQR' && /VNPAY/.test(e.message),
+    );
+  });
+
+  it('should name VNPAY-QR exactly when parseEmvQr says vnpayqr (any template field, any case, broken neighbours)', () => {
+    const frame = (fields: string) => withCrc('000201010212' + fields + '5303704' + '5802VN');
+    const cases = [
+      frame(obj('26', obj('00', 'A000000775') + obj('01', '0106627816'))),
+      frame(obj('51', obj('00', 'a000000775'))),
+      frame(obj('29', 'not TLV') + obj('80', obj('00', 'A000000775'))),
+      frame(obj('29', obj('00', 'A000000677010111') + obj('01', '0066812345678'))), // PromptPay
+      frame(obj('62', obj('00', 'A000000775'))), // 62 is not a merchant account template
+      frame(obj('26', obj('01', 'A000000775'))), // the GUID is sub-field 00, not 01
+    ];
+    for (const payload of cases) {
+      const vnpay = parseEmvQr(payload).kind === 'vnpayqr';
+      assert.throws(
+        () => decodeVietQR(payload),
+        (e: unknown) => e instanceof VietQRError && e.code === 'NOT_VIETQR' && /VNPAY/.test(e.message) === vnpay,
+        payload,
+      );
+    }
+    assert.deepEqual(
+      cases.map((payload) => parseEmvQr(payload).kind),
+      ['vnpayqr', 'vnpayqr', 'vnpayqr', 'other', 'other', 'other'],
     );
   });
 

@@ -18,6 +18,7 @@ export { QrCounterScreen } from './qr-counter-screen.js';
 export { PaymentFeed } from './payment-feed.js';
 export { VERSION } from './define.js';
 // The codec, for pages that read or check a payload (e.g. a simulated bank showing the memo).
-export { encodeVietQR, decodeVietQR, parseEmvQr, VietQRError } from '@motcua/core';
+// `parseEmvQr` is not here (no element needs it): @motcua/core/emv, or core's CDN file `motcua-emv.js`.
+export { encodeVietQR, decodeVietQR, VietQRError } from '@motcua/core';
 // The money arithmetic of the screens, for a host's own messages (e.g. the officer's: received, still due, to refund).
 export { amountDue, amountToRefund, isClosedWithMoney } from '@motcua/core/protocol';

@@ -1,17 +1,22 @@
-// The implementation of `<qr-counter-screen>`: the counter channel, the screen's state machine and
-// its templates. A chunk of its own in the CDN files (the element in qr-counter-screen.ts registers
-// the tag and its properties, and loads this before its first paint), so a portal page that loads the
-// all-in-one `motcua.js` for `<qr-payment>` alone does not carry the counter screen.
-import { html, nothing, type PropertyValues, type ReactiveController, type TemplateResult } from 'lit';
+// The implementation of `<qr-counter-screen>`: the screen's views over its controllers (the counter
+// channel, the kiosk timers, the payment shown, the announcement). A chunk of its own in the CDN files
+// (the element in qr-counter-screen.ts registers the tag and its properties, and loads this before its
+// first paint), so a portal page that loads the all-in-one `motcua.js` for `<qr-payment>` alone does
+// not carry the counter screen.
+import { adoptStyles, html, nothing, type ReactiveController, type TemplateResult } from 'lit';
 import { keyed } from 'lit/directives/keyed.js';
-import type { CounterState, PaymentResource, SurveyPrompt } from '@motcua/core';
-import { isClosedWithMoney, parsePaymentResource } from '@motcua/core/protocol';
-import { backoffDelay, nearestLang, resolveLocale, type Locale } from '@motcua/core/runtime';
+import type { CounterState, SurveyPrompt } from '@motcua/core';
+import { isClosedWithMoney, isFinalStatus } from '@motcua/core/protocol';
+import { emit, LocaleController } from '@motcua/core/runtime';
 import { isDossierRated } from '@motcua/survey-widget';
 import type { SubmissionQueue } from '@motcua/survey-widget/submission-queue.js';
+import { CounterChannel, gatewayUrl } from './counter-channel.js';
+import { screenStyles } from './counter-screen.styles.js';
+import { KioskTimers } from './kiosk-timers.js';
 import { MESSAGES, type Messages } from './messages.js';
-import { PaymentFeed } from './payment-feed.js';
-import type { CounterScreenView, QrCounterScreen, QrCounterScreenConnectionDetail, QrCounterScreenStateDetail } from './qr-counter-screen.js';
+import { PaymentAnnouncer } from './payment-announcer.js';
+import type { CounterScreenView, QrCounterScreen } from './qr-counter-screen.js';
+import { ShownPayment } from './shown-payment.js';
 
 /**
  * Runs `use` with the page's shared rating queue. Its module (IndexedDB, retries) is a chunk of its
@@ -25,285 +30,106 @@ function withSharedQueue(use: (queue: SubmissionQueue) => unknown): Promise<void
   );
 }
 
-const STATES = ['idle', 'payment', 'survey'];
-
 /**
- * What `<qr-counter-screen>` does, as a controller of the element: it follows the element's
- * connection (`hostConnected`/`hostDisconnected`) and the element hands it its updates and render.
+ * What `<qr-counter-screen>` does, as a controller of the element that composes one controller per
+ * job — the counter channel, the kiosk timers, the payment shown, the announcement, and core's
+ * LocaleController — into the screen's views. The element renders it once this chunk has loaded.
  */
 export class CounterScreen implements ReactiveController {
-  // What render() reads; every writer calls host.requestUpdate().
-  private _counterState: CounterState | undefined;
-  private _locale: Locale = 'vi';
-  private _connected = false;
-  /** The survey token just rated here, while the thank-you shows. */
-  private _thanksToken: string | undefined;
-  /** The payment whose `paid` is held on screen before the rating, while its timer runs. */
-  private _paidHold: string | undefined;
-
-  private _source: EventSource | undefined;
-  /** Whether the current connection has delivered its first state (the authoritative one). */
-  private _synced = false;
-  private _attempt = 0;
-  private _reconnectTimer: ReturnType<typeof setTimeout> | undefined;
-  /** Whether this channel sends pings (then silence longer than `staleAfter` means a dead stream). */
-  private _pinged = false;
-  private _staleTimer: ReturnType<typeof setTimeout> | undefined;
-  private _paidTimer: ReturnType<typeof setTimeout> | undefined;
-  private _thanksTimer: ReturnType<typeof setTimeout> | undefined;
-  private _feed: PaymentFeed | undefined;
-  /** Survey tokens rated on this screen: their prompt is done even if the gateway has not said so yet. */
-  private readonly _doneTokens = new Set<string>();
-  private _langObserver: MutationObserver | undefined;
+  private readonly _channel: CounterChannel;
+  private readonly _timers: KioskTimers;
+  private readonly _shown = new ShownPayment();
+  private readonly _announcer = new PaymentAnnouncer();
+  /** The element's language (its own `lang`, the nearest across shadow roots, `<html lang>`); both tables are in this chunk. */
+  private readonly _language: LocaleController;
   private _lastView: CounterScreenView | undefined;
-  /** Payments already announced out loud (`announce`): never twice, whatever the channel re-sends. */
-  private readonly _announced = new Set<string>();
-  /** Whether the first update has connected (the element may have painted a load failure before this existed). */
-  private _started = false;
 
   constructor(private readonly host: QrCounterScreen) {
+    // The views' styles travel with them (this chunk), beside the element's own: before the first paint.
+    adoptStyles(host.renderRoot as ShadowRoot, [...(host.constructor as typeof QrCounterScreen).elementStyles, screenStyles]);
+    this._language = new LocaleController(host, { isLoaded: () => true });
+    this._channel = new CounterChannel(host, {
+      onState: (next, previous, resynced) => this._handleState(next, previous, resynced),
+      onConnection: (connected, attempt) => emit(host, 'qr-counter-screen-connection', { connected, attempt }),
+      onReset: () => this._shown.clear(),
+    });
+    this._timers = new KioskTimers(host);
     host.addController(this);
   }
 
   /** The counter channel's state as last received. */
   get counterState(): CounterState | undefined {
-    return this._counterState;
+    return this._channel.state;
   }
 
   /** Whether the channel is connected and its state current. */
   get connected(): boolean {
-    return this._connected;
+    return this._channel.connected;
   }
 
   /** What the screen shows now. */
   get view(): CounterScreenView {
-    const current = this._counterState;
+    const current = this._channel.state;
     if (!this.host.counter) return 'misconfigured';
-    if (this._thanksToken) return 'thanks';
+    if (this._timers.thanksToken) return 'thanks';
     if (!current) return 'connecting';
+    // The gateway says when the counter shows "paid" (state `paid`, until it moves the counter on): no timer here.
+    if (current.state === 'paid') return 'paid';
     if (current.state === 'payment') return current.payment.status === 'paid' ? 'paid' : 'payment';
-    if (current.state === 'survey') {
-      if (this._doneTokens.has(current.survey.token)) return 'idle';
-      if (current.payment && this._paidHold === current.payment.id) return 'paid';
-      return 'survey';
-    }
+    if (current.state === 'survey') return this._timers.doneTokens.has(current.survey.token) ? 'idle' : 'survey';
     return 'idle';
   }
 
   hostConnected(): void {
-    this._updateLocale();
-    this._langObserver = new MutationObserver(() => this._updateLocale());
-    this._langObserver.observe(this.host, { attributes: true, attributeFilter: ['lang'] });
-    this._langObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
-    window.addEventListener('online', this._handleOnline);
-    window.addEventListener('offline', this._handleOffline);
     // Ratings an earlier page left unsent (the gateway was down) go out even if no survey shows now.
     void withSharedQueue((queue) => queue.start());
-    // Reconnected after a move (the first connection is made by the first update).
-    if (this._started) this._connect();
   }
 
-  hostDisconnected(): void {
-    this._langObserver?.disconnect();
-    window.removeEventListener('online', this._handleOnline);
-    window.removeEventListener('offline', this._handleOffline);
-    this._close();
-    clearTimeout(this._reconnectTimer);
-    clearTimeout(this._paidTimer);
-    clearTimeout(this._thanksTimer);
-  }
-
-  /** The element's `willUpdate`: (re)connects on the first update and when the channel changes. */
-  willUpdate(changed: PropertyValues<QrCounterScreen>): void {
-    if (!this._started || changed.has('counter') || changed.has('gateway') || changed.has('screenKey')) {
-      this._started = true;
-      this._counterState = undefined;
-      this._feed = undefined;
-      this._attempt = 0;
-      this._pinged = false;
-      this._connect();
-    }
-  }
-
-  /** The element's `updated`: announces every change of view. */
-  updated(): void {
+  /** Announces every change of view. */
+  hostUpdated(): void {
     const view = this.view;
-    if (view !== this._lastView && this._counterState) {
+    const state = this._channel.state;
+    if (view !== this._lastView && state) {
       this._lastView = view;
-      this._emit<QrCounterScreenStateDetail>('qr-counter-screen-state', { state: this._counterState, view });
+      emit(this.host, 'qr-counter-screen-state', { state, view });
     }
-  }
-
-  // ---- the counter channel ------------------------------------------------------------------
-
-  /** Resolves a gateway path (`/api/…`) against the `gateway` attribute, or the page. */
-  private _resolve(path: string): string {
-    const base = this.host.gateway ? new URL(this.host.gateway, document.baseURI).href.replace(/\/?$/, '/') : document.baseURI;
-    return new URL(this.host.gateway ? path.replace(/^\//, '') : path, base).href;
-  }
-
-  private _connect(): void {
-    this._close();
-    clearTimeout(this._reconnectTimer);
-    if (!this.host.isConnected || !this.host.counter) return;
-    // The paired screen's key goes in the query: EventSource cannot send headers.
-    const key = this.host.screenKey ? `?key=${encodeURIComponent(this.host.screenKey)}` : '';
-    const source = new EventSource(this._resolve(`/api/counters/${encodeURIComponent(this.host.counter)}/events${key}`));
-    this._source = source;
-    this._synced = false;
-    this._heard();
-    source.addEventListener('counter', (event) => {
-      if (source !== this._source) return;
-      this._heard();
-      this._handleCounterEvent(event as MessageEvent<string>);
-    });
-    source.addEventListener('ping', () => {
-      if (source !== this._source) return;
-      this._pinged = true;
-      this._heard();
-    });
-    // We reconnect ourselves (with our backoff) rather than rely on the browser's fixed retry,
-    // and treat every reconnection as a fresh start: the gateway sends the current state first.
-    source.addEventListener('error', () => {
-      if (source === this._source) this._reconnectLater();
-    });
-  }
-
-  /** Restarts the watchdog: a channel that pings and then goes silent died without closing. */
-  private _heard(): void {
-    clearTimeout(this._staleTimer);
-    if (this._pinged && this.host.staleAfter > 0) this._staleTimer = setTimeout(() => this._reconnectLater(), this.host.staleAfter);
-  }
-
-  /** Drops the connection, shows "reconnecting" (QR hidden) and reconnects after the backoff. */
-  private _reconnectLater(): void {
-    this._close();
-    this._setConnected(false);
-    clearTimeout(this._reconnectTimer);
-    this._reconnectTimer = setTimeout(
-      () => this._connect(),
-      backoffDelay(this._attempt++, { baseMs: this.host.reconnectMinMs, maxMs: this.host.reconnectMaxMs }),
-    );
-  }
-
-  private _close(): void {
-    this._source?.close();
-    this._source = undefined;
-    clearTimeout(this._staleTimer);
-  }
-
-  private _setConnected(connected: boolean): void {
-    if (connected === this._connected) return;
-    this._connected = connected;
-    this.host.requestUpdate();
-    this._emit<QrCounterScreenConnectionDetail>('qr-counter-screen-connection', { connected, attempt: this._attempt });
-  }
-
-  private _handleCounterEvent(event: MessageEvent<string>): void {
-    const next = parseCounterState(event.data, this.host.counter);
-    if (!next) return;
-    // The first state of a connection is authoritative (the gateway may even have restarted with
-    // a fresh database); after it, only newer versions count.
-    if (this._synced && this._counterState && next.version <= this._counterState.version) return;
-    // Back after a disconnection: the gateway answers again, so queued ratings need not wait for their backoff.
-    if (!this._synced && this._counterState) void withSharedQueue((queue) => queue.flush());
-    this._synced = true;
-    this._attempt = 0;
-    const previous = this._counterState;
-    // The gateway closes the prompt as soon as the rating is stored, often before the widget hears
-    // back from its POST: a rating made on this screen still gets its thank-you.
-    if (previous?.state === 'survey' && (next.state !== 'survey' || next.survey.token !== previous.survey.token) && this._ratedHere(previous.survey)) {
-      this._handleRated(previous.survey.token);
-    }
-    this._counterState = next;
-    // Asked now, not at the end: the screen re-renders before <qr-payment> hears the payment below.
-    this.host.requestUpdate();
-    this._setConnected(true);
-    const payment = next.state === 'idle' ? undefined : next.payment;
-    this._announceIfPaid(previous, payment);
-    if (payment) {
-      if (this._feed?.paymentId !== payment.id) this._feed = new PaymentFeed(payment.id);
-      this._feed.push(payment);
-    }
-    // Paid: the citizen sees the confirmation for a moment before being asked to rate.
-    if (next.state === 'survey' && payment && previous?.state === 'payment' && previous.payment.id === payment.id && this.host.paidDelay > 0) {
-      this._paidHold = payment.id;
-      clearTimeout(this._paidTimer);
-      this._paidTimer = setTimeout(() => {
-        this._paidHold = undefined;
-        this.host.requestUpdate();
-      }, this.host.paidDelay);
-    } else if (next.state !== 'survey' || payment?.id !== this._paidHold) {
-      this._paidHold = undefined;
-    }
-    this.host.requestUpdate();
   }
 
   // ---- handlers ----------------------------------------------------------------------------
 
-  private readonly _handleOnline = (): void => {
-    if (this._connected) return;
-    this._attempt = 0;
-    this._connect();
-  };
-
-  private readonly _handleOffline = (): void => this._reconnectLater();
-
-  /** The citizen rated on this screen (sent or queued for later): thank, then idle. */
-  private _handleRated(token: string): void {
-    if (this._thanksToken === token || this._doneTokens.has(token)) return;
-    this._thanksToken = token;
+  private _handleState(next: CounterState, previous: CounterState | undefined, resynced: boolean): void {
+    // Back after a disconnection: the gateway answers again, so queued ratings need not wait for their backoff.
+    if (resynced) void withSharedQueue((queue) => queue.flush());
+    // The gateway closes the prompt as soon as the rating is stored, often before the widget hears
+    // back from its POST: a rating made on this screen still gets its thank-you.
+    if (previous?.state === 'survey' && (next.state !== 'survey' || next.survey.token !== previous.survey.token) && this._ratedHere(previous.survey)) {
+      this._timers.thank(previous.survey.token);
+    }
+    // Asked now: the screen re-renders before <qr-payment> hears the payment below.
     this.host.requestUpdate();
-    clearTimeout(this._thanksTimer);
-    this._thanksTimer = setTimeout(() => {
-      this._doneTokens.add(token);
-      this._thanksToken = undefined;
-      this.host.requestUpdate();
-    }, this.host.thanksDelay);
-  }
-
-  /**
-   * `announce`: a payment seen turning paid on this screen is said out loud, once. A state that is
-   * paid already when the screen (re)loads is not: the citizen heard it, or has gone.
-   */
-  private _announceIfPaid(previous: CounterState | undefined, payment: PaymentResource | undefined): void {
-    const before = previous && previous.state !== 'idle' ? previous.payment : undefined;
-    if (!this.host.announce || payment?.status !== 'paid' || before?.id !== payment.id || before.status === 'paid' || this._announced.has(payment.id)) return;
-    this._announced.add(payment.id);
-    const locale = this._locale;
-    import('./announce.js').then(
-      ({ announcePayment }) => announcePayment(payment.amountPaid || payment.amount, locale),
-      (error: unknown) => console.debug('motcua: the announcement could not be loaded', error),
-    );
+    const payment = next.state === 'idle' ? undefined : next.payment;
+    if (this.host.announce) this._announcer.announceIfPaid(previous, payment, this._language.locale);
+    this._shown.show(payment);
   }
 
   private _ratedHere(prompt: SurveyPrompt): boolean {
     return (
       this.host.surveyChannel !== 'qr' &&
-      !this._doneTokens.has(prompt.token) &&
+      !this._timers.doneTokens.has(prompt.token) &&
       !!prompt.dossier &&
       isDossierRated(prompt.surveyId, prompt.counter, prompt.dossier)
     );
   }
 
-  private _updateLocale(): void {
-    this._locale = resolveLocale(nearestLang(this.host) ?? document.documentElement.lang);
-    this.host.requestUpdate();
-  }
-
-  private _emit<T>(name: string, detail: T): void {
-    this.host.dispatchEvent(new CustomEvent<T>(name, { detail, bubbles: true, composed: true }));
-  }
-
   // ---- render ------------------------------------------------------------------------------
 
   private _counterLabel(messages: Messages): string {
-    return this.host.counterName || this._counterState?.counterName || messages.counter(this.host.counter);
+    return this.host.counterName || this._channel.state?.counterName || messages.counter(this.host.counter);
   }
 
   private _renderConnection(messages: Messages): TemplateResult | typeof nothing {
-    if (this._connected) return nothing;
-    const reconnecting = this._counterState !== undefined;
+    if (this._channel.connected) return nothing;
+    const reconnecting = this._channel.state !== undefined;
     return html`<p class="connection" part="connection" role="status" data-state=${reconnecting ? 'reconnecting' : 'connecting'}>
       ${reconnecting ? messages.reconnecting : messages.connecting}
     </p>`;
@@ -316,9 +142,10 @@ export class CounterScreen implements ReactiveController {
   }
 
   private _renderPayment(messages: Messages, paid: boolean): TemplateResult {
-    const feed = this._feed;
-    const payment = this._counterState?.state === 'payment' ? this._counterState.payment : undefined;
-    const closed = payment && ['expired', 'cancelled'].includes(payment.status);
+    const feed = this._shown.feed;
+    const current = this._channel.state;
+    const payment = current?.state === 'payment' || current?.state === 'paid' ? current.payment : undefined;
+    const closed = payment && payment.status !== 'paid' && isFinalStatus(payment.status);
     // Money received on a closed payment goes to the officer: no word here invites a second payment.
     const title = paid
       ? messages.paidTitle
@@ -334,15 +161,15 @@ export class CounterScreen implements ReactiveController {
         feed
           ? keyed(
               feed.paymentId,
-              html`<qr-payment part="payment" view="customer" lang=${this._locale} .statusSource=${feed} ?hidden=${!this._connected}></qr-payment>`,
+              html`<qr-payment part="payment" view="customer" lang=${this._language.locale} .statusSource=${feed} ?hidden=${!this._channel.connected}></qr-payment>`,
             )
           : nothing
       }
-      ${this._connected ? nothing : html`<div class="notice" part="notice"><p>${messages.reconnecting}</p><p>${messages.qrHidden}</p></div>`}`;
+      ${this._channel.connected ? nothing : html`<div class="notice" part="notice"><p>${messages.reconnecting}</p><p>${messages.qrHidden}</p></div>`}`;
   }
 
   private _renderSurvey(messages: Messages, prompt: SurveyPrompt): TemplateResult {
-    const endpoint = this._resolve(prompt.endpoint);
+    const endpoint = gatewayUrl(this.host.gateway, prompt.endpoint);
     const counterName = this._counterLabel(messages);
     const kiosk = this.host.surveyChannel !== 'qr';
     const phone = this.host.surveyChannel !== 'kiosk' && prompt.phoneUrl;
@@ -355,7 +182,7 @@ export class CounterScreen implements ReactiveController {
                 html`<qr-survey
                 part="survey"
                 mode="kiosk"
-                lang=${this._locale}
+                lang=${this._language.locale}
                 endpoint=${endpoint}
                 counter=${prompt.counter}
                 counter-name=${counterName}
@@ -364,8 +191,8 @@ export class CounterScreen implements ReactiveController {
                 token=${prompt.token}
                 survey=${prompt.surveyId}
                 reset-delay=${this.host.thanksDelay}
-                @qr-survey-submit=${() => this._handleRated(prompt.token)}
-                @qr-survey-queued=${() => this._handleRated(prompt.token)}
+                @qr-survey-submit=${() => this._timers.thank(prompt.token)}
+                @qr-survey-queued=${() => this._timers.thank(prompt.token)}
               ></qr-survey>`,
               )
             : nothing
@@ -374,7 +201,15 @@ export class CounterScreen implements ReactiveController {
           phone
             ? html`<div class="phone">
               <p>${messages.rateOnPhone}</p>
-              <qr-survey part="survey-qr" mode="qr" lang=${this._locale} counter=${prompt.counter} token=${prompt.token} phone-url=${this._resolve(phone)}></qr-survey>
+              <qr-survey
+                part="survey-qr"
+                mode="qr"
+                lang=${this._language.locale}
+                counter=${prompt.counter}
+                counter-name=${counterName}
+                token=${prompt.token}
+                phone-url=${gatewayUrl(this.host.gateway, phone)}
+              ></qr-survey>
             </div>`
             : nothing
         }
@@ -382,9 +217,9 @@ export class CounterScreen implements ReactiveController {
   }
 
   render(): TemplateResult {
-    const messages = MESSAGES[this._locale];
+    const messages = MESSAGES[this._language.locale];
     const view = this.view;
-    const current = this._counterState;
+    const current = this._channel.state;
     let content: unknown;
     switch (view) {
       case 'misconfigured':
@@ -411,32 +246,4 @@ export class CounterScreen implements ReactiveController {
     }
     return html`<div class="base" part="base" data-view=${view}>${content}${this._renderConnection(messages)}</div>`;
   }
-}
-
-/** Validates one `event: counter` message; anything malformed or for another counter is ignored. */
-function parseCounterState(data: string, counter: string): CounterState | undefined {
-  let value: unknown;
-  try {
-    value = JSON.parse(data);
-  } catch {
-    return undefined;
-  }
-  if (typeof value !== 'object' || value === null) return undefined;
-  const candidate = value as Record<string, unknown>;
-  if (!STATES.includes(candidate.state as string) || candidate.counter !== counter) return undefined;
-  if (typeof candidate.version !== 'number' || !Number.isSafeInteger(candidate.version)) return undefined;
-  try {
-    if (candidate.state === 'payment') {
-      parsePaymentResource(candidate.payment);
-      if (typeof candidate.paymentSrc !== 'string') return undefined;
-    }
-    if (candidate.state === 'survey') {
-      if (candidate.payment !== undefined) parsePaymentResource(candidate.payment);
-      const survey = candidate.survey as Record<string, unknown> | undefined;
-      if (!survey || typeof survey.token !== 'string' || typeof survey.endpoint !== 'string' || typeof survey.counter !== 'string') return undefined;
-    }
-  } catch {
-    return undefined;
-  }
-  return value as CounterState;
 }

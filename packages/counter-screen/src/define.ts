@@ -1,8 +1,8 @@
 import { defineElement } from '@motcua/core/runtime';
 import { QrCounterScreen, type QrCounterScreenConnectionDetail, type QrCounterScreenStateDetail } from './qr-counter-screen.js';
+import { VERSION } from './version.js';
 
-/** The version this copy registers with (two copies on one page warn, never crash). */
-export const VERSION = '0.1.0';
+export { VERSION };
 
 defineElement('qr-counter-screen', QrCounterScreen, VERSION);
 

@@ -22,20 +22,20 @@ export interface Messages {
 }
 
 const vi: Messages = {
-  welcome: 'Kính chào ông/bà đến Bộ phận Tiếp nhận và Trả kết quả',
+  welcome: 'Kính chào Ông/Bà đến Bộ phận Tiếp nhận và Trả kết quả',
   counter: (id) => `Quầy ${id}`,
   connecting: 'Đang kết nối…',
   reconnecting: 'Mất kết nối, đang kết nối lại…',
   qrHidden: 'Mã QR tạm ẩn cho đến khi kết nối lại, để tránh chuyển khoản theo thông tin cũ.',
   scanToPay: 'Quét mã QR bằng ứng dụng ngân hàng hoặc ví điện tử để nộp phí, lệ phí',
   scanToPayRest: 'Chưa đủ số tiền: quét mã QR để nộp số còn thiếu',
-  officerHandles: 'Đã nhận tiền của ông/bà. Xin vui lòng chờ, cán bộ sẽ xử lý.',
+  officerHandles: 'Đã nhận tiền của Ông/Bà. Xin vui lòng chờ, cán bộ sẽ xử lý.',
   paidTitle: 'Đã nhận thanh toán. Xin cảm ơn!',
   paymentClosed: 'Khoản thanh toán đã kết thúc',
-  rateTitle: 'Ông/bà hài lòng với việc tiếp nhận hồ sơ hôm nay?',
-  rateOnPhone: 'Hoặc quét mã để đánh giá trên điện thoại của ông/bà',
-  thanksTitle: 'Cảm ơn ông/bà đã đánh giá!',
-  thanksText: 'Ý kiến của ông/bà giúp chúng tôi phục vụ tốt hơn.',
+  rateTitle: 'Ông/Bà hài lòng với việc tiếp nhận hồ sơ hôm nay?',
+  rateOnPhone: 'Hoặc quét mã để đánh giá trên điện thoại của Ông/Bà',
+  thanksTitle: 'Cảm ơn Ông/Bà đã đánh giá!',
+  thanksText: 'Ý kiến của Ông/Bà giúp chúng tôi phục vụ tốt hơn.',
   noCounter: 'Chưa cấu hình quầy (thuộc tính counter).',
 };
 

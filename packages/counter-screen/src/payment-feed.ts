@@ -1,4 +1,5 @@
 import type { PaymentResource } from '@motcua/core';
+import { isNewer } from '@motcua/core/protocol';
 
 /**
  * The payment the counter channel carries, handed to `<qr-payment>` as its `statusSource` (the
@@ -16,8 +17,7 @@ export class PaymentFeed {
   }
 
   push(payment: PaymentResource): void {
-    if (payment.id !== this.paymentId) return;
-    if (this._latest && payment.version <= this._latest.version) return;
+    if (payment.id !== this.paymentId || !isNewer(this._latest, payment)) return;
     this._latest = payment;
     for (const listener of this._listeners) listener(payment);
   }

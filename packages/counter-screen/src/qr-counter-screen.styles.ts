@@ -2,6 +2,15 @@ import { css } from 'lit';
 
 // Constructable stylesheets only (safe under a strict CSP). Colours meet WCAG 2.2 AA on the
 // default light background; hosts retheme with the same --motcua-* properties as the widgets.
+//
+// The element's own styles: the host, its tokens and what it paints before its implementation has
+// loaded (the "could not be loaded" line). The views' styles come with the implementation's chunk
+// (counter-screen.styles.ts), so a page that loads the all-in-one for <qr-payment> alone carries none.
+// (The CSS ships as written, in the first paint: its reasons are here, not in CSS comments.)
+// --_qr: the payment QR, scanned from about 1 m, so at least 10 cm on the glass (about 380 CSS
+// px on a 96-dpi screen) and as large as the screen allows with the amount and the account beside it
+// (landscape: the QR left, the rest right, one view with no scrolling) or under it (portrait). The
+// host page's --motcua-qr-size wins (a connection warning takes the free cell above the amount).
 export const styles = css`
   :host {
     display: block;
@@ -14,6 +23,12 @@ export const styles = css`
     --_success: var(--motcua-color-success, #146c2e);
     --_warning: var(--motcua-color-warning, #8a4b00);
     --_muted: var(--motcua-color-muted, #4d4d4d);
+    --_qr: var(--motcua-qr-size, min(calc(100vh - 16rem), 44vw));
+  }
+  @media (orientation: portrait) {
+    :host {
+      --_qr: var(--motcua-qr-size, min(80vw, calc(100vh - 30rem)));
+    }
   }
   :host([hidden]) {
     display: none;
@@ -36,67 +51,8 @@ export const styles = css`
   p {
     margin: 0;
   }
-  .counter-name {
-    font-size: clamp(2rem, 6vmin, 4rem);
-    font-weight: 700;
-    color: var(--_accent);
-  }
-  .welcome {
-    font-size: clamp(1.25rem, 3.5vmin, 2.25rem);
-    max-width: 40ch;
-  }
-  .title {
-    font-size: clamp(1.25rem, 3.5vmin, 2rem);
-    max-width: 40ch;
-  }
   .connection {
     font-size: 1rem;
     color: var(--_muted);
-  }
-  .connection[data-state='reconnecting'] {
-    color: var(--_warning);
-  }
-  .notice {
-    width: min(80vmin, 480px);
-    min-width: 200px;
-    aspect-ratio: 1;
-    display: grid;
-    place-items: center;
-    align-content: center;
-    gap: 1rem;
-    padding: 1.5rem;
-    border: 2px dashed var(--_warning);
-    border-radius: var(--motcua-radius, 12px);
-    color: var(--_warning);
-    font-size: 1.25rem;
-  }
-  .survey {
-    display: flex;
-    flex-wrap: wrap;
-    gap: 2rem;
-    align-items: flex-start;
-    justify-content: center;
-    width: 100%;
-  }
-  .survey qr-survey[mode='kiosk'] {
-    flex: 1 1 24rem;
-    max-width: 40rem;
-  }
-  .survey .phone {
-    flex: 0 1 18rem;
-    display: grid;
-    gap: 0.5rem;
-  }
-  .thanks-title {
-    font-size: clamp(1.75rem, 5vmin, 3rem);
-    color: var(--_success);
-  }
-  .sr-only {
-    position: absolute;
-    width: 1px;
-    height: 1px;
-    overflow: hidden;
-    clip: rect(0 0 0 0);
-    white-space: nowrap;
   }
 `;

@@ -1,12 +1,9 @@
-import { LitElement, html, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { CounterState } from '@motcua/core';
-import { backoffDelay, lazy, nearestLang, resolveLocale } from '@motcua/core/runtime';
+import { backoffDelay, LoadController, nearestLang, resolveLocale } from '@motcua/core/runtime';
 import type { CounterScreen } from './counter-screen.js';
 import { styles } from './qr-counter-screen.styles.js';
-
-/** The screen's implementation (channel, state machine, templates): a chunk of its own in the CDN files. */
-const implementation = lazy(() => import('./counter-screen.js'));
 
 /** How the screen offers the rating: a tap on this screen, a QR for the citizen's phone, or both side by side. */
 export type SurveyChannel = 'both' | 'kiosk' | 'qr';
@@ -32,8 +29,9 @@ export interface QrCounterScreenConnectionDetail {
 
 /**
  * The citizen-facing screen of a one-stop counter. Follows the gateway's counter channel
- * (`GET {gateway}/api/counters/{counter}/events`) and moves by itself: idle (the counter's name and a
- * welcome) → the current payment (a large `<qr-payment view="customer">`) → paid → the rating
+ * (`GET {gateway}/api/counters/{counter}/events`, or `/api/units/{unit}/counters/{counter}/events` with
+ * a `unit`) and moves by itself: idle (the counter's name and a
+ * welcome) → the current payment (a large `<qr-payment view="customer">`) → paid (for as long as the gateway says) → the rating
  * (`<qr-survey>` with the one-time token, sent to the paired screen only: set `screen-key`) → thanks → idle. It reconnects with backoff after the
  * gateway restarts or the network drops, and while it is disconnected it hides the QR rather than
  * show one that may no longer be current.
@@ -72,35 +70,35 @@ export class QrCounterScreen extends LitElement {
   static override styles = styles;
 
   /** Counter id, as the gateway knows it (e.g. `C1`). */
-  @property({ attribute: 'counter' }) accessor counter = '';
+  @property({ attribute: 'counter' }) counter = '';
+  /** The counter's unit on a gateway serving several (a province): its channel is `/api/units/{unit}/counters/{counter}/events`. Empty: the gateway's single unit. */
+  @property({ attribute: 'unit' }) unit = '';
   /** Base URL of the gateway. Empty: the page's own origin. */
-  @property({ attribute: 'gateway' }) accessor gateway = '';
+  @property({ attribute: 'gateway' }) gateway = '';
   /**
    * This screen's key for its counter (the gateway's `MOTCUA_SCREEN_KEYS`): only the paired screen
    * receives the rating prompt. Sent as `?key=` on the counter stream (an `EventSource` cannot send
    * headers). Without it the screen shows payments and "paid", but offers no rating.
    */
-  @property({ attribute: 'screen-key' }) accessor screenKey = '';
+  @property({ attribute: 'screen-key' }) screenKey = '';
   /** Name shown on the idle screen. Default: the name the gateway sends, else "Quầy {counter}". */
-  @property({ attribute: 'counter-name' }) accessor counterName = '';
+  @property({ attribute: 'counter-name' }) counterName = '';
   /** Welcome text on the idle screen. Default: a greeting in the screen's language. */
-  @property({ attribute: 'welcome' }) accessor welcome = '';
+  @property({ attribute: 'welcome' }) welcome = '';
   /** How the rating is offered: `both` (default), `kiosk` (tap here) or `qr` (phone only). */
-  @property({ attribute: 'survey-channel' }) accessor surveyChannel: SurveyChannel = 'both';
-  /** How long "paid" stays on screen before the rating, ms. Default 4000. */
-  @property({ attribute: 'paid-delay', type: Number }) accessor paidDelay = 4000;
+  @property({ attribute: 'survey-channel' }) surveyChannel: SurveyChannel = 'both';
   /** How long the thank-you stays before idle, ms. Default 6000. */
-  @property({ attribute: 'thanks-delay', type: Number }) accessor thanksDelay = 6000;
+  @property({ attribute: 'thanks-delay', type: Number }) thanksDelay = 6000;
   /** First reconnect delay, ms (backoff with jitter grows it). Default 1000. */
-  @property({ attribute: 'reconnect-min-ms', type: Number }) accessor reconnectMinMs = 1000;
+  @property({ attribute: 'reconnect-min-ms', type: Number }) reconnectMinMs = 1000;
   /** Longest reconnect delay, ms. Default 10000. */
-  @property({ attribute: 'reconnect-max-ms', type: Number }) accessor reconnectMaxMs = 10_000;
+  @property({ attribute: 'reconnect-max-ms', type: Number }) reconnectMaxMs = 10_000;
   /**
    * Silence, ms, after which the channel counts as dead (no `counter` event and no `ping`): the
    * screen then shows "reconnecting" and reconnects. Armed only once the gateway has sent a `ping`,
    * so a backend without pings keeps waiting for the connection to close. 0 turns it off. Default 40000.
    */
-  @property({ attribute: 'stale-after', type: Number }) accessor staleAfter = 40_000;
+  @property({ attribute: 'stale-after', type: Number }) staleAfter = 40_000;
   /**
    * Say a confirmed payment out loud: a chime (a generated tone) and the amount spoken in the
    * screen's language ("Đã nhận 50.000 đồng") with a voice of that language where the machine has
@@ -109,11 +107,18 @@ export class QrCounterScreen extends LitElement {
    * has tapped or clicked it: start the kiosk with autoplay allowed (Chromium:
    * `--autoplay-policy=no-user-gesture-required`). Off by default.
    */
-  @property({ attribute: 'announce', type: Boolean }) accessor announce = false;
+  @property({ attribute: 'announce', type: Boolean }) announce = false;
 
-  /** The implementation, once its module has loaded (before the first paint). */
+  /**
+   * The screen's implementation (channel, views): a chunk of its own in the CDN files, loaded before
+   * the first paint. If it cannot load (offline with a cold cache) the screen says so and tries again
+   * with the reconnect backoff, and at once when put back into a page.
+   */
+  private readonly _loads = new LoadController(this, () => [!this._screen && (this._implementation ??= this._loadImplementation())]);
+  /** The load of the implementation under way or last settled; cleared to try again. */
+  private _implementation: Promise<void> | undefined;
   private _screen: CounterScreen | undefined;
-  /** Failed loads of the implementation in a row (it is retried with backoff, and the failure shown). */
+  /** Failed loads of the implementation in a row. */
   private _loadFailures = 0;
   private _retryTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -135,7 +140,7 @@ export class QrCounterScreen extends LitElement {
   override connectedCallback(): void {
     super.connectedCallback();
     // Put back into a page after its implementation failed to load (the retry timer was cleared): try now.
-    if (!this._screen && this.hasUpdated) this.requestUpdate();
+    if (this._loadFailures && !this._screen) this._retry();
   }
 
   override disconnectedCallback(): void {
@@ -143,42 +148,44 @@ export class QrCounterScreen extends LitElement {
     clearTimeout(this._retryTimer);
   }
 
-  /** Loads the implementation before the first update; until it loads nothing is painted. */
-  protected override scheduleUpdate(): void | Promise<unknown> {
-    if (this._screen) return super.scheduleUpdate();
-    return implementation.load().then(
-      () => {
-        this._loadFailures = 0;
-        // Adding the controller while connected runs its hostConnected() at once.
-        this._screen ??= new implementation.value!.CounterScreen(this);
-        return super.scheduleUpdate();
-      },
-      () => {
-        // Offline with a cold cache, say: show it, and try again (the update after the retry loads anew).
-        this._loadFailures++;
-        clearTimeout(this._retryTimer);
-        this._retryTimer = setTimeout(
-          () => this.isConnected && this.requestUpdate(),
-          backoffDelay(this._loadFailures - 1, { baseMs: this.reconnectMinMs, maxMs: this.reconnectMaxMs }),
-        );
-        return super.scheduleUpdate();
-      },
-    );
+  /** Nothing is painted before the implementation has loaded or failed to (then the screen says so). */
+  protected override scheduleUpdate(): void | Promise<void> {
+    return this._loads.scheduleUpdate(() => super.scheduleUpdate());
   }
 
-  protected override willUpdate(changed: PropertyValues<this>): void {
-    this._screen?.willUpdate(changed);
+  private async _loadImplementation(): Promise<void> {
+    clearTimeout(this._retryTimer);
+    try {
+      const { CounterScreen } = await import('./counter-screen.js');
+      this._loadFailures = 0;
+      // Adding the controller while connected runs its hostConnected() at once.
+      this._screen ??= new CounterScreen(this);
+    } catch {
+      this._loadFailures++;
+      this._retryTimer = setTimeout(
+        () => this.isConnected && this._retry(),
+        backoffDelay(this._loadFailures - 1, { baseMs: this.reconnectMinMs, maxMs: this.reconnectMaxMs }),
+      );
+    }
   }
 
-  protected override updated(): void {
-    this._screen?.updated();
+  private _retry(): void {
+    this._implementation = undefined;
+    this.requestUpdate();
   }
 
-  override render(): TemplateResult {
-    if (this._screen) return this._screen.render();
-    const locale = resolveLocale(nearestLang(this) ?? document.documentElement.lang);
+  override render(): unknown {
+    return this._screen ? this._screen.render() : this._loadFailures ? this._renderUnavailable() : nothing;
+  }
+
+  private _renderUnavailable(): TemplateResult {
     return html`<div class="base" part="base" data-view="unavailable">
-      <p class="connection" part="connection" role="alert">${locale === 'en' ? 'The counter screen could not be loaded. Retrying…' : 'Không tải được màn hình quầy. Đang thử lại…'}</p>
+      <p class="connection" part="connection" role="alert">${
+        // Read here, not by the screen's LocaleController: that is in the chunk that did not load.
+        resolveLocale(nearestLang(this) ?? document.documentElement.lang) === 'en'
+          ? 'The counter screen could not be loaded. Retrying…'
+          : 'Không tải được màn hình quầy. Đang thử lại…'
+      }</p>
     </div>`;
   }
 }

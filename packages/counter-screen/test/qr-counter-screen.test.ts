@@ -3,6 +3,7 @@ import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { encodeVietQR, type CounterState, type PaymentResource, type SurveyPrompt } from '@motcua/core';
 import '../src/index.js';
 import type { QrCounterScreen } from '../src/index.js';
+import { MESSAGES } from '../src/messages.js';
 
 let sequence = 0;
 /** A fresh fake counter channel (see wtr-plugins.mjs): the element's `gateway`. */
@@ -17,6 +18,7 @@ const log = async (channel: string) =>
     connections: number;
     open: number;
     keys: Array<string | null>;
+    paths: string[];
     ratings: Array<{ key: string; body: { token: string; answers: Record<string, string> } }>;
   };
 
@@ -42,6 +44,15 @@ function payment(id: string, status: PaymentResource['status'] = 'pending', vers
 
 const idle = (): Omit<CounterState, 'version'> => ({ state: 'idle', counter: 'C1', counterName: 'Quầy 1 — Tư pháp' });
 const paying = (p: PaymentResource) => ({ state: 'payment', counter: 'C1', counterName: 'Quầy 1 — Tư pháp', payment: p, paymentSrc: `/api/payments/${p.id}` });
+/** The gateway's "paid" phase: every screen shows it until the gateway moves the counter on. */
+const paidState = (p: PaymentResource, until = new Date(Date.now() + 4000).toISOString()) => ({
+  state: 'paid',
+  counter: 'C1',
+  counterName: 'Quầy 1 — Tư pháp',
+  payment: p,
+  paymentSrc: `/api/payments/${p.id}`,
+  until,
+});
 function surveying(p: PaymentResource, token: string) {
   const survey: SurveyPrompt = {
     surveyId: 'counter',
@@ -62,7 +73,7 @@ const waitView = (el: QrCounterScreen, view: string) => waitUntil(() => viewOf(e
 
 async function mount(channel: string, extra = html``) {
   return fixture<QrCounterScreen>(
-    html`<qr-counter-screen counter="C1" gateway=${channel} paid-delay="300" thanks-delay="400" reconnect-min-ms="100" reconnect-max-ms="400">${extra}</qr-counter-screen>`,
+    html`<qr-counter-screen counter="C1" gateway=${channel} thanks-delay="400" reconnect-min-ms="100" reconnect-max-ms="400">${extra}</qr-counter-screen>`,
   );
 }
 
@@ -112,9 +123,11 @@ describe('<qr-counter-screen>', () => {
 
     const paid = { ...p, status: 'paid' as const, amountPaid: 8000, paidAt: new Date().toISOString(), version: 2 };
     const paidEvent = oneEvent(el, 'qr-payment-paid');
-    await control(channel, { state: surveying(paid, 'tok-flow1') });
+    await control(channel, { state: paidState(paid) });
     expect((await paidEvent).detail.payment.id).to.equal(p.id);
-    expect(viewOf(el)).to.equal('paid', 'paid is held on screen before the rating');
+    await waitView(el, 'paid');
+    expect(part(el, 'title')!.textContent).to.equal('Đã nhận thanh toán. Xin cảm ơn!');
+    await control(channel, { state: surveying(paid, 'tok-flow1') });
     await waitView(el, 'survey');
     const kiosk = el.shadowRoot!.querySelector('qr-survey[mode="kiosk"]') as HTMLElement & { token: string; endpoint: string; dossier: string };
     expect(kiosk.token).to.equal('tok-flow1');
@@ -135,13 +148,71 @@ describe('<qr-counter-screen>', () => {
     await waitView(el, 'idle');
   });
 
+  it('should show "paid" exactly as long as the gateway says, on every screen, and none of its own', async () => {
+    const channel = newChannel();
+    const p = payment('phase1');
+    await control(channel, { state: paying(p) });
+    const first = await mount(channel);
+    await waitView(first, 'payment');
+    const paid = { ...p, status: 'paid' as const, amountPaid: 8000, paidAt: new Date().toISOString(), version: 2 };
+    // An `until` already past: the screen does not move on by itself, the gateway does.
+    await control(channel, { state: paidState(paid, new Date(Date.now() - 1000).toISOString()) });
+    await waitView(first, 'paid');
+    // A screen that (re)connects now shows the same phase as the one that saw it happen.
+    const second = await mount(channel);
+    await waitView(second, 'paid');
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    expect([viewOf(first), viewOf(second)]).to.deep.equal(['paid', 'paid']);
+    await expect(second).to.be.accessible();
+    // The gateway moves on: both screens rate at once (no hold of "paid" on the client).
+    await control(channel, { state: surveying(paid, 'tok-phase1') });
+    await Promise.all([first, second].map((el) => waitUntil(() => viewOf(el) === 'survey', 'survey at once', { timeout: 1500 })));
+  });
+
+  it('should name its counter on the phone rating QR, so the phone page shows which counter is rated', async () => {
+    const channel = newChannel();
+    const p = payment('named1');
+    await control(channel, { state: surveying({ ...p, status: 'paid', amountPaid: 8000, paidAt: new Date().toISOString(), version: 2 }, 'tok-named1') });
+    const el = await fixture<QrCounterScreen>(html`<qr-counter-screen counter="C1" gateway=${channel} counter-name="Quầy 1 — Hộ tịch"></qr-counter-screen>`);
+    await waitView(el, 'survey');
+    const phone = el.shadowRoot!.querySelector('qr-survey[mode="qr"]') as HTMLElement & { counterName: string };
+    expect(phone.counterName).to.equal('Quầy 1 — Hộ tịch');
+    // What <qr-survey mode="qr"> puts in its link (counterName) is its own test's.
+  });
+
+  it('should address the citizen as "Ông/Bà" everywhere (one form of address)', async () => {
+    for (const text of Object.values(MESSAGES.vi)) if (typeof text === 'string') expect(text).not.to.match(/ông\/bà|Ông\/bà/);
+    const channel = newChannel();
+    await control(channel, { state: idle() });
+    const el = await mount(channel);
+    await waitView(el, 'idle');
+    expect(part(el, 'welcome')!.textContent).to.equal('Kính chào Ông/Bà đến Bộ phận Tiếp nhận và Trả kết quả');
+    const p = payment('salute1');
+    await control(channel, { state: surveying({ ...p, status: 'paid', amountPaid: 8000, paidAt: new Date().toISOString(), version: 2 }, 'tok-salute1') });
+    await waitView(el, 'survey');
+    expect(part(el, 'title')!.textContent).to.equal('Ông/Bà hài lòng với việc tiếp nhận hồ sơ hôm nay?');
+  });
+
+  it('should ask for the rating at once when the gateway skips the paid phase', async () => {
+    const channel = newChannel();
+    const p = payment('phase2');
+    await control(channel, { state: paying(p) });
+    const el = await mount(channel);
+    await waitView(el, 'payment');
+    const views: string[] = [];
+    el.addEventListener('qr-counter-screen-state', (event) => views.push(event.detail.view));
+    await control(channel, { state: surveying({ ...p, status: 'paid', amountPaid: 8000, paidAt: new Date().toISOString(), version: 2 }, 'tok-phase2') });
+    await waitView(el, 'survey');
+    expect(views).to.deep.equal(['survey']);
+  });
+
   it('should send its screen-key on the counter stream and get the rating; without it, show "paid" and no rating', async () => {
     const channel = newChannel();
     await control(channel, { screenKey: 'key-C1-0123456789abcdef', state: idle() });
     const paired = await fixture<QrCounterScreen>(
-      html`<qr-counter-screen counter="C1" gateway=${channel} screen-key="key-C1-0123456789abcdef" paid-delay="0"></qr-counter-screen>`,
+      html`<qr-counter-screen counter="C1" gateway=${channel} screen-key="key-C1-0123456789abcdef"></qr-counter-screen>`,
     );
-    const stranger = await fixture<QrCounterScreen>(html`<qr-counter-screen counter="C1" gateway=${channel} paid-delay="0"></qr-counter-screen>`);
+    const stranger = await fixture<QrCounterScreen>(html`<qr-counter-screen counter="C1" gateway=${channel}></qr-counter-screen>`);
     await waitView(paired, 'idle');
     await waitView(stranger, 'idle');
     const p = payment('pair1');
@@ -244,6 +315,20 @@ describe('<qr-counter-screen>', () => {
     expect((await log(channel)).connections).to.equal(1);
   });
 
+  it('should follow its unit’s counter on a province gateway, and follow another unit when `unit` changes', async () => {
+    const channel = newChannel();
+    await control(channel, { state: idle() });
+    const el = await fixture<QrCounterScreen>(html`<qr-counter-screen unit="hang-gai" counter="C1" gateway=${channel}></qr-counter-screen>`);
+    await waitView(el, 'idle');
+    expect((await log(channel)).paths).to.deep.equal(['/api/units/hang-gai/counters/C1/events']);
+    el.unit = 'dong tam';
+    await waitUntil(async () => (await log(channel)).paths.length === 2, 'a new subscription for the other unit');
+    expect((await log(channel)).paths[1]).to.equal('/api/units/dong%20tam/counters/C1/events');
+    el.unit = '';
+    await waitUntil(async () => (await log(channel)).paths.length === 3, 'the single unit’s path again');
+    expect((await log(channel)).paths[2]).to.equal('/api/counters/C1/events');
+  });
+
   it('should ignore older versions, malformed data and other counters', async () => {
     const channel = newChannel();
     const p = payment('stale1');
@@ -272,6 +357,26 @@ describe('<qr-counter-screen>', () => {
     expect(part(el, 'title')!.textContent).to.match(/đã kết thúc/);
     await control(channel, { state: idle() });
     await waitView(el, 'idle');
+  });
+
+  it('should share one connection with everything that follows the same counter in the page', async () => {
+    const channel = newChannel();
+    await control(channel, { state: idle() });
+    const first = await mount(channel);
+    const second = await mount(channel);
+    await waitView(first, 'idle');
+    await waitView(second, 'idle');
+    const p = payment('share1');
+    await control(channel, { state: paying(p) });
+    await waitView(first, 'payment');
+    await waitView(second, 'payment');
+    expect(await log(channel)).to.include({ connections: 1, open: 1 });
+    first.remove();
+    await control(channel, { state: idle() });
+    await waitView(second, 'idle');
+    expect((await log(channel)).open).to.equal(1, 'the one left still listens');
+    second.remove();
+    await waitUntil(async () => (await log(channel)).open === 0, 'the last one to go closes the stream');
   });
 
   it('should show a clear message without a counter, and stop listening when removed', async () => {
@@ -305,7 +410,7 @@ describe('<qr-counter-screen>: money received, short and over', () => {
     expect(qrOf(el), 'the QR for the rest stays').to.not.equal(null);
     await control(channel, { state: paying({ ...p, status: 'expired', amountPaid: 3000, version: 3 }) });
     await waitUntil(() => !qrOf(el), 'no QR once it expired');
-    expect(part(el, 'title')!.textContent).to.equal('Đã nhận tiền của ông/bà. Xin vui lòng chờ, cán bộ sẽ xử lý.');
+    expect(part(el, 'title')!.textContent).to.equal('Đã nhận tiền của Ông/Bà. Xin vui lòng chờ, cán bộ sẽ xử lý.');
     expect(inner(el, 'closed')).to.equal('Đã nhận 3.000 ₫ — cán bộ sẽ xử lý');
     expect(inner(el, 'regenerate-button')).to.equal(null);
     await expect(el).to.be.accessible();
@@ -404,7 +509,7 @@ describe('<qr-counter-screen announce>', () => {
 
   const mountAnnouncing = (channel: string, attributes: { lang?: string; announce?: boolean } = {}) =>
     fixture<QrCounterScreen>(
-      html`<qr-counter-screen counter="C1" gateway=${channel} lang=${attributes.lang ?? 'vi'} ?announce=${attributes.announce ?? true} paid-delay="300" reconnect-min-ms="50" reconnect-max-ms="100"></qr-counter-screen>`,
+      html`<qr-counter-screen counter="C1" gateway=${channel} lang=${attributes.lang ?? 'vi'} ?announce=${attributes.announce ?? true} reconnect-min-ms="50" reconnect-max-ms="100"></qr-counter-screen>`,
     );
   const paidOf = (p: PaymentResource, version = 2) => ({ ...p, status: 'paid' as const, amountPaid: p.amount, paidAt: new Date().toISOString(), version });
   const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

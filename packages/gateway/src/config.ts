@@ -1,4 +1,6 @@
 import type { PaymentBank } from '@motcua/core';
+import { checkUnits, loadUnitsFile, type Unit, type Units } from './units.js';
+import { DEFAULT_UNIT, DEFAULT_WEBHOOK_RETRY, parseWebhookEndpoints, type WebhookEndpoint, type WebhookRetry } from './webhooks.js';
 
 /** Shared secrets of the bank-notification providers. A provider without its secret is refused (401). */
 export interface ProviderSecrets {
@@ -62,6 +64,11 @@ export interface GatewayConfig {
   /** Default payment lifetime, seconds. Default 900 (15 minutes). */
   paymentTtlSeconds: number;
   /**
+   * Lifetime of a payment for postal delivery (`delivery: "postal"`: the slip with its QR goes with the
+   * results by post), seconds; its `expiresAt` is the due date. Default 2592000 (30 days).
+   */
+  postalPaymentTtlSeconds: number;
+  /**
    * Seconds after `expiresAt` during which a matching transfer still pays the fee (the citizen scanned
    * in time; banks are slow); the payment turns `expired` when they end. Default 600 (10 minutes).
    */
@@ -75,6 +82,8 @@ export interface GatewayConfig {
   surveyLateWindowSeconds: number;
   /** How long the citizen screen shows the survey prompt before going idle, ms. Default 120000. */
   surveyScreenMs: number;
+  /** How long every citizen screen of the counter shows "paid" before the rating, ms (0: the rating at once). Default 4000. */
+  paidScreenMs: number;
   /** How long the screen keeps showing an expired payment before going idle, ms. Default 60000. */
   expiredScreenMs: number;
   /** SSE heartbeat comment interval, ms. Default 15000. */
@@ -109,6 +118,29 @@ export interface GatewayConfig {
   maxStreamsPerAddress: number;
   /** Bank notifications per minute per client address (0 = no limit); beyond, 429 + Retry-After (providers retry). Default 1200. */
   notificationRateLimitPerMinute: number;
+  /** The id of the implicit single unit: the `unit` of every webhook event (`MOTCUA_UNIT_ID`). Default `default`. */
+  unitId: string;
+  /** Where the unit's events are posted, signed (`MOTCUA_WEBHOOKS`, JSON `[{"url": "…", "secret": "…"}]`). Default none. */
+  webhooks: WebhookEndpoint[];
+  /** Longest wait for a webhook receiver's answer, ms (`MOTCUA_WEBHOOK_TIMEOUT_MS`). Default 10000. */
+  webhookTimeoutMs: number;
+  /** The webhook retry schedule: first retry within 5 s, doubling up to an hour, given up 3 days after the event. */
+  webhookRetry: WebhookRetry;
+  /** How often each instance looks at the outbox when no local change woke it, ms. Default 1000. */
+  webhookPollMs: number;
+  /**
+   * Days a delivered webhook event (with its deliveries and tries) is kept, then deleted by the sweep
+   * (`MOTCUA_WEBHOOK_RETENTION_DAYS`); events not yet delivered everywhere are kept. Default 30.
+   */
+  webhookRetentionDays: number;
+  /**
+   * The units of a province deployment (`MOTCUA_CONFIG`, a JSON file: see docs/province.md). When set,
+   * the single-unit fields (`unitId`, `collectionAccount`, `counters`, `apiKeys`, `screenKeys`,
+   * `webhooks`) are not used. Unset: those fields are one implicit unit.
+   */
+  units?: Unit[];
+  /** Keys that read every unit's reports and create nothing (the `provinceKeys` of `MOTCUA_CONFIG`). */
+  provinceKeys?: string[];
 }
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error' | 'silent';
@@ -128,10 +160,12 @@ export const DEFAULT_CONFIG: GatewayConfig = {
   corsOrigins: [],
   devBank: false,
   paymentTtlSeconds: 900,
+  postalPaymentTtlSeconds: 30 * 86_400,
   expiryGraceSeconds: 600,
   surveyTokenTtlSeconds: 86_400,
   surveyLateWindowSeconds: 604_800,
   surveyScreenMs: 120_000,
+  paidScreenMs: 4_000,
   expiredScreenMs: 60_000,
   heartbeatMs: 15_000,
   sseRetryMs: 3_000,
@@ -147,6 +181,12 @@ export const DEFAULT_CONFIG: GatewayConfig = {
   requestTimeoutMs: 30_000,
   maxStreamsPerAddress: 200,
   notificationRateLimitPerMinute: 1_200,
+  unitId: DEFAULT_UNIT,
+  webhooks: [],
+  webhookTimeoutMs: 10_000,
+  webhookRetry: { ...DEFAULT_WEBHOOK_RETRY },
+  webhookPollMs: 1_000,
+  webhookRetentionDays: 30,
 };
 
 const list = (value: string | undefined): string[] | undefined =>
@@ -191,6 +231,8 @@ const counterNames = (value: string | undefined): Record<string, string> | undef
 export function configFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayConfig {
   const defined = <T extends object>(value: T): Partial<T> => Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as Partial<T>;
   const level = env.MOTCUA_LOG_LEVEL as LogLevel | undefined;
+  // First: beside MOTCUA_CONFIG, the single-unit variables are refused before anything reads them.
+  const units = unitsFromEnv(env);
   return {
     ...DEFAULT_CONFIG,
     ...defined({
@@ -214,10 +256,12 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayConf
       screenKeys: counterNames(env.MOTCUA_SCREEN_KEYS),
       staticRoot: env.MOTCUA_STATIC_ROOT || undefined,
       paymentTtlSeconds: int('MOTCUA_PAYMENT_TTL_SECONDS', env.MOTCUA_PAYMENT_TTL_SECONDS),
+      postalPaymentTtlSeconds: int('MOTCUA_POSTAL_PAYMENT_TTL_SECONDS', env.MOTCUA_POSTAL_PAYMENT_TTL_SECONDS),
       expiryGraceSeconds: int('MOTCUA_EXPIRY_GRACE_SECONDS', env.MOTCUA_EXPIRY_GRACE_SECONDS),
       surveyTokenTtlSeconds: int('MOTCUA_SURVEY_TOKEN_TTL_SECONDS', env.MOTCUA_SURVEY_TOKEN_TTL_SECONDS),
       surveyLateWindowSeconds: int('MOTCUA_SURVEY_LATE_WINDOW_SECONDS', env.MOTCUA_SURVEY_LATE_WINDOW_SECONDS),
       surveyScreenMs: int('MOTCUA_SURVEY_SCREEN_MS', env.MOTCUA_SURVEY_SCREEN_MS),
+      paidScreenMs: int('MOTCUA_PAID_SCREEN_MS', env.MOTCUA_PAID_SCREEN_MS),
       expiredScreenMs: int('MOTCUA_EXPIRED_SCREEN_MS', env.MOTCUA_EXPIRED_SCREEN_MS),
       heartbeatMs: int('MOTCUA_HEARTBEAT_MS', env.MOTCUA_HEARTBEAT_MS),
       sseRetryMs: int('MOTCUA_SSE_RETRY_MS', env.MOTCUA_SSE_RETRY_MS),
@@ -233,9 +277,59 @@ export function configFromEnv(env: NodeJS.ProcessEnv = process.env): GatewayConf
       requestTimeoutMs: int('MOTCUA_REQUEST_TIMEOUT_MS', env.MOTCUA_REQUEST_TIMEOUT_MS),
       maxStreamsPerAddress: int('MOTCUA_MAX_STREAMS_PER_ADDRESS', env.MOTCUA_MAX_STREAMS_PER_ADDRESS),
       notificationRateLimitPerMinute: int('MOTCUA_NOTIFICATION_RATE_LIMIT_PER_MINUTE', env.MOTCUA_NOTIFICATION_RATE_LIMIT_PER_MINUTE),
+      unitId: env.MOTCUA_UNIT_ID || undefined,
+      webhooks: env.MOTCUA_WEBHOOKS ? parseWebhookEndpoints('MOTCUA_WEBHOOKS', env.MOTCUA_WEBHOOKS) : undefined,
+      webhookTimeoutMs: int('MOTCUA_WEBHOOK_TIMEOUT_MS', env.MOTCUA_WEBHOOK_TIMEOUT_MS),
+      webhookRetentionDays: int('MOTCUA_WEBHOOK_RETENTION_DAYS', env.MOTCUA_WEBHOOK_RETENTION_DAYS),
     }),
     collectionAccount: collectionAccountFromEnv(env),
+    ...units,
   };
+}
+
+/** What `MOTCUA_CONFIG` replaces: set together with it, they would be silently ignored, so they are refused. */
+const UNIT_VARIABLES = [
+  'MOTCUA_UNIT_ID',
+  'MOTCUA_BANK_BIN',
+  'MOTCUA_BANK_ACCOUNT',
+  'MOTCUA_BANK_ACCOUNT_NAME',
+  'MOTCUA_API_KEYS',
+  'MOTCUA_COUNTERS',
+  'MOTCUA_SCREEN_KEYS',
+  'MOTCUA_WEBHOOKS',
+] as const;
+
+function unitsFromEnv(env: NodeJS.ProcessEnv): Partial<Units> {
+  if (!env.MOTCUA_CONFIG) return {};
+  const both = UNIT_VARIABLES.filter((name) => env[name]);
+  if (both.length) throw new Error(`${both.join(', ')} must not be set with MOTCUA_CONFIG: each unit's settings are in the file.`);
+  return loadUnitsFile(env.MOTCUA_CONFIG);
+}
+
+/**
+ * The deployment's units: `config.units` (a province), or the single-unit fields as one implicit unit
+ * (`unitId`, default `default`). Checked as a units file is (`units[0].apiKeys[1] is also …`).
+ */
+export function unitsOf(config: GatewayConfig): Units {
+  const units: Units = config.units?.length
+    ? { units: config.units, provinceKeys: config.provinceKeys ?? [] }
+    : {
+        units: [
+          {
+            id: config.unitId,
+            name: config.unitId,
+            account: config.collectionAccount,
+            counters: config.counters ?? {},
+            anyCounter: true,
+            apiKeys: config.apiKeys,
+            screenKeys: config.screenKeys ?? {},
+            webhooks: parseWebhookEndpoints('webhooks', config.webhooks),
+          },
+        ],
+        provinceKeys: config.provinceKeys ?? [],
+      };
+  checkUnits(units, 'config');
+  return units;
 }
 
 const BANK_VARIABLES = { bin: 'MOTCUA_BANK_BIN', account: 'MOTCUA_BANK_ACCOUNT', accountName: 'MOTCUA_BANK_ACCOUNT_NAME' } as const;
@@ -253,9 +347,10 @@ function collectionAccountFromEnv(env: NodeJS.ProcessEnv): PaymentBank {
  * Refuses a configuration that would take real citizens' money into the demo account: outside dev
  * mode ({@link GatewayConfig.devBank}) a collection account of one's own is required.
  */
-export function checkCollectionAccount(config: Pick<GatewayConfig, 'collectionAccount' | 'devBank'>): void {
-  const { bin, account } = config.collectionAccount;
-  if (config.devBank || bin !== DEMO_COLLECTION_ACCOUNT.bin || account !== DEMO_COLLECTION_ACCOUNT.account) return;
+export function checkCollectionAccount(config: Pick<GatewayConfig, 'devBank'>, units: readonly Pick<Unit, 'id' | 'account'>[]): void {
+  const demo = units.find(({ account }) => account.bin === DEMO_COLLECTION_ACCOUNT.bin && account.account === DEMO_COLLECTION_ACCOUNT.account);
+  if (config.devBank || !demo) return;
+  if (units.length > 1) throw new Error(`Unit ${demo.id} collects into the demo account; it is accepted only in dev mode (MOTCUA_DEV_BANK=true).`);
   throw new Error(
     'No collection account: set MOTCUA_BANK_BIN, MOTCUA_BANK_ACCOUNT and MOTCUA_BANK_ACCOUNT_NAME (collectionAccount) to the account the fees are paid into. ' +
       'The demo account is accepted only in dev mode (MOTCUA_DEV_BANK=true).',

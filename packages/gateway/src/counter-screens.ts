@@ -1,7 +1,9 @@
-import type { IncomingMessage } from 'node:http';
 import type { CounterState } from '@motcua/core';
 import { safeEqual } from './crypto.js';
-import { ApiError } from './http.js';
+import { Unauthenticated } from './errors.js';
+
+/** The id of a unit's counter in event channels (`counter:<unit>/<counter>`, `counter-public:…`): unit ids have no `/`. */
+export const counterChannel = (unit: string, counter: string): string => `${unit}/${counter}`;
 
 /** A screen key: 16–200 URL-safe characters (it travels in a query parameter). */
 export const SCREEN_KEY_PATTERN = /^[A-Za-z0-9._~-]{16,200}$/;
@@ -12,11 +14,11 @@ export const SCREEN_KEY_PATTERN = /^[A-Za-z0-9._~-]{16,200}$/;
  * reader. A wrong key, or a key for a counter without one, is a 401 — a misconfigured screen should
  * say so, not silently show less.
  */
-export function isPairedScreen(req: IncomingMessage, url: URL, counter: string, screenKeys: Record<string, string>): boolean {
-  const presented = url.searchParams.get('key') ?? (req.headers['x-screen-key'] as string | undefined);
+export function isPairedScreen(queryKey: string | undefined, headerKey: string | undefined, counter: string, screenKeys: Record<string, string>): boolean {
+  const presented = queryKey ?? headerKey;
   if (presented === undefined || presented === null) return false;
   const expected = Object.hasOwn(screenKeys, counter) ? screenKeys[counter] : undefined;
-  if (!expected || !safeEqual(presented, expected)) throw new ApiError(401, 'INVALID_SCREEN_KEY', `This screen key is not the one of counter ${counter}.`);
+  if (!expected || !safeEqual(presented, expected)) throw new Unauthenticated('INVALID_SCREEN_KEY', `This screen key is not the one of counter ${counter}.`);
   return true;
 }
 

@@ -20,13 +20,23 @@ export interface Queryable {
  */
 export interface Database extends Queryable {
   readonly kind: 'pglite' | 'postgres';
-  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  transaction<T>(fn: (tx: Transaction) => Promise<T>): Promise<T>;
   listen(channel: string, onPayload: (payload: string) => void): Promise<void>;
   /** Whether notifications from other instances arrive (the LISTEN connection is up; always on PGlite). */
   readonly listening: boolean;
   /** Called with `false` when the LISTEN connection is lost and `true` once it listens again. */
   onListening(callback: (up: boolean) => void): void;
   close(): Promise<void>;
+}
+
+/** What a transaction body sees: statements, and notifications sent when (and only if) it commits. */
+export interface Transaction extends Queryable {
+  /**
+   * `NOTIFY channel, payload` for each payload, in order, as the transaction commits. PostgreSQL: sent
+   * with the COMMIT, in its round trip (one statement fewer per transaction); a notification that
+   * fails (a payload over 8,000 bytes) rolls the transaction back, as a NOTIFY statement would.
+   */
+  notifyOnCommit(channel: string, payloads: readonly string[]): void;
 }
 
 /** The database did not answer (lost, refused, timed out or shutting down): nothing was stored. Retry later. */
@@ -89,8 +99,13 @@ async function openPglite(dataDir: string): Promise<Database> {
     if (!existsSync(path.join(dataDir, 'PG_VERSION'))) {
       const code = `const { PGlite } = await import(${JSON.stringify(import.meta.resolve('@electric-sql/pglite'))});
         const db = await PGlite.create(${JSON.stringify(dataDir)}, { startParams: ${JSON.stringify(startParams)} }); await db.close(); process.exit(0);`;
-      const init = spawnSync(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 120_000 });
-      if (init.status !== 0) throw new Error(`Could not create the PGlite data folder ${dataDir}: ${init.stderr?.toString().slice(0, 500)}`);
+      // initdb takes seconds on a quiet machine; five minutes covers a badly overloaded one.
+      const init = spawnSync(process.execPath, ['--input-type=module', '-e', code], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 300_000 });
+      if (init.status !== 0) {
+        const stderr = init.stderr?.toString().trim().slice(0, 500);
+        const why = init.error?.message ?? (init.signal ? `stopped by ${init.signal}` : '');
+        throw new Error(`Could not create the PGlite data folder ${dataDir}: ${[why, stderr].filter(Boolean).join('; ') || `exit code ${init.status}`}`);
+      }
     }
   }
   const db = await PGlite.create(dataDir, { startParams });
@@ -101,11 +116,18 @@ async function openPglite(dataDir: string): Promise<Database> {
     // PGlite is one connection: its transactions are exclusive, which also serialises concurrent writers.
     transaction: (fn) =>
       guarded(() =>
-        db.transaction((tx) =>
-          fn({
+        db.transaction(async (tx) => {
+          const notifications: Array<[string, readonly string[]]> = [];
+          const result = await fn({
             query: <T extends Row>(sql: string, params: readonly unknown[] = []) => guarded(async () => (await tx.query<T>(sql, params as unknown[])).rows),
-          }),
-        ),
+            notifyOnCommit: (channel, payloads) => void notifications.push([channel, payloads]),
+          });
+          for (const [channel, payloads] of notifications)
+            await guarded(() =>
+              tx.query('SELECT pg_notify($1, payload) FROM unnest($2::text[]) WITH ORDINALITY AS p(payload, n) ORDER BY n', [channel, payloads]),
+            );
+          return result;
+        }),
       ),
     async listen(channel, onPayload) {
       unlisteners.push(await db.listen(channel, onPayload));
@@ -206,13 +228,18 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
       };
       client.on('error', onError);
       try {
-        const tx: Queryable = {
+        const notifications: string[] = [];
+        const tx: Transaction = {
           query: <T extends Row>(sql: string, params: readonly unknown[] = []) =>
-            guarded(async () => (await client.query(sql, params as unknown[])).rows as T[]),
+            guarded(async () => (await client.query(prepared(sql, params as unknown[]))).rows as T[]),
+          notifyOnCommit(channel, payloads) {
+            for (const payload of payloads) notifications.push(`SELECT pg_notify(${client.escapeLiteral(channel)}, ${client.escapeLiteral(payload)});`);
+          },
         };
         await tx.query('BEGIN');
         const result = await fn(tx);
-        await tx.query('COMMIT');
+        // One simple-protocol message: the NOTIFYs, then COMMIT (not run if a NOTIFY fails: the ROLLBACK below follows).
+        await guarded(() => client.query(`${notifications.join(' ')} COMMIT`));
         return result;
       } catch (error) {
         if (isUnavailable(error)) broken ??= error as Error;
@@ -248,5 +275,26 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
     },
   };
 }
+
+/**
+ * A transaction's statement with parameters as a named (prepared) statement of `pg`: each connection
+ * parses it once, then only binds and executes it (PostgreSQL plans it anew or keeps a generic plan,
+ * as for any prepared statement). Transactions only: their statements find rows by key (the paying
+ * path, payments, counters), where a generic plan cannot go wrong; reads and reports stay unnamed.
+ * Not for a statement whose result columns come from a `*` (`SELECT *`, `RETURNING *`): a column
+ * added by a newer instance's migration would make it fail ("cached plan must not change result
+ * type"). The texts are the gateway's own (values go in parameters); past {@link MAX_PREPARED}
+ * distinct texts, the others run unnamed.
+ */
+function prepared(sql: string, values: unknown[]): { text: string; values: unknown[]; name?: string } {
+  if (!values.length || STAR_RESULT.test(sql)) return { text: sql, values };
+  let name = preparedNames.get(sql);
+  if (name === undefined && preparedNames.size < MAX_PREPARED) preparedNames.set(sql, (name = `motcua_${preparedNames.size}`));
+  return name === undefined ? { text: sql, values } : { name, text: sql, values };
+}
+const MAX_PREPARED = 200;
+const preparedNames = new Map<string, string>();
+/** A `*` that gives result columns: `SELECT *`, `SELECT *, …`, `RETURNING *` (and, harmlessly, `count(*)`). */
+const STAR_RESULT = /\*\s*(,|\)|FROM\b|$)/im;
 
 const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;

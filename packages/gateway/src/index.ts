@@ -4,3 +4,5 @@ export { paymentCodeCandidates, newPaymentCode, PAYMENT_CODE_ALPHABET } from './
 export { ADAPTERS, PROVIDERS, payosSignature, type Provider, type ProviderAdapter } from './providers.js';
 export { signSurveyToken, verifySurveyToken, type SurveyTokenClaims } from './survey-token.js';
 export type { ReconciliationReport, SatisfactionReport, SatisfactionGroup } from './reports.js';
+export { verifyWebhook, webhookSignatureHeader, WebhookVerificationError, type VerifyWebhookOptions, type WebhookVerificationCode } from './verify-webhook.js';
+export { WEBHOOK_EVENT_TYPES, type WebhookEventType, type WebhookEndpoint, type WebhookRetry, type WebhookDelivery, type DeliveryAttempt } from './webhooks.js';

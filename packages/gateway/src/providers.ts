@@ -1,24 +1,16 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ProviderSecrets } from './config.js';
-import { hmacHex, randomId, safeEqual, sha256Hex } from './crypto.js';
-import { ApiError, parseJsonObject } from './http.js';
+import { hmacHex, safeEqual, sha256Hex } from './crypto.js';
+import { InvalidInput, Unauthenticated } from './errors.js';
+import { parseJsonObject } from './http.js';
 import type { IncomingTransaction, TransactionOutcome } from './store.js';
 
 export const PROVIDERS = ['generic', 'sepay', 'casso', 'payos'] as const;
 export type Provider = (typeof PROVIDERS)[number];
 
-/** A transfer as the dev bank is asked to make it. */
-export interface SimulatedTransfer {
-  memo: string;
-  amount: number;
-  /** Defaults to a random id. */
-  transactionId?: string;
-  account: string;
-}
-
 /**
- * One bank-notification provider: how to authenticate and read its webhook, how to answer it, and
- * (for the dev bank) how to build a realistic, correctly signed one.
+ * One bank-notification provider: how to authenticate and read its webhook, and how to answer it.
+ * (How to build a realistic, correctly signed one is the dev bank's business: `dev-bank.ts`.)
  */
 export interface ProviderAdapter {
   /**
@@ -29,7 +21,6 @@ export interface ProviderAdapter {
   parse(headers: IncomingHttpHeaders, raw: Buffer, secrets: ProviderSecrets): IncomingTransaction[];
   /** The body the provider expects back (it retries anything else). */
   reply(outcomes: TransactionOutcome[]): unknown;
-  build(transfer: SimulatedTransfer, secrets: ProviderSecrets): { headers: Record<string, string>; body: string };
 }
 
 /** Why an authentic notification (or one item of it) cannot count. */
@@ -53,7 +44,7 @@ class Rejection extends Error {
   }
 }
 
-/** One item of an authentic notification: its raw JSON, and how to read it (throws {@link Rejection} or a 400 `ApiError`). */
+/** One item of an authentic notification: its raw JSON, and how to read it (throws {@link Rejection} or {@link InvalidInput}). */
 interface NotificationItem {
   raw: unknown;
   read(): Omit<IncomingTransaction, 'rawBody'>;
@@ -74,7 +65,7 @@ function notificationParser(
     authenticate(headers, raw, secrets);
     const bodyHash = sha256Hex(raw).slice(0, 32);
     const rejected = (index: number, error: unknown, itemRaw: unknown): IncomingTransaction => {
-      if (!(error instanceof Rejection) && !(error instanceof ApiError)) throw error;
+      if (!(error instanceof Rejection) && !(error instanceof InvalidInput)) throw error;
       const reason: RejectionReason = error instanceof Rejection ? error.reason : error.code === 'MALFORMED_JSON' ? 'malformed_body' : 'invalid_field';
       return {
         provider,
@@ -103,8 +94,8 @@ function notificationParser(
   };
 }
 
-const unauthorized = (message: string) => new ApiError(401, 'INVALID_SIGNATURE', message);
-const requireSecret = (secret: string | undefined, name: string): string => {
+const unauthorized = (message: string) => new Unauthenticated('INVALID_SIGNATURE', message);
+export const requireSecret = (secret: string | undefined, name: string): string => {
   if (!secret) throw unauthorized(`No ${name} is configured for this provider.`);
   return secret;
 };
@@ -112,25 +103,24 @@ const requireSecret = (secret: string | undefined, name: string): string => {
 const money = (value: unknown, name: string): number => {
   const amount = typeof value === 'string' && /^\d+$/.test(value) ? Number(value) : value;
   if (typeof amount !== 'number' || !Number.isSafeInteger(amount) || amount <= 0)
-    throw new ApiError(400, 'INVALID_FIELD', `"${name}" must be a positive integer amount in VND.`);
+    throw new InvalidInput('INVALID_FIELD', `"${name}" must be a positive integer amount in VND.`);
   return amount;
 };
 const text = (value: unknown, name: string, { required = true } = {}): string => {
   if (value === undefined || value === null || (required && value === '')) {
-    if (required) throw new ApiError(400, 'INVALID_FIELD', `"${name}" is required.`);
+    if (required) throw new InvalidInput('INVALID_FIELD', `"${name}" is required.`);
     return '';
   }
-  if (typeof value !== 'string' && typeof value !== 'number') throw new ApiError(400, 'INVALID_FIELD', `"${name}" must be a string.`);
+  if (typeof value !== 'string' && typeof value !== 'number') throw new InvalidInput('INVALID_FIELD', `"${name}" must be a string.`);
   return String(value);
 };
 const object = (value: unknown, name: string): Record<string, unknown> => {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ApiError(400, 'INVALID_FIELD', `"${name}" must be an object.`);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new InvalidInput('INVALID_FIELD', `"${name}" must be an object.`);
   return value as Record<string, unknown>;
 };
 const vnd = (value: unknown, name: string): void => {
   if (value !== undefined && value !== null && value !== 'VND') throw new Rejection('not_vnd', `"${name}" is ${JSON.stringify(value)}, not VND.`);
 };
-const vnTime = () => new Date(Date.now() + 7 * 3600_000).toISOString().replace('T', ' ').slice(0, 19);
 
 /**
  * Generic signed webhook: `X-Signature: sha256=<hex HMAC-SHA256 of the raw body>`; body
@@ -164,20 +154,6 @@ const generic: ProviderAdapter = {
     ],
   ),
   reply: (outcomes) => ({ ok: true, results: outcomes }),
-  build(transfer, secrets) {
-    const body = JSON.stringify({
-      id: transfer.transactionId ?? `GEN${randomId(9)}`,
-      amount: transfer.amount,
-      memo: transfer.memo,
-      account: transfer.account,
-      reference: `FT${Date.now()}`,
-      time: new Date().toISOString(),
-    });
-    return {
-      headers: { 'content-type': 'application/json', 'x-signature': `sha256=${hmacHex(requireSecret(secrets.hmacSecret, 'webhook secret'), body)}` },
-      body,
-    };
-  },
 };
 
 /** SePay: `Authorization: Apikey <key>`; body `{id, gateway, transactionDate, accountNumber, code, content, transferType, transferAmount, …}`. */
@@ -210,23 +186,6 @@ const sepay: ProviderAdapter = {
     ],
   ),
   reply: () => ({ success: true }),
-  build(transfer, secrets) {
-    const body = JSON.stringify({
-      id: Number(transfer.transactionId ?? Math.floor(Math.random() * 1e9)),
-      gateway: 'Vietcombank',
-      transactionDate: vnTime(),
-      accountNumber: transfer.account,
-      code: null,
-      content: transfer.memo,
-      transferType: 'in',
-      transferAmount: transfer.amount,
-      accumulated: 0,
-      subAccount: null,
-      referenceCode: `FT${Date.now()}`,
-      description: `BankAPINotify ${transfer.memo}`,
-    });
-    return { headers: { 'content-type': 'application/json', authorization: `Apikey ${requireSecret(secrets.sepayApiKey, 'SePay API key')}` }, body };
-  },
 };
 
 /** Casso: `Secure-Token: <token>`; body `{error: 0, data: [{id, tid, description, amount, bank_sub_acc_id, …}]}` (v2: `data` is one object). */
@@ -257,24 +216,6 @@ const casso: ProviderAdapter = {
       })),
   ),
   reply: () => ({ error: 0, message: 'ok' }),
-  build(transfer, secrets) {
-    const body = JSON.stringify({
-      error: 0,
-      data: [
-        {
-          id: Number(transfer.transactionId ?? Math.floor(Math.random() * 1e9)),
-          tid: `FT${Date.now()}`,
-          description: transfer.memo,
-          amount: transfer.amount,
-          cusum_balance: 0,
-          when: vnTime(),
-          bank_sub_acc_id: transfer.account,
-          subAccId: transfer.account,
-        },
-      ],
-    });
-    return { headers: { 'content-type': 'application/json', 'secure-token': requireSecret(secrets.cassoSecureToken, 'Casso secure token') }, body };
-  },
 };
 
 /** payOS's checksum: HMAC-SHA256 over `data` as `key=value` pairs, keys sorted, joined by `&` (null → ""). */
@@ -379,35 +320,6 @@ const payos: ProviderAdapter = {
     ],
   ),
   reply: () => ({ success: true }),
-  build(transfer, secrets) {
-    const reference = transfer.transactionId ?? `FT${Date.now()}${Math.floor(Math.random() * 1000)}`;
-    const data = {
-      orderCode: Math.floor(Math.random() * 1e6),
-      amount: transfer.amount,
-      description: transfer.memo,
-      accountNumber: transfer.account,
-      reference,
-      transactionDateTime: vnTime(),
-      currency: 'VND',
-      paymentLinkId: randomId(8),
-      code: '00',
-      desc: 'success',
-      counterAccountBankId: '',
-      counterAccountBankName: '',
-      counterAccountName: null,
-      counterAccountNumber: null,
-      virtualAccountName: '',
-      virtualAccountNumber: '',
-    };
-    const body = JSON.stringify({
-      code: '00',
-      desc: 'success',
-      success: true,
-      data,
-      signature: payosSignature(data, requireSecret(secrets.payosChecksumKey, 'payOS checksum key')),
-    });
-    return { headers: { 'content-type': 'application/json' }, body };
-  },
 };
 
 export const ADAPTERS: Record<Provider, ProviderAdapter> = { generic, sepay, casso, payos };

@@ -6,6 +6,8 @@ import type { Queryable } from './db.js';
 export interface SurveyTokenClaims {
   /** Token id: stored with the rating (`ratings.token_id`, unique), so the token can be used once. */
   tid: string;
+  /** The unit of the counter (absent in tokens of the former signed form: the implicit unit's). */
+  unit?: string;
   counter: string;
   dossier?: string;
   officer?: string;
@@ -28,6 +30,7 @@ export const surveyTokenId = (token: string): string => createHash('sha256').upd
 
 interface SurveyTokenRow {
   id: string;
+  unit: string;
   counter: string;
   dossier: string | null;
   officer: string | null;
@@ -44,16 +47,20 @@ export interface LateRating {
 }
 
 /** Creates a token for these claims, stored in the caller's transaction (it exists only if that commits). */
-export async function issueSurveyToken(tx: Queryable, claims: Omit<SurveyTokenClaims, 'tid'>): Promise<{ token: string; claims: SurveyTokenClaims }> {
+export async function issueSurveyToken(
+  tx: Queryable,
+  claims: Omit<SurveyTokenClaims, 'tid' | 'unit'> & { unit: string },
+): Promise<{ token: string; claims: SurveyTokenClaims }> {
   const token = randomId(16);
   const tid = surveyTokenId(token);
-  await tx.query(`INSERT INTO survey_tokens (id, counter, dossier, officer, procedure, expires_at) VALUES ($1,$2,$3,$4,$5,$6)`, [
+  await tx.query(`INSERT INTO survey_tokens (id, counter, dossier, officer, procedure, expires_at, unit) VALUES ($1,$2,$3,$4,$5,$6,$7)`, [
     tid,
     claims.counter,
     claims.dossier ?? null,
     claims.officer ?? null,
     claims.procedure ?? null,
     new Date(claims.exp * 1000).toISOString(),
+    claims.unit,
   ]);
   return { token, claims: { tid, ...claims } };
 }
@@ -69,7 +76,7 @@ export async function checkSurveyToken(db: Queryable, token: string, secret: str
   if (token.includes('.')) return verifySurveyToken(token, secret, now);
   if (!SURVEY_TOKEN_PATTERN.test(token)) return { ok: false, reason: 'INVALID_TOKEN' };
   const [row] = await db.query<SurveyTokenRow & Record<string, unknown>>(
-    'SELECT id, counter, dossier, officer, procedure, expires_at, created_at FROM survey_tokens WHERE id = $1',
+    'SELECT id, unit, counter, dossier, officer, procedure, expires_at, created_at FROM survey_tokens WHERE id = $1',
     [surveyTokenId(token)],
   );
   if (!row) return { ok: false, reason: 'INVALID_TOKEN' };
@@ -79,6 +86,7 @@ export async function checkSurveyToken(db: Queryable, token: string, secret: str
     ok: true,
     claims: {
       tid: row.id,
+      unit: row.unit,
       counter: row.counter,
       ...(row.dossier !== null ? { dossier: row.dossier } : {}),
       ...(row.officer !== null ? { officer: row.officer } : {}),

@@ -5,7 +5,20 @@ import path from 'node:path';
 import { describe, it } from 'node:test';
 import type { CounterState, PaymentResource } from '@motcua/core';
 import { startGateway } from '../src/index.js';
-import { NO_PG, SECRETS, baseConfig, createPayment, exited, newDossier, openSse, pairedScreenUrl, startChild, throwawayDatabase, withApi } from './helpers.js';
+import {
+  NO_PG,
+  SECRETS,
+  baseConfig,
+  createPayment,
+  exited,
+  grows,
+  newDossier,
+  openSse,
+  pairedScreenUrl,
+  startChild,
+  throwawayDatabase,
+  withApi,
+} from './helpers.js';
 
 /** Creates payments and pays half of them from 8 concurrent loops until stopped; returns what was acknowledged. */
 async function load(url: string, stop: { now: boolean }) {
@@ -41,8 +54,12 @@ async function crashAndRecover(env: Record<string, string>) {
   const first = await startChild(env);
   const stop = { now: false };
   const run = await load(first.url, stop);
-  const deadline = Date.now() + 8_000;
-  while (run.acknowledged.length < 60 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+  // Killed once 60 payments are acknowledged (however long a loaded machine takes; fails if the load stalls).
+  await grows(
+    () => run.acknowledged.length,
+    60,
+    () => false,
+  );
   const died = exited(first.child);
   first.child.kill('SIGKILL');
   assert.equal((await died).signal, 'SIGKILL');
@@ -102,7 +119,18 @@ describe('crash safety: kill -9 mid-load', () => {
 describe('two instances on one PostgreSQL', { skip: NO_PG }, () => {
   it('should fan events out through LISTEN/NOTIFY: a notification accepted by A reaches subscribers on B', async () => {
     const database = await throwawayDatabase();
-    const [a, b] = await Promise.all([startGateway(baseConfig({ databaseUrl: database.url })), startGateway(baseConfig({ databaseUrl: database.url }))]);
+    // Both start at once; if one fails, the other is closed (left running, it kept the test process alive for ever).
+    const started = await Promise.allSettled([
+      startGateway(baseConfig({ databaseUrl: database.url })),
+      startGateway(baseConfig({ databaseUrl: database.url })),
+    ]);
+    const gateways = started.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+    if (gateways.length < 2) {
+      await Promise.all(gateways.map((gateway) => gateway.close()));
+      await database.drop();
+      throw (started.find((result) => result.status === 'rejected') as PromiseRejectedResult).reason;
+    }
+    const [a, b] = gateways as [(typeof gateways)[0], (typeof gateways)[0]];
     try {
       const apiA = withApi(a);
       const payment = await createPayment(apiA, { counter: 'F1' });
@@ -129,6 +157,32 @@ describe('two instances on one PostgreSQL', { skip: NO_PG }, () => {
       const shown = await screenOnA.next<CounterState>((s) => s.state === 'payment');
       assert.ok(shown.state === 'payment' && shown.payment.id === second.id);
       for (const stream of [onB, screenOnB, screenOnA]) stream.close();
+    } finally {
+      await Promise.all([a.close(), b.close()]);
+      await database.drop();
+    }
+  });
+});
+
+describe('two instances on one PostgreSQL: the "paid" phase', { skip: NO_PG }, () => {
+  it('should show the same "paid" on screens watched through A and B, and move both on once', async () => {
+    const database = await throwawayDatabase();
+    const config = { databaseUrl: database.url, paidScreenMs: 600, sweepIntervalMs: 100 };
+    const [a, b] = await Promise.all([startGateway(baseConfig(config)), startGateway(baseConfig(config))]);
+    try {
+      const apiA = withApi(a);
+      const payment = await createPayment(apiA, { counter: 'F1' });
+      const screens = [await openSse(pairedScreenUrl(a, 'F1')), await openSse(pairedScreenUrl(b, 'F1'))];
+      for (const screen of screens) assert.equal((await screen.next<CounterState>()).state, 'payment');
+      await withApi(b).api('/dev/bank/transfer', { json: { paymentId: payment.id } });
+      const paid = await Promise.all(screens.map((screen) => screen.next<CounterState>((s) => s.state === 'paid')));
+      assert.deepEqual(paid[1], paid[0]);
+      const prompts = await Promise.all(screens.map((screen) => screen.next<CounterState>((s) => s.state !== 'paid')));
+      assert.ok(prompts[0]!.state === 'survey' && prompts[0]!.version === paid[0]!.version + 1);
+      assert.deepEqual(prompts[1], prompts[0], 'one move on (both sweepers run), the same on both instances');
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      for (const screen of screens) assert.equal(screen.events.length, 3, 'no second move on');
+      for (const screen of screens) screen.close();
     } finally {
       await Promise.all([a.close(), b.close()]);
       await database.drop();

@@ -5,7 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { CounterState } from '@motcua/core';
 import { configFromEnv } from '../src/config.js';
 import { startGateway } from '../src/index.js';
-import { BACKENDS, SCREEN_KEYS, baseConfig, createPayment, openSse, pairedScreenUrl, startTestGateway, type TestGateway } from './helpers.js';
+import { BACKENDS, SCREEN_KEYS, baseConfig, createPayment, openSse, pairedScreenUrl, sleep, startTestGateway, type TestGateway } from './helpers.js';
 
 for (const backend of BACKENDS) {
   describe(`counter screen pairing on ${backend.name}`, { skip: backend.skip }, () => {
@@ -55,6 +55,86 @@ for (const backend of BACKENDS) {
       });
       assert.equal(guess.status, 400);
       for (const stream of [paired, stranger, late]) stream.close();
+    });
+
+    it('should say "paid" on every screen of the counter, from the paying transaction until the sweeper moves on', async () => {
+      const quick = await startTestGateway(backend.name, { paidScreenMs: 600, sweepIntervalMs: 100 });
+      try {
+        const screens = [await openSse(pairedScreenUrl(quick, 'C1')), await openSse(pairedScreenUrl(quick, 'C1'))];
+        const stranger = await openSse(`${quick.url}/api/counters/C1/events`);
+        const payment = await createPayment(quick, { counter: 'C1' });
+        const transfer = await quick.api('/dev/bank/transfer', { json: { paymentId: payment.id } });
+        assert.equal(transfer.status, 200);
+        // Committed with the payment: the read right after the notification is answered already says "paid".
+        const read = (await quick.api('/api/counters/C1', { key: null, headers: { 'x-screen-key': SCREEN_KEYS.C1! } })).body as CounterState;
+        assert.equal(read.state, 'paid');
+        assert.ok(read.state === 'paid');
+        assert.equal(read.payment.id, payment.id);
+        assert.equal(read.payment.status, 'paid');
+        assert.equal(read.paymentSrc, `/api/payments/${payment.id}`);
+        const until = Date.parse(read.until);
+        assert.ok(
+          until > Date.parse(read.payment.paidAt!) && until <= Date.parse(read.payment.paidAt!) + 600 + 1_000,
+          `until ${read.until}, paid ${read.payment.paidAt}`,
+        );
+        const seen = await Promise.all([...screens, stranger].map((screen) => screen.next<CounterState>((s) => s.state === 'paid')));
+        for (const state of seen) assert.deepEqual(state, read, 'both screens and the public reader show the same "paid", same version');
+        // Then the rating, once `until` has passed, on both paired screens (same token, same version).
+        const prompts = await Promise.all(screens.map((screen) => screen.next<CounterState>((s) => s.state === 'survey', 5_000)));
+        assert.ok(prompts[0]!.state === 'survey' && prompts[0]!.version === read.version + 1);
+        assert.ok(Date.now() >= until);
+        assert.deepEqual(prompts[1], prompts[0]);
+        // The public reader: the paid payment, never the token.
+        const redacted = await stranger.next<CounterState>((s) => s.version === prompts[0]!.version);
+        assert.equal(redacted.state, 'payment');
+        for (const text of stranger.events.map((e) => e.data)) assert.doesNotMatch(text, /"survey"|phoneUrl|token/);
+        for (const screen of [...screens, stranger]) screen.close();
+      } finally {
+        await quick.close();
+      }
+    });
+
+    it('should move a "paid" that is over on to the rating when the counter is read, before any sweep', async () => {
+      const unswept = await startTestGateway(backend.name, { paidScreenMs: 300, sweepIntervalMs: 3_600_000 });
+      try {
+        const listening = await openSse(pairedScreenUrl(unswept, 'C1'));
+        const payment = await createPayment(unswept, { counter: 'C1' });
+        await unswept.api('/dev/bank/transfer', { json: { paymentId: payment.id } });
+        const paid = await listening.next<CounterState>((s) => s.state === 'paid');
+        await sleep(Math.max(0, Date.parse((paid as Extract<CounterState, { state: 'paid' }>).until) - Date.now()) + 100);
+        // A screen that (re)connects now shows what the others show (the stream's latest state).
+        const late = await openSse(pairedScreenUrl(unswept, 'C1'));
+        assert.deepEqual(await late.next<CounterState>(), paid);
+        // The next read finds it over and moves it on for every screen; the public read shows no token.
+        const publicRead = await unswept.api('/api/counters/C1', { key: null });
+        assert.deepEqual([publicRead.body.state, publicRead.body.version], ['payment', paid.version + 1]);
+        assert.doesNotMatch(JSON.stringify(publicRead.body), /"survey"|phoneUrl|token/);
+        const prompts = await Promise.all([listening, late].map((screen) => screen.next<CounterState>((s) => s.version === paid.version + 1)));
+        assert.equal(prompts[0]!.state, 'survey');
+        assert.deepEqual(prompts[1], prompts[0]);
+        for (const screen of [listening, late]) screen.close();
+      } finally {
+        await unswept.close();
+      }
+    });
+
+    it('should leave a counter alone when its "paid" was replaced by the next payment', async () => {
+      const quick = await startTestGateway(backend.name, { paidScreenMs: 400, sweepIntervalMs: 100 });
+      try {
+        const screen = await openSse(pairedScreenUrl(quick, 'C1'));
+        const first = await createPayment(quick, { counter: 'C1', dossier: 'HS-PAID-1' });
+        await quick.api('/dev/bank/transfer', { json: { paymentId: first.id } });
+        await screen.next<CounterState>((s) => s.state === 'paid');
+        const next = await createPayment(quick, { counter: 'C1', dossier: 'HS-PAID-2' });
+        const showing = await screen.next<CounterState>((s) => s.state === 'payment');
+        assert.ok(showing.state === 'payment' && showing.payment.id === next.id);
+        await sleep(900);
+        const now = (await quick.api('/api/counters/C1', { key: null, headers: { 'x-screen-key': SCREEN_KEYS.C1! } })).body as CounterState;
+        assert.deepEqual([now.state, now.version], ['payment', showing.version], 'the next citizen keeps the QR: no rating of the previous one over it');
+        screen.close();
+      } finally {
+        await quick.close();
+      }
     });
 
     it("should refuse a wrong key, another counter's key and a key for an unpaired counter (401)", async () => {

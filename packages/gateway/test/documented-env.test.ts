@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { after, describe, it } from 'node:test';
 import { configFromEnv } from '../src/config.js';
 import { startGateway } from '../src/index.js';
+import { untilOutput } from './helpers.js';
 
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 const DOC = fileURLToPath(new URL('../../../docs/deploying-gateway.md', import.meta.url));
@@ -37,17 +38,16 @@ function runCli(env: Record<string, string>): Promise<{ started?: string; code?:
     child.kill('SIGTERM');
     return exited;
   };
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => (child.kill('SIGKILL'), reject(new Error(`the gateway neither started nor stopped:\n${output}`))), 90_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk;
-      const started = /"msg":"gateway started","url":"([^"]+)"/.exec(output)?.[1];
-      if (started) clearTimeout(timer), resolve({ started, output, stop });
-    };
-    child.stdout.on('data', onData);
-    child.stderr.on('data', onData);
-    void exited.then((code) => (clearTimeout(timer), resolve({ code, output, stop })));
-  });
+  child.stdout.on('data', (chunk) => (output += chunk));
+  child.stderr.on('data', (chunk) => (output += chunk));
+  // No fixed deadline (a first PGlite folder takes minutes on a loaded machine): it fails only if the CLI stalls.
+  return untilOutput(child, /"msg":"gateway started","url":"([^"]+)"/).then(
+    ({ match }) => ({ started: match[1]!, output, stop }),
+    async (error) => {
+      if (child.exitCode === null && child.signalCode === null) throw (child.kill('SIGKILL'), error);
+      return { code: await exited, output, stop };
+    },
+  );
 }
 
 describe('the documented environment', () => {
@@ -105,6 +105,29 @@ describe('the documented environment', () => {
     } finally {
       rmSync(file, { force: true });
     }
+  });
+
+  it('should read the webhook endpoints as deploying-gateway.md and webhooks.md set them, and refuse bad ones naming the field', () => {
+    for (const file of [DOC, fileURLToPath(new URL('../../../docs/webhooks.md', import.meta.url))]) {
+      const line = /^MOTCUA_WEBHOOKS='(.*)'$/m.exec(readFileSync(file, 'utf8'))?.[1];
+      assert.ok(line, `${file} sets MOTCUA_WEBHOOKS`);
+      const config = configFromEnv({ MOTCUA_WEBHOOKS: line });
+      assert.deepEqual(config.webhooks, JSON.parse(line));
+      assert.equal(config.unitId, 'default');
+    }
+    assert.throws(() => configFromEnv({ MOTCUA_WEBHOOKS: '{url:' }), /MOTCUA_WEBHOOKS must be JSON/);
+    assert.throws(() => configFromEnv({ MOTCUA_WEBHOOKS: '[{"url":"ftp://x","secret":"0123456789abcdef"}]' }), /MOTCUA_WEBHOOKS\[0\]\.url/);
+    assert.throws(() => configFromEnv({ MOTCUA_WEBHOOKS: '[{"url":"https://portal.example.vn/h","secret":"short"}]' }), /MOTCUA_WEBHOOKS\[0\]\.secret/);
+    assert.equal(configFromEnv({ MOTCUA_UNIT_ID: 'hang-gai', MOTCUA_WEBHOOK_TIMEOUT_MS: '2500' }).webhookTimeoutMs, 2500);
+  });
+
+  it('should document the postal payment lifetime (MOTCUA_POSTAL_PAYMENT_TTL_SECONDS, 30 days by default) and read it', () => {
+    const doc = readFileSync(DOC, 'utf8');
+    const row = doc.split('\n').find((line) => line.startsWith('| `MOTCUA_POSTAL_PAYMENT_TTL_SECONDS`'));
+    assert.ok(row, 'docs/deploying-gateway.md has a row for MOTCUA_POSTAL_PAYMENT_TTL_SECONDS');
+    assert.match(row, /2592000 \(30 days\)/);
+    assert.equal(configFromEnv({}).postalPaymentTtlSeconds, 2_592_000);
+    assert.equal(configFromEnv({ MOTCUA_POSTAL_PAYMENT_TTL_SECONDS: '604800' }).postalPaymentTtlSeconds, 604_800);
   });
 
   it('should refuse half a collection account, naming what is missing', () => {

@@ -16,6 +16,7 @@ import {
   baseConfig,
   createPayment,
   exited,
+  grows,
   newDossier,
   openSse,
   pairedScreenUrl,
@@ -127,10 +128,10 @@ describe('PostgreSQL faults (a throwaway instance)', () => {
       let kills = 0;
       // Kill a backend that is running a statement (or inside a transaction) until a request felt it.
       while (kills < 5 && !(statuses.get(503) ?? 0)) {
-        await eventually(
-          async () => acknowledged.length,
-          (n) => !!exit || n >= 10 * (kills + 1),
-          15_000,
+        await grows(
+          () => acknowledged.length,
+          10 * (kills + 1),
+          () => !!exit,
         );
         assert.equal(exit, undefined, `the gateway process died: ${JSON.stringify(exit)}\n${child.output().slice(-1500)}`);
         const [busy] = await eventually(
@@ -147,10 +148,10 @@ describe('PostgreSQL faults (a throwaway instance)', () => {
         await sleep(1_500); // crash recovery: the server ends every connection and restarts
       }
       const before = acknowledged.length;
-      await eventually(
-        async () => acknowledged.length,
-        (n) => !!exit || n >= before + 10,
-        15_000,
+      await grows(
+        () => acknowledged.length,
+        before + 10,
+        () => !!exit,
       );
       stop = true;
       await Promise.all(loops);

@@ -2,15 +2,17 @@
 // PostgreSQL database created from MOTCUA_TEST_PG_URL; an SSE reader; signed-notification builders.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
+import { SIMULATED_NOTIFICATIONS, type SimulatedTransfer } from '../src/dev-bank.js';
 import { startGateway, type GatewayConfig } from '../src/index.js';
+import { throwawayDatabase as createDatabase } from '../../../scripts/postgres.mjs';
 
 export const API_KEY = 'test-api-key-0123456789';
 export const SECRETS = { hmacSecret: 'generic-secret', sepayApiKey: 'sepay-key', cassoSecureToken: 'casso-token', payosChecksumKey: 'payos-checksum' };
 /** Credentials of the paired citizen screens (`screenKeys`): only they receive the rating token. */
 export const SCREEN_KEYS: Record<string, string> = Object.fromEntries(
-  ['C1', 'F1', 'K1', 'L1', 'Q1', 'R1', 'REP', 'T1', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'T8', 'T9'].map((counter) => [
+  ['C1', 'F1', 'K1', 'L1', 'Q1', 'R1', 'REP', 'T1', 'T2', 'T3', 'T4', 'T5', 'T6', 'T7', 'T8', 'T9', 'T10'].map((counter) => [
     counter,
     `screen-key-${counter}-0123456789`,
   ]),
@@ -35,6 +37,12 @@ export const baseConfig = (overrides: Partial<GatewayConfig> = {}): Partial<Gate
   sweepIntervalMs: 200,
   // Expiry tests see `expired` at expiresAt; the grace window has its own tests.
   expiryGraceSeconds: 0,
+  // Suites see the rating as soon as a payment is paid; the "paid" phase has its own tests (counter-pairing).
+  paidScreenMs: 0,
+  // Test files run side by side on a loaded machine, which can starve a process for seconds: a
+  // statement past the 5 s default is load, not a fault. The fault tests set their own short limits.
+  databaseConnectTimeoutMs: 30_000,
+  databaseStatementTimeoutMs: 30_000,
   counters: { C1: 'Quầy 1' },
   screenKeys: SCREEN_KEYS,
   collectionAccount: { bin: '970415', account: '113366668888', accountName: 'UBND PHUONG HOAN KIEM' },
@@ -42,24 +50,7 @@ export const baseConfig = (overrides: Partial<GatewayConfig> = {}): Partial<Gate
 });
 
 /** Creates `motcua_test_<random>` on the PostgreSQL server; `drop()` removes it. */
-export async function throwawayDatabase(): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `motcua_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: PG_ADMIN_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(PG_ADMIN_URL!);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    async drop() {
-      const client = new pg.Client({ connectionString: PG_ADMIN_URL });
-      await client.connect();
-      await client.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await client.end();
-    },
-  };
-}
+export const throwawayDatabase = (): Promise<{ url: string; drop(): Promise<void> }> => createDatabase({ adminUrl: PG_ADMIN_URL, prefix: 'motcua_test' });
 
 /** The storage back-ends every suite runs against. */
 export const BACKENDS = [
@@ -211,12 +202,114 @@ export async function openSse(url: string, headers: Record<string, string> = {})
   };
 }
 
+/** The collection account of `baseConfig`: where the simulated transfers go by default. */
+export const COLLECTION_ACCOUNT = '113366668888';
+
+/**
+ * The payOS `data` of a transfer's notification, every documented key present, as the dev bank writes it
+ * (`dev-bank.ts`, the one builder of provider notifications): tests change fields, then sign it with
+ * `payosSignature`. `transactionId` is its `reference`.
+ */
+export function payosData(transfer: Omit<SimulatedTransfer, 'account'> & { account?: string }): Record<string, unknown> {
+  const { body } = SIMULATED_NOTIFICATIONS.payos({ account: COLLECTION_ACCOUNT, ...transfer }, SECRETS);
+  return JSON.parse(body).data;
+}
+
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * Waits until `count()` reaches `target` or `done()`; fails only when the count stops growing for
+ * `stallMs`: on a loaded machine the gateway is slow, not stuck, and a fixed deadline for a number of
+ * requests is a load floor, not a property.
+ */
+export async function grows(count: () => number, target: number, done: () => boolean, stallMs = 15_000): Promise<void> {
+  let last = count();
+  let lastAt = Date.now();
+  while (count() < target && !done()) {
+    if (count() !== last) (last = count()), (lastAt = Date.now());
+    else if (Date.now() - lastAt > stallMs) throw new Error(`stuck at ${last} of ${target} for ${stallMs} ms`);
+    await sleep(100);
+  }
+}
 
 const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
 
+/**
+ * CPU time (clock ticks) a process and its descendants have used, from /proc: the gateway creates a
+ * first PGlite folder in a child process it waits for (db.ts), so the parent alone looks idle meanwhile.
+ */
+function treeCpuTicks(pid: number | undefined): number {
+  const stats = new Map<number, { ppid: number; ticks: number }>();
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      // "pid (comm) state ppid …" — comm may hold spaces, so read after the last ')'; utime, stime,
+      // cutime, cstime are fields 14–17.
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      stats.set(Number(entry), { ppid: Number(fields[1]), ticks: fields.slice(11, 15).reduce((sum, field) => sum + Number(field), 0) });
+    } catch {}
+  }
+  let total = 0;
+  const tree = new Set(pid === undefined ? [] : [pid]);
+  for (let grown = true; grown; ) {
+    grown = false;
+    for (const [id, stat] of stats) if (!tree.has(id) && tree.has(stat.ppid)) tree.add(id), (grown = true);
+  }
+  for (const id of tree) total += stats.get(id)?.ticks ?? 0;
+  return total;
+}
+
+/**
+ * Resolves with the first match of `pattern` in a child's output (stdout and stderr). A loaded machine
+ * may take minutes to start a process (a first PGlite folder is CPU work), so no fixed deadline: it
+ * rejects when the child exits, or stalls — no output and no CPU time in its process tree for `stallMs` (hung, not slow) —
+ * or, as a last resort, after `capMs`.
+ */
+export function untilOutput(
+  child: ChildProcess,
+  pattern: RegExp,
+  { stallMs = 30_000, capMs = 600_000 }: { stallMs?: number; capMs?: number } = {},
+): Promise<{ match: RegExpExecArray; output: () => string }> {
+  let output = '';
+  const read = (chunk: Buffer) => (output += chunk);
+  child.stdout!.on('data', read);
+  child.stderr!.on('data', read);
+  return new Promise((resolve, reject) => {
+    const started = Date.now();
+    let lastProgress = started;
+    let lastTicks = treeCpuTicks(child.pid);
+    let lastLength = 0;
+    const finish = (error?: Error) => {
+      clearInterval(watch);
+      child.stdout!.off('data', check);
+      child.stderr!.off('data', check);
+      child.off('exit', onExit);
+      if (error) reject(error);
+    };
+    const check = () => {
+      const match = pattern.exec(output);
+      if (match) {
+        finish();
+        resolve({ match, output: () => output });
+      }
+    };
+    const onExit = (code: number | null, signal: string | null) => finish(new Error(`child exited (${code ?? signal}) before ${pattern}:\n${output}`));
+    const watch = setInterval(() => {
+      const ticks = treeCpuTicks(child.pid);
+      if (ticks !== lastTicks || output.length !== lastLength) lastProgress = Date.now();
+      lastTicks = ticks;
+      lastLength = output.length;
+      if (Date.now() - lastProgress > stallMs) finish(new Error(`child stalled (no output, no CPU time for ${stallMs} ms) before ${pattern}:\n${output}`));
+      else if (Date.now() - started > capMs) finish(new Error(`child not at ${pattern} within ${capMs} ms:\n${output}`));
+    }, 1_000);
+    child.stdout!.on('data', check);
+    child.stderr!.on('data', check);
+    child.on('exit', onExit);
+  });
+}
+
 /** Runs the real CLI in a child process; resolves once it logs "gateway started". */
-export function startChild(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
+export async function startChild(env: Record<string, string>): Promise<{ child: ChildProcess; url: string; output: () => string }> {
   const child = spawn(process.execPath, ['--import', 'tsx', CLI], {
     env: {
       ...process.env,
@@ -226,26 +319,23 @@ export function startChild(env: Record<string, string>): Promise<{ child: ChildP
       MOTCUA_SURVEY_TOKEN_SECRET: 's',
       MOTCUA_LOG_LEVEL: 'info',
       MOTCUA_DEV_BANK: '1',
+      // As baseConfig: the rating as soon as a payment is paid.
+      MOTCUA_PAID_SCREEN_MS: '0',
+      // As in baseConfig: a slow statement on a loaded machine is load, not a fault.
+      MOTCUA_DB_CONNECT_TIMEOUT_MS: '30000',
+      MOTCUA_DB_STATEMENT_TIMEOUT_MS: '30000',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
-  let output = '';
-  return new Promise((resolve, reject) => {
-    // A new PGlite folder is created, then opened: ~40 s on a loaded 2-core machine.
-    const timer = setTimeout(() => reject(new Error(`child did not start:\n${output}`)), 90_000);
-    const onData = (chunk: Buffer) => {
-      output += chunk;
-      const started = /"msg":"gateway started","url":"([^"]+)"/.exec(output);
-      if (started) {
-        clearTimeout(timer);
-        resolve({ child, url: started[1]!, output: () => output });
-      }
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    child.on('exit', (code) => reject(new Error(`child exited ${code}:\n${output}`)));
-  });
+  // A new PGlite folder is created, then opened: ~40 s on a loaded 2-core machine, more under heavier load.
+  try {
+    const { match, output } = await untilOutput(child, /"msg":"gateway started","url":"([^"]+)"/);
+    return { child, url: match[1]!, output };
+  } catch (error) {
+    child.kill('SIGKILL');
+    throw error;
+  }
 }
 
 export const exited = (child: ChildProcess) =>

@@ -124,20 +124,13 @@ for (const backend of BACKENDS) {
       gateway.api('/api/surveys', { json: body, key: null, headers: { 'idempotency-key': key } });
 
     it('should answer the listed bad queries with 400 naming the field', async () => {
-      for (const [query, name] of [
-        ['limit=-1', 'limit'],
-        ['limit=1.5', 'limit'],
-        ['limit=abc', 'limit'],
-        ['limit=0', 'limit'],
-        ['counter=%00', 'counter'],
-        ['status=%00', 'status'],
-      ] as const) {
-        const answer = await gateway.api(`/api/payments?${query}`);
-        assert.equal(answer.status, 400, query);
-        assert.match(answer.body.error.message, new RegExp(`"${name}"`), query);
-      }
-      assert.equal((await gateway.api('/api/payments?limit=2')).status, 200);
       for (const [path, name] of [
+        ['/api/payments?limit=-1', 'limit'],
+        ['/api/payments?limit=1.5', 'limit'],
+        ['/api/payments?limit=abc', 'limit'],
+        ['/api/payments?limit=0', 'limit'],
+        ['/api/payments?counter=%00', 'counter'],
+        ['/api/payments?status=%00', 'status'],
         ['/api/reports/reconciliation?date=2026-02-30', 'date'],
         ['/api/reports/reconciliation?date=0000-01-01', 'date'],
         ['/api/reports/reconciliation?date=2026-13-01', 'date'],
@@ -148,6 +141,7 @@ for (const backend of BACKENDS) {
         assert.equal(answer.status, 400, path);
         assert.match(answer.body.error.message, new RegExp(`"${name}"`), path);
       }
+      assert.equal((await gateway.api('/api/payments?limit=2')).status, 200);
       assert.equal((await gateway.api('/api/reports/reconciliation?date=2024-02-29')).status, 200, 'a leap day exists');
       assert.equal((await gateway.api('/api/reports/satisfaction?month=2026-02')).status, 200);
     });

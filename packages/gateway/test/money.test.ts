@@ -11,7 +11,17 @@ import { createLogger } from '../src/log.js';
 import { ADAPTERS } from '../src/providers.js';
 import { migrate } from '../src/schema.js';
 import { Store } from '../src/store.js';
-import { BACKENDS, SECRETS, createPayment, openSse, sleep, startTestGateway, throwawayDatabase, type TestGateway } from './helpers.js';
+import {
+  BACKENDS,
+  SECRETS,
+  createPayment,
+  payosData as buildPayosData,
+  openSse,
+  sleep,
+  startTestGateway,
+  throwawayDatabase,
+  type TestGateway,
+} from './helpers.js';
 
 const ACCOUNT = '113366668888';
 const OTHER_ACCOUNT = '0451000999999';
@@ -27,25 +37,9 @@ interface Transfer {
   id?: string;
 }
 
-/** The documented payOS `data`, every key present. */
-const payosData = (t: Transfer) => ({
-  orderCode: 123,
-  amount: t.amount,
-  description: t.memo,
-  accountNumber: t.account ?? ACCOUNT,
-  reference: t.reference ?? unique('FT'),
-  transactionDateTime: '2026-11-22 09:15:02',
-  currency: 'VND',
-  paymentLinkId: '124c33293c43417ab7879e14c8d9eb18',
-  code: '00',
-  desc: 'Thành công',
-  counterAccountBankId: '',
-  counterAccountBankName: '',
-  counterAccountName: null,
-  counterAccountNumber: null,
-  virtualAccountName: '',
-  virtualAccountNumber: '',
-});
+/** The documented payOS `data`, every key present (the dev bank's builder). */
+const payosData = (t: Transfer) =>
+  buildPayosData({ memo: t.memo, amount: t.amount, account: t.account ?? ACCOUNT, transactionId: t.reference ?? unique('FT') });
 
 /** Signed, real-shaped notifications; `raw` posts a body exactly as given (bytes included). */
 const send = {
@@ -528,10 +522,10 @@ for (const backend of BACKENDS) {
 
 function assertAddsUp(body: { transactions: ReportTransaction[]; totals: Record<string, number> }) {
   const { totals } = body;
-  assert.equal(totals.received, totals.toDeposit + totals.refundOwed + totals.unmatched + totals.pending);
+  assert.equal(totals.received, totals.toDeposit + totals.refundOwed + (totals.refunded ?? 0) + totals.unmatched + totals.pending);
   for (const tx of body.transactions) {
-    assert.ok(['fee_paid', 'refund_owed', 'unmatched', 'pending'].includes(tx.class), tx.class);
-    assert.equal(tx.toDeposit + tx.refundOwed + (tx.class === 'unmatched' || tx.class === 'pending' ? tx.amount : 0), tx.amount);
+    assert.ok(['fee_paid', 'refund_owed', 'unmatched', 'pending', 'refunded'].includes(tx.class), tx.class);
+    assert.equal(tx.toDeposit + tx.refundOwed + (tx.refunded ?? 0) + (tx.class === 'unmatched' || tx.class === 'pending' ? tx.amount : 0), tx.amount);
   }
 }
 
@@ -570,8 +564,7 @@ for (const backend of BACKENDS) {
       try {
         await migrate(db);
         const store = new Store(db, {
-          bank: { bin: '970415', account: ACCOUNT, accountName: 'X' },
-          counters: {},
+          units: [{ id: 'default', account: { bin: '970415', account: ACCOUNT, accountName: 'X' }, counters: {} }],
           surveyTokenSecret: 's',
           surveyTokenTtlSeconds: 60,
           surveyScreenMs: 1,
@@ -616,6 +609,8 @@ describe('reconciliation arithmetic', () => {
       amount: fc.integer({ min: 0, max: 10_000_000 }),
       surplusShare: fc.double({ min: 0, max: 1, noNaN: true }),
       paymentStatus: fc.constantFrom(null, 'pending', 'underpaid', 'paid', 'expired', 'cancelled'),
+      // What an officer recorded as refunded at the desk (any amount: more than owed never counts twice).
+      refunded: fc.constantFrom(0, 0, 1, 1_000, 10_000_000),
     });
     fc.assert(
       fc.property(fc.array(record, { maxLength: 40 }), (records) => {
@@ -628,6 +623,7 @@ describe('reconciliation arithmetic', () => {
           };
           return {
             ...tx,
+            id: 'x',
             provider: 'generic',
             transactionId: 'x',
             memo: '',
@@ -636,11 +632,12 @@ describe('reconciliation arithmetic', () => {
             receivedAt: '',
             paymentId: null,
             duplicateOf: null,
-            ...classifyTransfer(tx, r.paymentStatus),
+            ...classifyTransfer(tx, r.paymentStatus, r.refunded),
           };
         });
         const totals = reconciliationTotals(transactions);
-        assert.equal(totals.received, totals.toDeposit + totals.refundOwed + totals.unmatched + totals.pending);
+        assert.equal(totals.received, totals.toDeposit + totals.refundOwed + totals.refunded + totals.unmatched + totals.pending);
+        for (const tx of transactions) assert.ok(tx.refunded >= 0 && tx.refundOwed >= 0 && tx.refunded + tx.refundOwed + tx.toDeposit <= tx.amount);
         assert.equal(totals.transactionCount + totals.duplicateCount, records.length);
         assertAddsUp({ transactions: transactions.filter((tx) => tx.class !== 'duplicate'), totals });
       }),

@@ -2,8 +2,9 @@ import { decodeVietQR } from '@motcua/core';
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
-import { payosSignature } from '../src/index.js';
-import { BACKENDS, SECRETS, createPayment, openSse, startTestGateway, type TestGateway } from './helpers.js';
+import { payosSignature, startGateway } from '../src/index.js';
+import pg from 'pg';
+import { BACKENDS, SECRETS, baseConfig, createPayment, openSse, payosData, startTestGateway, throwawayDatabase, withApi, type TestGateway } from './helpers.js';
 
 const hmac = (body: string) => createHmac('sha256', SECRETS.hmacSecret).update(body).digest('hex');
 let txSeq = 0;
@@ -56,24 +57,7 @@ const notify = {
     return gateway.api('/api/bank/notifications/casso', { json: body, key: null, headers: { 'secure-token': token } });
   },
   payos(gateway: TestGateway, memo: string, amount: number, reference = txId('FT'), key = SECRETS.payosChecksumKey) {
-    const data = {
-      orderCode: 123,
-      amount,
-      description: memo,
-      accountNumber: '113366668888',
-      reference,
-      transactionDateTime: '2026-11-22 09:15:02',
-      currency: 'VND',
-      paymentLinkId: '124c33293c43417ab7879e14c8d9eb18',
-      code: '00',
-      desc: 'Thành công',
-      counterAccountBankId: '',
-      counterAccountBankName: '',
-      counterAccountName: null,
-      counterAccountNumber: null,
-      virtualAccountName: '',
-      virtualAccountNumber: '',
-    };
+    const data = payosData({ memo, amount, transactionId: reference });
     return gateway.api('/api/bank/notifications/payos', {
       json: { code: '00', desc: 'success', success: true, data, signature: payosSignature(data, key) },
       key: null,
@@ -312,3 +296,34 @@ for (const backend of BACKENDS) {
     });
   });
 }
+
+describe('prepared statements on PostgreSQL', { skip: BACKENDS[1].skip }, () => {
+  let gateway: TestGateway;
+  let database: Awaited<ReturnType<typeof throwawayDatabase>>;
+  before(async () => {
+    database = await throwawayDatabase();
+    // One connection: the statements prepared by the first payment are the ones the later ones reuse.
+    gateway = withApi(await startGateway(baseConfig({ databaseUrl: database.url, databasePoolSize: 1, rateLimitPerMinute: 0 })));
+  });
+  after(async () => {
+    await gateway?.close();
+    await database?.drop();
+  });
+
+  it("should keep paying after another instance's migration adds columns to the tables it reads", async () => {
+    const first = await createPayment(gateway, { amount: 20_000 });
+    assert.equal((await notify.generic(gateway, first.code, 20_000)).status, 200);
+    const admin = new pg.Client({ connectionString: database.url });
+    await admin.connect();
+    try {
+      for (const table of ['payments', 'bank_transactions', 'counter_states', 'webhook_events', 'survey_tokens'])
+        await admin.query(`ALTER TABLE ${table} ADD COLUMN added_later text`);
+    } finally {
+      await admin.end();
+    }
+    const second = await createPayment(gateway, { amount: 20_000 });
+    const answer = await notify.generic(gateway, second.code, 20_000);
+    assert.equal(answer.status, 200, JSON.stringify(answer.body));
+    assert.equal((await gateway.api(`/api/payments/${second.id}`, { key: null })).body.status, 'paid');
+  });
+});

@@ -102,23 +102,31 @@ for (const backend of BACKENDS) {
       assert.deepEqual([answer.status, answer.body.error.code], [401, 'TOKEN_EXPIRED']);
     });
 
+    it('should stop taking a token exactly when its prompt says (expiresAt), not up to a second earlier', async () => {
+      const prompt = await surveyPrompt(shortLived, 'T10');
+      const expiresAt = Date.parse(prompt.survey.expiresAt);
+      // Made a millisecond before the expiry the screen and the phone page were given; it arrives late.
+      await sleep(Math.max(0, expiresAt - Date.now()) + 200);
+      const answer = await post(shortLived, rating('T10', prompt.survey.token, { submittedAt: new Date(expiresAt - 1).toISOString() }));
+      assert.equal(answer.status, 201, JSON.stringify(answer.body));
+    });
+
     it('should accept a rating made before its token expired and queued through an outage, once; refuse one made after, from the future, or past the window', async () => {
-      const [queued, after, future, beyond] = await Promise.all([
-        surveyPrompt(shortLived, 'T7'),
-        surveyPrompt(shortLived, 'T8'),
-        surveyPrompt(shortLived, 'T9'),
-        surveyPrompt(noLateWindow, 'T7'),
-      ]);
-      const madeInTime = new Date().toISOString();
+      // "Made in time" is half a second before the token's own expiry (a 1 s lifetime), read from the
+      // prompt: not the test's clock when the prompt arrived, which a loaded machine (CI's Node 24 run
+      // alongside the browsers) delivered more than a second after the token was issued.
+      const madeInTime = (prompt: { survey: { expiresAt: string } }) => new Date(Date.parse(prompt.survey.expiresAt) - 500).toISOString();
+      const queued = await surveyPrompt(shortLived, 'T7');
+      const [after, future, beyond] = await Promise.all([surveyPrompt(shortLived, 'T8'), surveyPrompt(shortLived, 'T9'), surveyPrompt(noLateWindow, 'T7')]);
       await sleep(2_100);
       // The widget queued it while the token was valid; it arrives after the expiry, without the counter (the token names it).
-      const { counter: _omitted, ...body } = rating('T7', queued.survey.token, { submittedAt: madeInTime });
+      const { counter: _omitted, ...body } = rating('T7', queued.survey.token, { submittedAt: madeInTime(queued) });
       const late = await post(shortLived, body);
       assert.equal(late.status, 201, JSON.stringify(late.body));
       const vnMonth = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 7);
       const stored = await shortLived.api(`/api/reports/satisfaction?month=${vnMonth}`);
       assert.deepEqual(
-        stored.body.byCounter.map((group: { key: string; count: number }) => [group.key, group.count]),
+        stored.body.byCounter.filter((group: { key: string }) => group.key === 'T7').map((group: { key: string; count: number }) => [group.key, group.count]),
         [['T7', 1]],
       );
       assert.deepEqual((await post(shortLived, body)).body.error.code, 'ALREADY_RATED');
@@ -131,7 +139,7 @@ for (const backend of BACKENDS) {
       const forged = await post(shortLived, rating('T9', future.survey.token, { submittedAt: new Date(Date.now() + 3_600_000).toISOString() }));
       assert.deepEqual([forged.status, forged.body.error.code], [401, 'TOKEN_EXPIRED']);
       // Past the late-rating window (0 here), even a rating made in time is refused.
-      const tooLate = await post(noLateWindow, rating('T7', beyond.survey.token, { submittedAt: madeInTime }));
+      const tooLate = await post(noLateWindow, rating('T7', beyond.survey.token, { submittedAt: madeInTime(beyond) }));
       assert.deepEqual([tooLate.status, tooLate.body.error.code], [401, 'TOKEN_EXPIRED']);
     });
 
@@ -174,21 +182,23 @@ for (const backend of BACKENDS) {
 
     it('should store the claims keyed by the SHA-256 of the token, never the token itself', async () => {
       const exp = Math.floor(Date.now() / 1000) + 60;
-      const { token, claims } = await db.transaction((tx) => issueSurveyToken(tx, { counter: 'C9', dossier: 'HS-1', officer: 'CB1', procedure: 'P', exp }));
+      const { token, claims } = await db.transaction((tx) =>
+        issueSurveyToken(tx, { unit: 'default', counter: 'C9', dossier: 'HS-1', officer: 'CB1', procedure: 'P', exp }),
+      );
       assert.equal(claims.tid, surveyTokenId(token));
       const rows = await db.query('SELECT * FROM survey_tokens');
       assert.equal(rows.length, 1);
       assert.ok(!JSON.stringify(rows).includes(token));
       assert.deepEqual(await checkSurveyToken(db, token, SECRET), {
         ok: true,
-        claims: { tid: claims.tid, counter: 'C9', dossier: 'HS-1', officer: 'CB1', procedure: 'P', exp },
+        claims: { tid: claims.tid, unit: 'default', counter: 'C9', dossier: 'HS-1', officer: 'CB1', procedure: 'P', exp },
       });
       assert.deepEqual(await checkSurveyToken(db, token, SECRET, (exp + 1) * 1000), { ok: false, reason: 'TOKEN_EXPIRED' });
       // A token whose transaction rolled back does not exist.
       let lost = '';
       await assert.rejects(
         db.transaction(async (tx) => {
-          lost = (await issueSurveyToken(tx, { counter: 'C9', exp })).token;
+          lost = (await issueSurveyToken(tx, { unit: 'default', counter: 'C9', exp })).token;
           throw new Error('rollback');
         }),
       );
@@ -197,7 +207,7 @@ for (const backend of BACKENDS) {
 
     it('should let an expired token vouch only for a rating made while it was valid, within the late window', async () => {
       const exp = Math.floor(Date.now() / 1000) + 60;
-      const { token } = await db.transaction((tx) => issueSurveyToken(tx, { counter: 'C7', exp }));
+      const { token } = await db.transaction((tx) => issueSurveyToken(tx, { unit: 'default', counter: 'C7', exp }));
       const week = 7 * 86_400_000;
       const made = exp * 1000 - 30_000;
       const anHourLate = exp * 1000 + 3_600_000;
@@ -229,11 +239,10 @@ for (const backend of BACKENDS) {
 
     it('should delete tokens a week past their expiry on sweep, and keep the others', async () => {
       const now = Math.floor(Date.now() / 1000);
-      const old = await db.transaction((tx) => issueSurveyToken(tx, { counter: 'C8', exp: now - 8 * 86_400 }));
-      const recent = await db.transaction((tx) => issueSurveyToken(tx, { counter: 'C8', exp: now - 86_400 }));
+      const old = await db.transaction((tx) => issueSurveyToken(tx, { unit: 'default', counter: 'C8', exp: now - 8 * 86_400 }));
+      const recent = await db.transaction((tx) => issueSurveyToken(tx, { unit: 'default', counter: 'C8', exp: now - 86_400 }));
       const store = new Store(db, {
-        bank: { bin: '970415', account: '1', accountName: 'X' },
-        counters: {},
+        units: [{ id: 'default', account: { bin: '970415', account: '1', accountName: 'X' }, counters: {} }],
         surveyTokenSecret: SECRET,
         surveyTokenTtlSeconds: 60,
         surveyScreenMs: 1_000,

@@ -1,8 +1,8 @@
 import { defineElement } from '@motcua/core/runtime';
 import { QrPayment, type QrPaymentDetail, type QrPaymentErrorDetail, type QrPaymentStatusDetail } from './qr-payment.js';
+import { VERSION } from './version.js';
 
-/** The version of this package, stamped on the registered class (two copies on one page warn, never crash). */
-export const VERSION = '0.1.0';
+export { VERSION };
 
 defineElement('qr-payment', QrPayment, VERSION);
 

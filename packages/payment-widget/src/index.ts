@@ -22,4 +22,6 @@ export {
   type PaymentWatcher,
   type PaymentTransport,
 } from './watch-payment.js';
-export { encodeQrSymbol, drawQrSymbol, QUIET_ZONE, type QrSymbol } from './qr-matrix.js';
+export { drawQrSymbol } from './qr-canvas.js';
+// Core's, re-exported as before they moved there.
+export { encodeQrSymbol, QUIET_ZONE, type QrSymbol } from '@motcua/core/qr';

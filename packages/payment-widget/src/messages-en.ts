@@ -40,12 +40,6 @@ export const en: Messages = {
   errorTitle: 'The payment code cannot be shown',
   connectionProblem: 'Lost connection to the payment server. The status may be out of date.',
   reconnecting: 'Reconnecting…',
-  instructions: [
-    'Open your banking or e-wallet app and choose Scan QR.',
-    'Scan the code, check the amount and the transfer note, then confirm.',
-    'Keep the transfer note unchanged so the payment is matched automatically.',
-  ],
-  slipTitle: 'Fee payment slip',
   errors: {
     HTTP_ERROR: 'The payment server reported an error.',
     TIMEOUT: 'The payment server did not answer.',

@@ -40,8 +40,6 @@ export interface Messages {
   errorTitle: string;
   connectionProblem: string;
   reconnecting: string;
-  instructions: string[];
-  slipTitle: string;
   errors: Record<string, string>;
 }
 
@@ -84,12 +82,6 @@ const vi: Messages = {
   errorTitle: 'Không hiển thị được mã thanh toán',
   connectionProblem: 'Mất kết nối tới máy chủ thanh toán. Trạng thái có thể chưa cập nhật.',
   reconnecting: 'Đang thử kết nối lại…',
-  instructions: [
-    'Mở ứng dụng ngân hàng hoặc ví điện tử, chọn Quét mã QR.',
-    'Quét mã, kiểm tra số tiền và nội dung chuyển khoản, rồi xác nhận.',
-    'Giữ nguyên nội dung chuyển khoản để khoản nộp được đối soát tự động.',
-  ],
-  slipTitle: 'Phiếu thanh toán phí, lệ phí',
   errors: {
     HTTP_ERROR: 'Máy chủ thanh toán báo lỗi.',
     TIMEOUT: 'Máy chủ thanh toán không trả lời.',

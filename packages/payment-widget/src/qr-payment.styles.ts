@@ -198,16 +198,20 @@ export const styles = css`
     gap: 0.25rem;
     text-align: start;
   }
+  /* The value goes under its label when the two do not fit side by side: an account number or a
+     payment code never breaks, and the memo breaks at its spaces only. */
   .row {
-    display: grid;
-    grid-template-columns: minmax(7rem, auto) 1fr;
-    gap: 0.75rem;
+    display: flex;
+    flex-wrap: wrap;
+    gap: 0.25rem 0.75rem;
     align-items: center;
   }
   dt {
     color: var(--_muted);
+    min-width: 7rem;
   }
   dd {
+    flex: 1 1 auto;
     margin: 0;
     display: flex;
     flex-wrap: wrap;
@@ -216,7 +220,6 @@ export const styles = css`
     justify-content: space-between;
   }
   .value {
-    overflow-wrap: anywhere;
     font-weight: 600;
   }
   .actions {
@@ -266,32 +269,7 @@ export const styles = css`
     font-size: 0.875rem;
     color: var(--_muted);
   }
-  /* The A6 slip (105 × 148 mm). */
-  :host([view='print']) {
-    max-width: 105mm;
-    --_qr-size: var(--motcua-qr-size, 60mm);
-  }
-  :host([view='print']) .base {
-    border: 1px solid #000;
-  }
   @media print {
-    :host([view='print']) {
-      /* The page around the slip is hidden by the document sheet in print-isolation.ts. */
-      visibility: visible !important;
-      position: fixed !important;
-      inset: 0 auto auto 0;
-      width: 105mm;
-      max-width: 105mm;
-      color: #000;
-      background: #fff;
-    }
-    :host([view='print']) * {
-      visibility: visible !important;
-    }
-    :host([view='print']) .base {
-      border: none;
-      padding: 0;
-    }
     button,
     .warning {
       display: none !important;

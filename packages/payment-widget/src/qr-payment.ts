@@ -1,33 +1,21 @@
-import { LitElement, html, nothing, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
-import { decodeVietQR, encodeVietQR, toMemo, VietQRError, type PaymentResource } from '@motcua/core';
-import { amountDue, amountToRefund, isClosedWithMoney, isFinalStatus, parsePaymentResource, qrForAmountDue, type PaymentStatus } from '@motcua/core/protocol';
-import { formatVnd, lazy, nearestLang, resolveLocale, type Locale } from '@motcua/core/runtime';
+import { decodeVietQR, encodeVietQR, toMemo, type PaymentResource } from '@motcua/core';
+import { amountDue, amountToRefund, isClosedWithMoney, isFinalStatus, isNewerPayment, qrForAmountDue, type PaymentStatus } from '@motcua/core/protocol';
+import { emit, formatVnd, lazy, LoadController, LocaleController } from '@motcua/core/runtime';
 import { loadMessages, MESSAGES, type Messages } from './messages.js';
-import { holdPrintIsolation, releasePrintIsolation } from './print-isolation.js';
-import { drawQrSymbol, encodeQrSymbol, qrPaletteProblem, snapQrSize, type QrSymbol } from './qr-matrix.js';
+import { encodeQrSymbol, type QrSymbol } from '@motcua/core/qr';
+import { CountdownController } from './countdown.js';
+import { InputError, toFailure, type Failure } from './failure.js';
+import { PaymentSourceController, type PaymentStatusSource } from './payment-source.js';
+import { QrFitController } from './qr-fit.js';
 import { styles } from './qr-payment.styles.js';
-import { isNewerPayment } from './is-newer-payment.js';
-import type { PaymentTransport, PaymentWatcher, watchPayment } from './watch-payment.js';
+import type { PaymentTransport } from './watch-payment.js';
 
-/** Where `view` puts the widget: the officer's PC, the citizen-facing screen, or a printed A6 slip. */
-export type QrPaymentView = 'officer' | 'customer' | 'print';
+export type { PaymentStatusSource } from './payment-source.js';
 
-/**
- * A host-supplied source of payment resources, for portals with their own WebSocket/SignalR. One of:
- * - a function `(signal: AbortSignal) => AsyncIterable<PaymentResource>` — called on start and on
- *   retry; `signal` aborts when the element stops listening;
- * - an `AsyncIterable<PaymentResource>` (e.g. an async generator) — iterated once;
- * - an object with `subscribe(callback)` returning an unsubscribe function or an object with
- *   `unsubscribe()` (an RxJS Observable fits).
- * Every value is validated like a server answer (core's `parsePaymentResource`).
- */
-export type PaymentStatusSource =
-  | ((signal: AbortSignal) => AsyncIterable<PaymentResource>)
-  | AsyncIterable<PaymentResource>
-  | {
-      subscribe(callback: (payment: PaymentResource) => void): (() => void) | { unsubscribe(): void };
-    };
+/** Where `view` puts the widget: the officer's PC or the citizen-facing screen (paper: `<qr-payment-slip>`). */
+export type QrPaymentView = 'officer' | 'customer';
 
 /** `detail` of `qr-payment-status`. */
 export interface QrPaymentStatusDetail {
@@ -70,19 +58,6 @@ interface PaymentDetails {
   memo?: string;
 }
 
-type Failure = { code: string; message: string; field?: string; hint?: string };
-
-class InputError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    readonly field?: string,
-    readonly hint?: string,
-  ) {
-    super(message);
-  }
-}
-
 const COPY_KINDS = ['account', 'amount', 'memo'] as const;
 type CopyKind = (typeof COPY_KINDS)[number];
 
@@ -116,9 +91,8 @@ const INPUT_PROPERTIES = ['src', 'statusSource', 'payload', 'bank', 'account', '
  * @csspart button - Every button (also `copy-button`, `download-button`, `retry-button`, `regenerate-button`).
  * @csspart warning - The connection-problem banner.
  * @csspart error - The error panel.
- * @csspart instructions - The printed instructions (print view).
  *
- * @cssproperty --motcua-qr-size - Width of the QR box (never below 200px). Default 240px; customer view min(80vmin, 480px); print 60mm. The symbol is drawn at the largest size within it whose modules are whole device pixels.
+ * @cssproperty --motcua-qr-size - Width of the QR box (never below 200px). Default 240px; customer view min(80vmin, 480px). The symbol is drawn at the largest size within it whose modules are whole device pixels.
  * @cssproperty --motcua-qr-dark - QR module colour. Default #000. An opaque colour at least 3:1 darker than the background, or the QR is drawn black on white (`UNREADABLE_PALETTE`).
  * @cssproperty --motcua-qr-light - QR background and quiet zone. Default #fff.
  * @cssproperty --motcua-font-family
@@ -141,12 +115,50 @@ const INPUT_PROPERTIES = ['src', 'statusSource', 'payload', 'bank', 'account', '
  */
 export class QrPayment extends LitElement {
   static override styles = styles;
+  // Private reactive state as `state: true` entries, not @state(): the CDN build renames `_` members
+  // (terser's mangle.properties), which renames these keys with them but never a decorator's field
+  // name, a string.
+  static override properties: PropertyDeclarations = {
+    _phase: { state: true },
+    _announcement: { state: true },
+    _payment: { state: true },
+    _details: { state: true },
+    _symbol: { state: true },
+    _failure: { state: true },
+    _connectionFailure: { state: true },
+  };
 
-  // Plain fields, not @state() (each decorated field costs ~300 bytes of lowered code): every method
-  // that changes them calls requestUpdate() — _start, _show, _receive, _fail, onRecover, the ticker,
-  // _updateLocale and the copy and download handlers.
-  /** The language shown: only ever one whose messages have loaded. */
-  private _locale: Locale = 'vi';
+  /**
+   * What the widget loads (the bank directory, English, the watcher) is painted when it arrives:
+   * nothing holds the first paint of the QR. `updateComplete` waits for them.
+   */
+  private readonly _loads = new LoadController(this);
+  private readonly _language = new LocaleController(this, {
+    isLoaded: (locale) => Boolean(MESSAGES[locale]),
+    load: (locale) => this._loads.track(loadMessages(locale)),
+  });
+  private readonly _source = new PaymentSourceController(this, {
+    receive: (payment) => this._receive(payment),
+    fail: (failure, connection) => this._fail(failure, connection),
+    recover: () => {
+      this._connectionFailure = undefined;
+    },
+  });
+  private readonly _countdown = new CountdownController(
+    this,
+    () => this._payment !== undefined && !isFinalStatus(this._payment.status) && this.isConnected,
+    () => this._source.refresh(),
+  );
+  private readonly _qrFit = new QrFitController(
+    this,
+    () => this._symbol,
+    (problem) => {
+      const message = `${problem}: drawn black on white instead, so that phones can read it.`;
+      console.warn(`<qr-payment>: ${message}`);
+      emit(this, 'qr-payment-error', { code: 'UNREADABLE_PALETTE', message, field: '--motcua-qr-dark', recoverable: true });
+    },
+  );
+
   private _phase: 'idle' | 'loading' | 'ready' | 'error' = 'idle';
   /** The polite live region's text. */
   private _announcement = '';
@@ -157,51 +169,39 @@ export class QrPayment extends LitElement {
   private _failure: Failure | undefined;
   /** A connection problem while a payment is shown. */
   private _connectionFailure: Failure | undefined;
-  private _now = Date.now();
-  /** The symbol whose palette was last checked, and whether that palette was refused. */
-  private _paletteCheckedFor: QrSymbol | undefined;
-  private _defaultPalette = false;
-  /** Re-fits the QR to whole device pixels when its box or the device pixel ratio changes. */
-  private _resizeObserver: ResizeObserver | undefined;
 
   /** URL of the payment resource (wire protocol). The widget follows `${src}/events` and polls `src`. */
-  @property({ attribute: 'src' }) accessor src = '';
+  @property({ attribute: 'src' }) src = '';
   /** A ready VietQR payload to render (decoded for the details shown). */
-  @property({ attribute: 'payload' }) accessor payload = '';
+  @property({ attribute: 'payload' }) payload = '';
   /** Static mode: the bank's BIN (or code, e.g. `VCB`). */
-  @property({ attribute: 'bank' }) accessor bank = '';
+  @property({ attribute: 'bank' }) bank = '';
   /** Static mode: the account number. */
-  @property({ attribute: 'account' }) accessor account = '';
+  @property({ attribute: 'account' }) account = '';
   /** Static mode (and payload mode): the account holder shown. */
-  @property({ attribute: 'account-name' }) accessor accountName = '';
+  @property({ attribute: 'account-name' }) accountName = '';
   /** Static mode: the amount in VND (digits). Leave out for a QR where the payer types the amount. */
-  @property({ attribute: 'amount' }) accessor amount = '';
+  @property({ attribute: 'amount' }) amount = '';
   /** Static mode: the transfer memo, ASCII without diacritics, at most 25 characters. */
-  @property({ attribute: 'purpose' }) accessor purpose = '';
-  /** `officer` (default): details and actions; `customer`: large QR and amount; `print`: an A6 slip. */
-  @property({ attribute: 'view', reflect: true }) accessor view: QrPaymentView = 'officer';
+  @property({ attribute: 'purpose' }) purpose = '';
+  /** `officer` (default): details and actions; `customer`: large QR and amount. Printing is `<qr-payment-slip>`'s. */
+  @property({ attribute: 'view', reflect: true }) view: QrPaymentView = 'officer';
   /** Polling: first delay, ms. */
-  @property({ attribute: 'poll-min-ms', type: Number }) accessor pollMinMs = 2000;
+  @property({ attribute: 'poll-min-ms', type: Number }) pollMinMs = 2000;
   /** Polling: longest delay, ms. */
-  @property({ attribute: 'poll-max-ms', type: Number }) accessor pollMaxMs = 10_000;
+  @property({ attribute: 'poll-max-ms', type: Number }) pollMaxMs = 10_000;
   /** Per-request timeout, ms. */
-  @property({ attribute: 'request-timeout-ms', type: Number }) accessor requestTimeoutMs = 6000;
+  @property({ attribute: 'request-timeout-ms', type: Number }) requestTimeoutMs = 6000;
   /** Set to skip SSE and poll only. */
-  @property({ attribute: 'no-sse', type: Boolean }) accessor noSse = false;
+  @property({ attribute: 'no-sse', type: Boolean }) noSse = false;
   /** A host-supplied status source (property only), see {@link PaymentStatusSource}. Wins over `src`. */
-  @property({ attribute: false }) accessor statusSource: PaymentStatusSource | undefined;
+  @property({ attribute: false }) statusSource: PaymentStatusSource | undefined;
 
-  private _controller: AbortController | undefined;
-  private _watcher: PaymentWatcher | undefined;
   private _paidAnnounced = false;
-  private _ticker: ReturnType<typeof setInterval> | undefined;
-  private _expiryChecked = false;
-  private _langObserver: MutationObserver | undefined;
-  private _transport: PaymentTransport | undefined;
-  /** Lazy chunks this element waits for (the bank directory, the watcher); `updateComplete` waits too. */
-  private _loads = new Set<Promise<void>>();
-  /** The load of the wanted locale's messages (English is lazy); the first paint waits for it. */
-  private _localePending: Promise<void> | undefined;
+  /** Counts the starts, so that a load finishing after the inputs changed is ignored. */
+  private _run = 0;
+  /** Whether texts have been painted: until then a language still loading holds them (never another language first). */
+  private _textsShown = false;
 
   /** The payment as last received (src or statusSource modes). */
   get payment(): PaymentResource | undefined {
@@ -215,103 +215,67 @@ export class QrPayment extends LitElement {
 
   /** How the status is followed in `src` mode: `sse` or `polling`. */
   get transport(): PaymentTransport | undefined {
-    return this._transport;
+    return this._source.transport;
   }
 
   override connectedCallback(): void {
     super.connectedCallback();
-    this._updateLocale();
-    this._langObserver = new MutationObserver(() => this._updateLocale());
-    this._langObserver.observe(this, { attributes: true, attributeFilter: ['lang'] });
-    this._langObserver.observe(document.documentElement, { attributes: true, attributeFilter: ['lang'] });
-    if (this.view === 'print') holdPrintIsolation(this);
     // Reconnected after a move: start again (willUpdate only sees property changes).
     if (this.hasUpdated) this._start();
   }
 
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this._stop();
-    clearInterval(this._ticker);
-    this._ticker = undefined;
-    this._langObserver?.disconnect();
-    this._resizeObserver?.disconnect();
-    this._resizeObserver = undefined;
-    releasePrintIsolation(this);
-  }
-
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('view')) {
-      if (this.view === 'print' && this.isConnected) holdPrintIsolation(this);
-      else releasePrintIsolation(this);
-    }
+    // The print view (0.1's A6 slip, clipped and in screen wording) is `<qr-payment-slip>` now.
+    if (changed.has('view') && (this.view as string) === 'print') console.warn('<qr-payment>: view="print" was removed; print with <qr-payment-slip>.');
     if (!this.hasUpdated || INPUT_PROPERTIES.some((name) => changed.has(name))) this._start();
   }
 
-  /** No first paint in the wrong language: wait for the messages of the wanted locale. */
-  protected override shouldUpdate(): boolean {
-    return this.hasUpdated || !this._localePending;
-  }
-
-  /** Also waits for the locale's messages and the bank directory while they load, so the first paint is whole. */
-  protected override async getUpdateComplete(): Promise<boolean> {
-    let result = await super.getUpdateComplete();
-    while (this._localePending || this._loads.size) {
-      await this._localePending;
-      await Promise.all(this._loads);
-      result = await super.getUpdateComplete();
-    }
-    return result;
-  }
-
-  protected override updated(): void {
-    this._syncTicker();
-    this._checkQr();
+  protected override scheduleUpdate(): void | Promise<void> {
+    return this._loads.scheduleUpdate(() => super.scheduleUpdate());
   }
 
   // ---- inputs ------------------------------------------------------------------------------
 
   private _start(): void {
-    this._stop();
-    this.requestUpdate();
+    this._run++;
+    this._source.stop();
+    this._countdown.reset();
     this._payment = undefined;
     this._details = undefined;
     this._symbol = undefined;
     this._failure = undefined;
     this._connectionFailure = undefined;
     this._paidAnnounced = false;
-    this._expiryChecked = false;
-    this._transport = undefined;
     if (!this.isConnected) return;
     try {
       if (this.statusSource) {
         this._phase = 'loading';
-        this._consumeSource(this.statusSource, this._newSignal());
+        this._source.consume(this.statusSource);
       } else if (this.src) {
         // The watcher is a lazy chunk of the CDN build; the skeleton shows while it and the payment load.
         this._phase = 'loading';
-        const signal = this._newSignal();
-        const src = this.src;
-        this._track(
-          import('./watch-payment.js').then(
-            (module) => {
-              if (!signal.aborted) this._watch(module.watchPayment, src, signal);
-            },
-            (error: unknown) => {
-              if (!signal.aborted) this._fail({ code: 'UNKNOWN', message: error instanceof Error ? error.message : String(error) }, false);
-            },
-          ),
+        this._loads.track(
+          this._source.watch(this.src, {
+            pollMinMs: this.pollMinMs,
+            pollMaxMs: this.pollMaxMs,
+            requestTimeoutMs: this.requestTimeoutMs,
+            useSse: !this.noSse,
+          }),
         );
       } else if (this.payload) {
         this._show(this._detailsFromPayload(this.payload));
       } else if (this.bank || this.account) {
-        // A bank code (`VCB`) needs the directory before the QR can be encoded.
-        if (banks.value) this._show(this._detailsFromAttributes());
+        // A BIN draws its QR at once (the directory, once loaded, says whether a bank has it); a
+        // bank code (`VCB`) needs the directory before the QR can be encoded.
+        const run = this._run;
+        const again = () => run !== this._run || !this.isConnected || this._start();
+        if (banks.value || isBin(this.bank)) this._show(this._detailsFromAttributes());
         else {
           this._phase = 'loading';
-          const signal = this._newSignal();
-          this._loadBanks(() => signal.aborted || this._start());
+          this._loadBanks(again);
+          return;
         }
+        if (!banks.value) this._loadBanks(() => banks.value?.findBank(this.bank) || again());
         return;
       } else {
         this._phase = 'idle';
@@ -323,99 +287,25 @@ export class QrPayment extends LitElement {
     if (!banks.value) this._loadBanks(() => this.requestUpdate());
   }
 
-  private _loadBanks(then: () => void): void {
-    this._track(
+  private _loadBanks(then: () => unknown): void {
+    this._loads.track(
       banks.load().then(then, (error: unknown) => {
-        if (this.bank || this.account) this._fail({ code: 'UNKNOWN', message: error instanceof Error ? error.message : String(error) }, false);
+        // Without the directory a BIN's QR stays (it is right); a bank code cannot be encoded.
+        if ((this.bank || this.account) && !this._symbol) {
+          this._fail({ code: 'UNKNOWN', message: error instanceof Error ? error.message : String(error) }, false);
+        }
       }),
     );
   }
 
-  /** Waits for `load` in `updateComplete` until it settles; `load` handles its own errors. */
-  private _track(load: Promise<void>): void {
-    this._loads.add(load);
-    void load.then(() => this._loads.delete(load));
-  }
-
-  private _stop(): void {
-    this._controller?.abort();
-    this._controller = undefined;
-    this._watcher = undefined;
-  }
-
-  private _newSignal(): AbortSignal {
-    this._controller = new AbortController();
-    return this._controller.signal;
-  }
-
-  private _watch(watch: typeof watchPayment, src: string, signal: AbortSignal): void {
-    this._watcher = watch(src, {
-      signal,
-      pollMinMs: this.pollMinMs,
-      pollMaxMs: this.pollMaxMs,
-      requestTimeoutMs: this.requestTimeoutMs,
-      useSse: !this.noSse,
-      onUpdate: (payment) => this._receive(payment),
-      onError: (error) => this._fail({ code: error.code, message: error.message }, true),
-      onRecover: () => {
-        this._connectionFailure = undefined;
-        this.requestUpdate();
-      },
-      onTransport: (transport) => {
-        this._transport = transport;
-      },
-    });
-    this._transport = this._watcher.transport;
-  }
-
-  private _consumeSource(source: PaymentStatusSource, signal: AbortSignal): void {
-    const receive = (value: unknown) => {
-      if (signal.aborted) return;
-      try {
-        this._receive(parsePaymentResource(value));
-      } catch (error) {
-        this._fail(toFailure(error), true);
-      }
-    };
-    if (typeof source === 'object' && source !== null && 'subscribe' in source && typeof source.subscribe === 'function') {
-      const subscription = source.subscribe(receive);
-      const unsubscribe = typeof subscription === 'function' ? subscription : () => subscription?.unsubscribe();
-      signal.addEventListener('abort', unsubscribe, { once: true });
-      return;
-    }
-    const iterable = (typeof source === 'function' ? source(signal) : source) as AsyncIterable<unknown> | undefined;
-    if (!iterable || typeof iterable[Symbol.asyncIterator] !== 'function') {
-      throw new InputError(
-        'SOURCE_ERROR',
-        'statusSource must be a function returning an async iterable, an async iterable, or an object with subscribe().',
-        'statusSource',
-      );
-    }
-    void (async () => {
-      try {
-        for await (const value of iterable) {
-          if (signal.aborted) break;
-          receive(value);
-        }
-      } catch (error) {
-        if (!signal.aborted) {
-          this._fail({ code: 'SOURCE_ERROR', message: error instanceof Error ? error.message : String(error) }, true);
-        }
-      }
-    })();
-  }
-
   /** Static mode: encodes the VietQR from the attributes. Throws InputError for anything wrong. */
   private _detailsFromAttributes(): PaymentDetails {
-    const bank = banks.value?.findBank(this.bank);
+    const bank = banks.value ? banks.value.findBank(this.bank) : isBin(this.bank) ? { bin: this.bank.trim() } : undefined;
     if (!bank) {
-      throw new InputError(/^\d{6}$/.test(this.bank.trim()) ? 'UNKNOWN_BANK' : 'INVALID_BIN', `No bank with BIN or code "${this.bank}".`, 'bank');
+      throw new InputError(isBin(this.bank) ? 'UNKNOWN_BANK' : 'INVALID_BIN', `No bank with BIN or code "${this.bank}".`, 'bank');
     }
+    // The amount's rules (a positive whole number of VND, at most 13 digits) are core's: INVALID_AMOUNT.
     const amount = this.amount.trim();
-    if (amount !== '' && !/^\d{1,13}$/.test(amount)) {
-      throw new InputError('INVALID_AMOUNT', `The amount "${this.amount}" is not a whole number of VND with at most 13 digits.`, 'amount');
-    }
-    if (amount !== '' && /^0+$/.test(amount)) throw new InputError('INVALID_AMOUNT', 'The amount must be greater than zero.', 'amount');
     const purpose = this.purpose.trim();
     // Bank apps keep only plain ASCII in the memo; converting silently would put a memo on the QR
     // that the officer did not write, so we refuse and suggest the converted text instead.
@@ -490,7 +380,6 @@ export class QrPayment extends LitElement {
     this._symbol = symbol;
     this._failure = undefined;
     this._phase = 'ready';
-    this.requestUpdate();
   }
 
   /** A payment from the server or the status source. */
@@ -501,7 +390,6 @@ export class QrPayment extends LitElement {
       return;
     }
     if (!isNewerPayment(current, next)) return;
-    this.requestUpdate();
     try {
       // A final payment needs no scannable QR; anything else must carry a QR that matches it. The
       // amount shown is then the fee, not what the last QR asked for (the rest of a short payment).
@@ -528,23 +416,22 @@ export class QrPayment extends LitElement {
       else if (isClosedWithMoney(next)) this._announcement = messages.officerHandles(formatVnd(next.amountPaid, this._locale));
       else this._announcement = messages.status[next.status];
     }
-    this._emit<QrPaymentStatusDetail>('qr-payment-status', { status: next.status, previousStatus: current?.status, payment: next });
+    emit(this, 'qr-payment-status', { status: next.status, previousStatus: current?.status, payment: next });
     if (next.status === 'paid' && !this._paidAnnounced) {
       this._paidAnnounced = true;
-      this._emit<QrPaymentDetail>('qr-payment-paid', { payment: next });
+      emit(this, 'qr-payment-paid', { payment: next });
     }
-    if (next.status === 'expired' && current?.status !== 'expired') this._emit<QrPaymentDetail>('qr-payment-expired', { payment: next });
+    if (next.status === 'expired' && current?.status !== 'expired') emit(this, 'qr-payment-expired', { payment: next });
   }
 
   private _fail(failure: Failure, connection: boolean): void {
     const recoverable = connection && this._payment !== undefined;
-    this.requestUpdate();
     if (recoverable) this._connectionFailure = failure;
     else {
       this._failure = failure;
       this._phase = 'error';
     }
-    this._emit<QrPaymentErrorDetail>('qr-payment-error', {
+    emit(this, 'qr-payment-error', {
       code: failure.code,
       message: failure.message,
       ...(failure.field ? { field: failure.field } : {}),
@@ -552,97 +439,12 @@ export class QrPayment extends LitElement {
     });
   }
 
-  // ---- locale and time ----------------------------------------------------------------------
-
-  private _updateLocale(): void {
-    const locale = resolveLocale(nearestLang(this) ?? document.documentElement.lang);
-    if (MESSAGES[locale]) {
-      this._localePending = undefined;
-      this._locale = locale;
-      this.requestUpdate();
-      return;
-    }
-    // Until the table arrives the current language stays (or, before the first paint, nothing shows).
-    const pending = (this._localePending = loadMessages(locale).then(
-      () => {
-        if (this._localePending !== pending) return;
-        this._localePending = undefined;
-        this._updateLocale();
-      },
-      () => {
-        // Unreachable messages: Vietnamese rather than nothing.
-        if (this._localePending !== pending) return;
-        this._localePending = undefined;
-        this.requestUpdate();
-      },
-    ));
+  private get _locale() {
+    return this._language.locale;
   }
 
   private get _messages(): Messages {
     return MESSAGES[this._locale] ?? MESSAGES.vi;
-  }
-
-  private _syncTicker(): void {
-    const payment = this._payment;
-    const running = payment !== undefined && !isFinalStatus(payment.status) && this.isConnected;
-    if (running && !this._ticker) {
-      this._ticker = setInterval(() => {
-        this._now = Date.now();
-        this.requestUpdate();
-      }, 1000);
-    } else if (!running && this._ticker) {
-      clearInterval(this._ticker);
-      this._ticker = undefined;
-    }
-  }
-
-  // ---- drawing -----------------------------------------------------------------------------
-
-  /** A QR phones can read: a readable palette (else black on white, and why), modules on whole device pixels. */
-  private _checkQr(): void {
-    const symbol = this._symbol;
-    if (!symbol || this._paletteCheckedFor === symbol) {
-      this._fitQr();
-      return;
-    }
-    this._paletteCheckedFor = symbol;
-    const style = getComputedStyle(this);
-    const problem = qrPaletteProblem(
-      style.getPropertyValue('--motcua-qr-dark').trim() || '#000000',
-      style.getPropertyValue('--motcua-qr-light').trim() || '#ffffff',
-    );
-    if (this._defaultPalette !== Boolean(problem)) {
-      this._defaultPalette = Boolean(problem);
-      this.requestUpdate();
-    }
-    if (problem) {
-      const message = `${problem}: drawn black on white instead, so that phones can read it.`;
-      console.warn(`<qr-payment>: ${message}`);
-      this._emit<QrPaymentErrorDetail>('qr-payment-error', { code: 'UNREADABLE_PALETTE', message, field: '--motcua-qr-dark', recoverable: true });
-    }
-    this._fitQr();
-  }
-
-  /** Sizes the symbol to the largest fit of its box with every module a whole number of device pixels. */
-  private _fitQr(): void {
-    const frame = this.renderRoot.querySelector<HTMLElement>('.qr-frame');
-    if (frame && !this._resizeObserver) {
-      this._resizeObserver = new ResizeObserver(() => this._fitQr());
-      try {
-        // Also fires when only the device pixel ratio changes (zoom, another screen).
-        this._resizeObserver.observe(frame, { box: 'device-pixel-content-box' });
-      } catch {
-        this._resizeObserver.observe(frame);
-      }
-    }
-    const svg = frame?.querySelector<SVGSVGElement>('svg.qr');
-    if (!svg || !this._symbol) return;
-    // Width and height as presentation attributes (CSS px), not a style attribute: nothing for a strict CSP to weigh.
-    const size = String(snapQrSize(frame!.getBoundingClientRect().width, this._symbol.viewSize, window.devicePixelRatio || 1));
-    if (svg.getAttribute('width') !== size) {
-      svg.setAttribute('width', size);
-      svg.setAttribute('height', size);
-    }
   }
 
   // ---- handlers ----------------------------------------------------------------------------
@@ -654,7 +456,6 @@ export class QrPayment extends LitElement {
     const messages = this._messages;
     // Clear first so the same confirmation twice in a row is announced twice.
     this._announcement = '';
-    this.requestUpdate();
     await this.updateComplete;
     try {
       await navigator.clipboard.writeText(text);
@@ -662,7 +463,6 @@ export class QrPayment extends LitElement {
     } catch {
       this._announcement = messages.copyFailed;
     }
-    this.requestUpdate();
   }
 
   private async _handleDownload(): Promise<void> {
@@ -676,25 +476,18 @@ export class QrPayment extends LitElement {
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
     } catch {
       this._announcement = this._messages.downloadFailed;
-      this.requestUpdate();
     }
   }
 
   private _handleRetry(): void {
-    if (this._watcher && this._payment) {
-      this._watcher.refresh();
-    } else {
+    if (!(this._payment && this._source.refresh())) {
       this._start();
       this.requestUpdate();
     }
   }
 
   private _handleRegenerate(): void {
-    if (this._payment) this._emit<QrPaymentDetail>('qr-payment-regenerate', { payment: this._payment });
-  }
-
-  private _emit<T>(name: string, detail: T): void {
-    this.dispatchEvent(new CustomEvent<T>(name, { detail, bubbles: true, composed: true }));
+    if (this._payment) emit(this, 'qr-payment-regenerate', { payment: this._payment });
   }
 
   // ---- public methods ----------------------------------------------------------------------
@@ -708,20 +501,26 @@ export class QrPayment extends LitElement {
    * The QR as a PNG (with its quiet zone), `scale` pixels per module.
    * Rejects when no QR is shown.
    */
-  toPngBlob(scale = 10): Promise<Blob> {
+  async toPngBlob(scale = 10): Promise<Blob> {
     const symbol = this._symbol;
-    if (!symbol) return Promise.reject(new Error('No QR code is shown.'));
-    const canvas = drawQrSymbol(symbol, scale);
+    if (!symbol) throw new Error('No QR code is shown.');
+    const canvas = (await import('./qr-canvas.js')).drawQrSymbol(symbol, scale);
     return new Promise((resolve, reject) => canvas.toBlob((blob) => (blob ? resolve(blob) : reject(new Error('The PNG could not be created.'))), 'image/png'));
   }
 
   // ---- render ------------------------------------------------------------------------------
 
-  private _renderQrFrame(messages: Messages): TemplateResult {
+  /** `messages` undefined: the words are held (see render()), the QR is drawn without its label. */
+  private _renderQrFrame(messages: Messages | undefined): TemplateResult {
     const status = this._payment?.status;
     const details = this._details;
     let content: unknown;
-    if (this._phase === 'error' && this._failure) {
+    if (!messages) {
+      content =
+        this._symbol && details && !(status && isFinalStatus(status))
+          ? this._renderQr(this._symbol, undefined)
+          : html`<div class="skeleton" part="skeleton" aria-hidden="true"></div>`;
+    } else if (this._phase === 'error' && this._failure) {
       const failure = this._failure;
       content = html`<div class="panel panel-error" part="error" role="alert">
         <strong>${messages.errorTitle}</strong>
@@ -742,25 +541,30 @@ export class QrPayment extends LitElement {
       const text = isClosedWithMoney(this._payment) ? messages.officerHandles(formatVnd(this._payment.amountPaid, this._locale)) : messages.status[status];
       content = html`<div class="panel panel-closed" part="closed"><span>${text}</span></div>`;
     } else if (this._symbol && details) {
-      const symbol = this._symbol;
       const label = (details.service === 'merchant' ? messages.qrLabelMerchant : details.service === 'cash' ? messages.qrLabelCash : messages.qrLabel)(
         details.amount ? formatVnd(details.amount, this._locale) : undefined,
         bankName(details.bin),
         details.account,
       );
-      content = html`<svg
-        part="qr"
-        class=${this._defaultPalette ? 'qr qr-default-palette' : 'qr'}
-        role="img"
-        aria-label=${label}
-        viewBox="0 0 ${symbol.viewSize} ${symbol.viewSize}"
-        shape-rendering="crispEdges"
-        xmlns="http://www.w3.org/2000/svg"
-      ><rect class="qr-light" fill="#ffffff" width=${symbol.viewSize} height=${symbol.viewSize}></rect><path class="qr-dark" fill="#000000" d=${symbol.path}></path></svg>`;
+      content = this._renderQr(this._symbol, label);
     } else {
       content = html`<div class="skeleton" part="skeleton" role="img" aria-label=${messages.loading}></div>`;
     }
     return html`<div class="qr-frame" part="qr-frame">${content}</div>`;
+  }
+
+  /** The QR; without a label (words held) it is hidden from assistive technology until they arrive. */
+  private _renderQr(symbol: QrSymbol, label: string | undefined): TemplateResult {
+    return html`<svg
+      part="qr"
+      class=${this._qrFit.defaultPalette ? 'qr qr-default-palette' : 'qr'}
+      role=${label ? 'img' : nothing}
+      aria-label=${label ?? nothing}
+      aria-hidden=${label ? nothing : 'true'}
+      viewBox="0 0 ${symbol.viewSize} ${symbol.viewSize}"
+      shape-rendering="crispEdges"
+      xmlns="http://www.w3.org/2000/svg"
+    ><rect class="qr-light" fill="#ffffff" width=${symbol.viewSize} height=${symbol.viewSize}></rect><path class="qr-dark" fill="#000000" d=${symbol.path}></path></svg>`;
   }
 
   private _canRetry(): boolean {
@@ -788,7 +592,7 @@ export class QrPayment extends LitElement {
   /** Once money has come in: fee, received, still due (while underpaid), to refund — one line each. */
   private _renderSummary(messages: Messages): TemplateResult | typeof nothing {
     const payment = this._payment;
-    if (!payment || payment.amountPaid === 0 || this.view === 'print') return nothing;
+    if (!payment || payment.amountPaid === 0) return nothing;
     const { fee, received, remaining, refund } = messages.summary;
     const rows: Array<[string, number]> = [
       [fee, payment.amount],
@@ -804,12 +608,8 @@ export class QrPayment extends LitElement {
   private _renderCountdown(messages: Messages): TemplateResult | typeof nothing {
     const payment = this._payment;
     if (!payment || isFinalStatus(payment.status)) return nothing;
-    const remaining = Math.max(0, Date.parse(payment.expiresAt) - this._now);
-    if (remaining === 0 && !this._expiryChecked) {
-      // The server decides expiry; ask it once as soon as our clock says time is up.
-      this._expiryChecked = true;
-      queueMicrotask(() => this._watcher?.refresh());
-    }
+    // The server decides expiry: the countdown asks it once as soon as our clock says time is up.
+    const remaining = this._countdown.remaining(payment.expiresAt);
     return html`<p class="countdown" part="countdown" role="timer">
       ${remaining === 0 ? messages.expired : `${messages.expiresIn} ${formatDuration(remaining)}`}
     </p>`;
@@ -859,13 +659,21 @@ export class QrPayment extends LitElement {
   }
 
   override render(): TemplateResult {
+    if (this._language.pending && !this._textsShown) {
+      // The page's language is loading: the QR now, every word once it arrives — never the words of
+      // another language first (they would change under the reader's eyes).
+      return html`<div class="base" part="base" aria-busy="true">
+        ${this._renderQrFrame(undefined)}
+        <p class="amount" part="amount"><span class="line"></span></p>
+      </div>`;
+    }
+    this._textsShown = true;
     const messages = this._messages;
     const details = this._details;
     const view = this.view;
     const showDetails = this._phase !== 'error' || details !== undefined;
     const amountText = details?.amount ? formatVnd(details.amount, this._locale) : '';
     return html`<div class="base" part="base" lang=${this._locale}>
-      ${view === 'print' ? html`<h2>${messages.slipTitle}</h2>` : nothing}
       ${this._renderQrFrame(messages)}
       <p class="amount" part="amount">${amountText || (this._phase === 'loading' ? html`<span class="line"></span>` : '')}</p>
       ${this._renderStatus(messages)} ${this._renderSummary(messages)} ${this._renderCountdown(messages)}
@@ -877,8 +685,7 @@ export class QrPayment extends LitElement {
           </p>`
           : nothing
       }
-      ${showDetails ? this._renderDetails(messages, view === 'officer') : nothing}
-      ${view === 'print' ? html`<ol class="instructions" part="instructions">${messages.instructions.map((line) => html`<li>${line}</li>`)}</ol>` : nothing}
+      ${showDetails ? this._renderDetails(messages, view === 'officer' && !(this._payment && isFinalStatus(this._payment.status))) : nothing}
       ${this._renderActions(messages)}
       <div class="sr-only" role="status" aria-live="polite" aria-atomic="true">${this._announcement}</div>
     </div>`;
@@ -887,6 +694,11 @@ export class QrPayment extends LitElement {
 
 // The bank directory (2.4 KB gzip) loads after the first paint; `bankName` shows the BIN until then.
 const banks = lazy(() => import('@motcua/core/banks'));
+
+/** A BIN is six digits: it needs no directory to be encoded. */
+function isBin(bank: string): boolean {
+  return /^\d{6}$/.test(bank.trim());
+}
 
 function bankName(bin: string): string {
   return banks.value?.findBank(bin)?.shortName ?? `BIN ${bin}`;
@@ -899,13 +711,4 @@ function formatDuration(ms: number): string {
   const seconds = total % 60;
   const two = (n: number) => String(n).padStart(2, '0');
   return hours > 0 ? `${hours}:${two(minutes)}:${two(seconds)}` : `${two(minutes)}:${two(seconds)}`;
-}
-
-function toFailure(error: unknown): Failure {
-  if (error instanceof InputError) {
-    return { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}), ...(error.hint ? { hint: error.hint } : {}) };
-  }
-  if (error instanceof VietQRError) return { code: error.code, message: error.message, ...(error.field ? { field: error.field } : {}) };
-  if (error instanceof Error && 'code' in error && typeof error.code === 'string') return { code: error.code, message: error.message };
-  return { code: 'UNKNOWN', message: error instanceof Error ? error.message : String(error) };
 }

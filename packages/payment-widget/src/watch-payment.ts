@@ -1,8 +1,9 @@
 import type { PaymentResource } from '@motcua/core';
-import { isFinalStatus, parsePaymentResource, ProtocolError } from '@motcua/core/protocol';
+import { isFinalStatus, isNewerPayment, parsePaymentResource, ProtocolError } from '@motcua/core/protocol';
 import { backoffDelay } from '@motcua/core/runtime';
-import { isNewerPayment } from './is-newer-payment.js';
+import { canUseEventStream, subscribeEventStream, type EventStreamDrop, type EventStreamSubscription } from '@motcua/core/stream';
 
+// Core's since the version rule moved there; re-exported as before.
 export { isNewerPayment };
 
 /** Why a status check failed. */
@@ -63,12 +64,17 @@ export interface WatchPaymentOptions {
   requestTimeoutMs?: number;
   /** Try SSE on `${src}/events` first. Default true (when `EventSource` exists). */
   useSse?: boolean;
-  /** SSE errors in a row without a message before falling back to polling. Default 3. */
+  /**
+   * SSE errors in a row without a message before falling back to polling for good. Default 3 (the
+   * most that counts: after 3 the stream stops leaving its reconnection to the browser, which ends the wait too).
+   */
   sseMaxFailures?: number;
   /**
    * Silence on the SSE stream, ms (no event and no `ping`), after which it counts as dead (a link
-   * that died without closing): the watcher then checks by polling at once, as after an SSE error.
-   * Armed only once the server has sent a `ping`. 0 turns it off. Default 40000.
+   * that died without closing): the watcher then checks by polling at once, and follows the stream
+   * again once a check succeeds. Armed only once the server has sent a `ping`. 0 turns it off.
+   * Default 40000. Watchers of one payment in a page share one stream (core's
+   * `subscribeEventStream`), with the options of the first.
    */
   staleAfterMs?: number;
   /** Randomness for the backoff jitter; injectable for tests. Default Math.random. */
@@ -84,8 +90,9 @@ export interface PaymentWatcher {
 }
 
 /**
- * Watches a payment of the wire protocol: loads `src`, then follows `${src}/events` (SSE) and
- * falls back to polling `src` when SSE is unavailable or keeps failing. Polling keeps one request
+ * Watches a payment of the wire protocol: loads `src`, then follows `${src}/events` (SSE, one
+ * stream per page for every watcher of `src`: `@motcua/core/stream`) and falls back to polling `src`
+ * when SSE is unavailable or keeps failing. Polling keeps one request
  * in flight, times each out, backs off exponentially with jitter (core's `backoffDelay`), pauses
  * while the page is hidden and checks at once when it becomes visible or comes back online. Every
  * answer is validated; an older version, another payment's resource or anything after a final
@@ -119,15 +126,14 @@ export function watchPayment(src: string, options: WatchPaymentOptions): Payment
 
   let current: PaymentResource | undefined;
   let transport: PaymentTransport = 'polling';
-  let events: EventSource | undefined;
-  let sseFailures = 0;
+  let events: EventStreamSubscription | undefined;
+  /** SSE failed for good (blocked, or kept failing): polling from then on. */
+  let sseGivenUp = false;
   let attempt = 0;
   let failing = false;
   let inFlight = false;
   let recheck = false;
   let pollTimer: ReturnType<typeof setTimeout> | undefined;
-  let staleTimer: ReturnType<typeof setTimeout> | undefined;
-  let pinged = false;
   let stopped = false;
 
   const isHidden = () => hasDocument && document.visibilityState === 'hidden';
@@ -136,7 +142,6 @@ export function watchPayment(src: string, options: WatchPaymentOptions): Payment
     if (stopped) return;
     stopped = true;
     clearTimeout(pollTimer);
-    clearTimeout(staleTimer);
     events?.close();
     events = undefined;
     if (hasDocument) document.removeEventListener('visibilitychange', handleVisibility);
@@ -234,15 +239,11 @@ export function watchPayment(src: string, options: WatchPaymentOptions): Payment
     if (isHidden() && current) return;
     const ok = await check();
     if (stopped) return;
-    if (ok && transport === 'polling' && useSse && !events && sseFailures === 0 && canUseSse()) {
+    if (ok && transport === 'polling' && useSse && !events && !sseGivenUp && canUseEventStream()) {
       openEvents();
       return;
     }
     schedule(nextDelay());
-  }
-
-  function canUseSse(): boolean {
-    return typeof EventSource === 'function';
   }
 
   function setTransport(next: PaymentTransport): void {
@@ -252,7 +253,6 @@ export function watchPayment(src: string, options: WatchPaymentOptions): Payment
   }
 
   function fallBackToPolling(): void {
-    clearTimeout(staleTimer);
     events?.close();
     events = undefined;
     setTransport('polling');
@@ -260,49 +260,42 @@ export function watchPayment(src: string, options: WatchPaymentOptions): Payment
     schedule(0);
   }
 
+  function handleMessage(message: MessageEvent<string>): void {
+    if (stopped) return;
+    try {
+      accept(JSON.parse(message.data));
+      reportSuccess();
+    } catch (error) {
+      reportFailure(error instanceof SyntaxError ? new PaymentWatchError('INVALID_JSON', 'An SSE message was not JSON.') : error);
+    }
+  }
+
+  function handleDrop(drop: EventStreamDrop): void {
+    if (stopped) return;
+    if (drop.reason === 'error') {
+      // The stream reconnects itself (the browser first, with Last-Event-ID); we stop waiting for it
+      // once it gave up or keeps failing, and poll from then on.
+      if (drop.retryInMs === undefined && drop.failures < sseMaxFailures) return;
+      sseGivenUp = true;
+    }
+    // Silent or offline: check by polling at once; the stream is followed again after a good check.
+    fallBackToPolling();
+  }
+
   function openEvents(): void {
-    const source = new EventSource(`${src.replace(/\/+$/, '')}/events`);
-    events = source;
     clearTimeout(pollTimer);
+    events = subscribeEventStream(`${src.replace(/\/+$/, '')}/events`, {
+      events: ['payment', 'message'],
+      onEvent: handleMessage,
+      onDrop: handleDrop,
+      staleAfterMs,
+      reconnectMinMs: pollMinMs,
+      reconnectMaxMs: pollMaxMs,
+      ...(random ? { random } : {}),
+    });
+    // Shared with another watcher and waiting for its backoff: the check that just succeeded says the server answers.
+    if (events.state === 'down') events.reconnect();
     setTransport('sse');
-    let openedAt: number | undefined;
-    source.addEventListener('open', () => {
-      openedAt = Date.now();
-    });
-    // The watchdog: once the server pings, silence means the stream died without closing.
-    const heard = () => {
-      clearTimeout(staleTimer);
-      if (pinged && staleAfterMs > 0) staleTimer = setTimeout(() => events === source && fallBackToPolling(), staleAfterMs);
-    };
-    heard();
-    source.addEventListener('ping', () => {
-      pinged = true;
-      heard();
-    });
-    const handleMessage = (message: MessageEvent<string>) => {
-      if (stopped) return;
-      heard();
-      sseFailures = 0;
-      try {
-        accept(JSON.parse(message.data));
-        reportSuccess();
-      } catch (error) {
-        reportFailure(error instanceof SyntaxError ? new PaymentWatchError('INVALID_JSON', 'An SSE message was not JSON.') : error);
-      }
-    };
-    source.addEventListener('payment', handleMessage);
-    source.addEventListener('message', handleMessage);
-    source.addEventListener('error', () => {
-      if (stopped || events !== source) return;
-      // A stream that lived a while and then dropped (a proxy's idle cut) is normal; one that never
-      // opened or keeps dropping at once is failing.
-      const longLived = openedAt !== undefined && Date.now() - openedAt > 5000;
-      sseFailures = longLived ? 1 : sseFailures + 1;
-      openedAt = undefined;
-      // CLOSED: the browser gave up (HTTP error, wrong content type). Otherwise it reconnects by
-      // itself, sending Last-Event-ID; we only give up after several failures in a row.
-      if (source.readyState === EventSource.CLOSED || sseFailures >= sseMaxFailures) fallBackToPolling();
-    });
   }
 
   /** Checks at once and starts the backoff over: on visible, on online, and on refresh(). */

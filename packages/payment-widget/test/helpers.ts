@@ -9,6 +9,8 @@ export interface ServerLog {
   maxInFlight: number;
   eventConnections: number;
   lastEventIds: (string | null)[];
+  /** SSE streams open now. */
+  openStreams: number;
 }
 
 export interface ControlBody {

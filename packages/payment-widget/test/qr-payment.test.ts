@@ -480,6 +480,47 @@ describe('<qr-payment>', () => {
       expect(clicked[0]).to.equal('vietqr-113366668888.png');
     });
 
+    it('officer: offers no copy button once the payment is paid, expired or cancelled (nothing left to transfer)', async () => {
+      const { resource } = await newPayment();
+      for (const status of ['paid', 'expired', 'cancelled'] as const) {
+        let listener: ((payment: PaymentResource) => void) | undefined;
+        const source: PaymentStatusSource = { subscribe: (callback) => ((listener = callback), () => {}) };
+        const el = await fixture<QrPayment>(html`<qr-payment .statusSource=${source}></qr-payment>`);
+        listener!({ ...resource, version: 1 });
+        await waitFor(() => el.status === 'pending', 'pending');
+        expect(shadow(el).querySelectorAll('button[data-copy]').length, 'pending: copy buttons').to.equal(3);
+        listener!({ ...resource, status, amountPaid: status === 'paid' ? resource.amount : 0, version: 2 });
+        await waitFor(() => el.status === status, status);
+        await el.updateComplete;
+        expect(shadow(el).querySelectorAll('button[data-copy]').length, `${status}: copy buttons`).to.equal(0);
+        expect(text(el, 'details'), `${status}: the details stay readable`).to.contain(resource.bank.account);
+        el.remove();
+      }
+    });
+
+    it('officer: the memo and the account wrap at spaces only, never inside a word or a code', async () => {
+      const el = await staticElement({ purpose: 'MC7K2Q9XA LE PHI HO TICH' });
+      el.style.width = '200px';
+      await el.updateComplete;
+      const values = [...shadow(el).querySelectorAll<HTMLElement>('[part~="details"] .value')];
+      expect(values.length).to.be.at.least(3);
+      for (const value of values) {
+        const words = (value.textContent ?? '').trim().split(/\s+/).filter(Boolean);
+        // Each word's glyphs on one line: a Range over the word has one client rect per line it spans.
+        const node = [...value.childNodes].find((child) => child.nodeType === Node.TEXT_NODE && child.textContent!.trim())!;
+        let from = 0;
+        for (const word of words) {
+          const start = node.textContent!.indexOf(word, from);
+          from = start + word.length;
+          const range = document.createRange();
+          range.setStart(node, start);
+          range.setEnd(node, from);
+          const lines = new Set([...range.getClientRects()].map((rect) => Math.round(rect.top)));
+          expect(lines.size, `"${word}" is on one line`).to.equal(1);
+        }
+      }
+    });
+
     it('customer: large QR and amount, no actions', async () => {
       const el = await staticElement({}, [], 'customer');
       expect(shadow(el).querySelectorAll('button')).to.have.length(0);
@@ -488,36 +529,31 @@ describe('<qr-payment>', () => {
       await expect(el).to.be.accessible();
     });
 
-    it('print: an A6 slip with instructions that alone is printed', async () => {
-      const wrapper = mount((container) => {
-        const other = document.createElement('p');
-        other.id = 'other';
-        other.textContent = 'Not on the slip';
-        const slip = Object.assign(document.createElement('qr-payment'), {
-          view: 'print',
-          bank: '970415',
-          account: '113366668888',
-          amount: '50000',
-          purpose: 'MC7K2Q9XA LE PHI',
+    it('view="print" (removed: <qr-payment-slip> prints) warns once, prints no slip of its own and hides nothing', async () => {
+      const warnings: string[] = [];
+      const original = console.warn;
+      console.warn = (...args: unknown[]) => warnings.push(args.join(' '));
+      let wrapper: HTMLElement;
+      try {
+        wrapper = mount((container) => {
+          const other = document.createElement('p');
+          other.id = 'other';
+          other.textContent = 'Not hidden';
+          const el = Object.assign(document.createElement('qr-payment'), { view: 'print', bank: '970415', account: '113366668888', amount: '50000' });
+          container.append(other, el);
         });
-        container.append(other, slip);
-      });
-      const el = wrapper.querySelector('qr-payment')!;
-      await el.updateComplete;
-      expect(text(el, 'instructions')).to.contain('Quét mã');
-      expect(shadow(el).querySelectorAll('button')).to.have.length(0);
-      await emulateMedia({ media: 'print' });
-      try {
-        expect(getComputedStyle(wrapper.querySelector('#other')!).visibility).to.equal('hidden');
-        expect(getComputedStyle(el).visibility).to.equal('visible');
-        expect(getComputedStyle(part(el, 'qr')!).visibility).to.equal('visible');
+        await wrapper.querySelector('qr-payment')!.updateComplete;
       } finally {
-        await emulateMedia({ media: 'screen' });
+        console.warn = original;
       }
-      el.remove();
+      const el = wrapper.querySelector('qr-payment')!;
+      expect(warnings.filter((w) => w.includes('view="print"'))).to.have.length(1);
+      expect(warnings.join()).to.contain('<qr-payment-slip>');
+      expect(part(el, 'qr')).to.not.equal(null);
+      expect(part(el, 'instructions')).to.equal(null);
       await emulateMedia({ media: 'print' });
       try {
-        expect(getComputedStyle(wrapper.querySelector('#other')!).visibility, 'released with the slip').to.equal('visible');
+        expect(getComputedStyle(wrapper.querySelector('#other')!).visibility).to.equal('visible');
       } finally {
         await emulateMedia({ media: 'screen' });
       }

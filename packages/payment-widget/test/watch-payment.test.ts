@@ -64,6 +64,24 @@ describe('watchPayment', () => {
     expect(recorder.updates.filter((p) => p.status === 'paid')).to.have.length(1);
   });
 
+  it('should share one SSE connection between two watchers of one payment; the other goes on after one stops; the last closes it', async () => {
+    const { id, src } = await paymentOn();
+    const first = start(src);
+    const second = start(src);
+    await waitFor(() => first.transports.includes('sse') && second.transports.includes('sse'), 'SSE for both');
+    await waitFor(async () => (await serverLog(id)).openStreams === 1, 'the SSE connection');
+    await control(id, { update: { amountPaid: 10000 } });
+    await waitFor(() => last(first)?.version === 2 && last(second)?.version === 2, 'version 2 for both');
+    expect((await serverLog(id)).eventConnections, 'one connection for the two').to.equal(1);
+    first.controller.abort();
+    await control(id, { update: { status: 'paid', amountPaid: 50000 } });
+    await waitFor(() => last(second)?.status === 'paid', 'paid for the one still watching');
+    expect(last(first)?.version, 'nothing after it stopped').to.equal(2);
+    expect((await serverLog(id)).eventConnections).to.equal(1);
+    // The second stopped by itself at paid: it was the last, so the stream is closed.
+    await waitFor(async () => (await serverLog(id)).openStreams === 0, 'the stream closed');
+  });
+
   it('should fall back to polling when SSE is blocked (404 on /events)', async () => {
     const { id, src } = await paymentOn({ sse: 'block' });
     const recorder = start(src);

@@ -9,7 +9,7 @@
 //   { pushOtherId: true } / { pushMalformed: true }   push garbage on the open streams
 //   { pingEvery: ms }   streams opened from now on send `event: ping` (no id) every ms (0: none)
 //   { silent: true }   the streams open now get nothing more but stay open (a link dead without a FIN)
-// GET /__test/payment/<id>/log → what the server saw (requests, max in flight, Last-Event-IDs).
+// GET /__test/payment/<id>/log → what the server saw (requests, max in flight, Last-Event-IDs, SSE streams open now).
 // GET /__test/payment/csp.html → a page served with a strict Content-Security-Policy.
 // GET /__test/payment/bundle.js?copy=N → the package bundled into one file (a "CDN copy"); each
 //   distinct query is a distinct module, i.e. another copy of Lit + core + the widget.
@@ -235,7 +235,7 @@ async function handle(req, res) {
   if (!id) return send(res, 404, 'not found', 'text/plain');
   const state = await getState(id);
   if (action === 'control' && req.method === 'POST') return send(res, 200, await handleControl(id, await readJson(req)));
-  if (action === 'log') return send(res, 200, state.log);
+  if (action === 'log') return send(res, 200, { ...state.log, openStreams: state.clients.size });
   if (action === 'events') return handleEvents(req, res, state);
   if (action === undefined) return handleGet(res, state, id);
   return send(res, 404, 'not found', 'text/plain');

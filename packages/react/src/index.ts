@@ -7,5 +7,6 @@
  * <QrPayment src="/api/payments/42" onPaid={(event) => console.log(event.detail.payment)} />
  */
 export { QrPayment } from './qr-payment.js';
+export { QrPaymentSlip } from './qr-payment-slip.js';
 export { QrSurvey } from './qr-survey.js';
 export { QrCounterScreen } from './qr-counter-screen.js';

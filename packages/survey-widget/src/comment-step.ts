@@ -1,9 +1,8 @@
 // The comment step ("phản ánh, kiến nghị") with its contact opt-in, in both languages. A module of its
 // own so the CDN entry does not carry it: <qr-survey> loads it when a question set can offer a comment
-// and awaits it before the first paint that shows it. It imports nothing from Lit at run time: the
-// element passes `html` and `nothing` in (see {@link LitTags}), because a lazy chunk that imported
-// from the CDN entry would turn that entry (and the all-in-one) into a re-exporting facade.
-import type { TemplateResult, html, nothing } from 'lit';
+// and awaits it before the first paint that shows it. A plain Lit module: the CDN build shares the
+// entry's Lit with it (rollup.config.mjs).
+import { css, html, nothing, type TemplateResult } from 'lit';
 import type { Locale } from '@motcua/core/runtime';
 
 const vi = {
@@ -16,7 +15,7 @@ const vi = {
 };
 
 /** The comment step's styles, adopted beside the element's own when this chunk is used. */
-export const COMMENT_CSS = `
+export const commentStyles = css`
 textarea,
 input[type='text'] {
   width: 100%;
@@ -73,14 +72,8 @@ export interface CommentStep {
   onContact(value: string): void;
 }
 
-/** Lit's template tag and its empty value, from the element's own copy of Lit. */
-export interface LitTags {
-  html: typeof html;
-  nothing: typeof nothing;
-}
-
 /** The comment field, the privacy notice with the characters left, and the optional contact opt-in. */
-export function renderCommentStep(step: CommentStep, { html, nothing }: LitTags): TemplateResult {
+export function renderCommentStep(step: CommentStep): TemplateResult {
   const s = COMMENT_STRINGS[step.locale];
   return html`<label part="comment">
       <span>${step.afterLow ? s.commentAfterLow : s.commentLabel}</span>

@@ -1,13 +1,16 @@
-import { LitElement, html, nothing, svg, type PropertyValues, type TemplateResult } from 'lit';
+import { LitElement, html, nothing, svg, type CSSResult, type PropertyDeclarations, type PropertyValues, type TemplateResult } from 'lit';
 import { property } from 'lit/decorators.js';
 import type { SurveySubmission } from '@motcua/core';
-import { lazy, resolveLocale, type Lazy, type Locale } from '@motcua/core/runtime';
+import { emit, LoadController, LocaleController, type Need } from '@motcua/core/runtime';
+import { commentStep, english, lazyPresets, notices, qrMode, ratingSubmissions, sharedQueue, validator } from './chunks.js';
+import { KioskTimers } from './kiosk-timers.js';
 import { COUNTER_PRESET, Satisfaction, localize, satisfactionScale, type QuestionSet, type SurveyOption, type SurveyQuestion } from './questions.js';
 import { forgetDossierRated, isDossierRated, markDossierRated } from './rated-dossiers.js';
 import { vi, type Strings } from './strings.js';
 import { styles } from './styles.js';
-import type { QueuedDetail, RejectedDetail, SentDetail, StorageDetail, SubmissionQueue } from './submission-queue.js';
-import type { QrDrawing } from './qr-mode.js';
+import type { PhoneQr } from './qr-mode.js';
+import type { RatingSubmissions } from './rating-submissions.js';
+import type { SubmissionQueue } from './submission-queue.js';
 
 /** `qr-survey-submit`: the server stored the rating (or already had it). */
 export interface QrSurveySubmitDetail {
@@ -69,35 +72,11 @@ const MOUTHS: Record<string, string> = {
 };
 const TONE_FACES: Record<string, string> = { positive: 'satisfied', negative: 'dissatisfied' };
 
-// What only some pages need is loaded with import() (Rollup makes each a chunk beside the CDN file)
-// and awaited before the paint that needs it (see scheduleUpdate), so nothing is shown half-loaded.
-const lazyPresets: Record<string, Lazy<QuestionSet>> = {
-  phone: lazy(async () => (await import('./phone-preset.js')).phonePreset(satisfactionScale(3))),
-};
-const english = lazy(async () => (await import('./strings-en.js')).en);
-const validator = lazy(async () => (await import('./parse-question-set.js')).parseQuestionSet);
-const commentStep = lazy(() => import('./comment-step.js'));
-/** `mode="qr"`: the QR encoder, the QR's template and styles. */
-const qrMode = lazy(() => import('./qr-mode.js'));
-/** The words of the queue's answers and of set-up problems. */
-const notices = lazy(async () => (await import('./notices.js')).NOTICES);
-
-/** The constructable sheets of the lazy chunks' styles, one per text, shared by every element. */
-const chunkSheets = new Map<string, CSSStyleSheet>();
-
-/** Adds a lazy chunk's styles to `root`, after the element's own (a constructable sheet: CSP-safe). */
-function adoptChunkStyles(root: HTMLElement | DocumentFragment, cssText: string): void {
-  if (!(root instanceof ShadowRoot)) return;
-  let sheet = chunkSheets.get(cssText);
-  if (!sheet) {
-    sheet = new CSSStyleSheet();
-    sheet.replaceSync(cssText);
-    chunkSheets.set(cssText, sheet);
-  }
-  if (!root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
+/** Adds a lazy chunk's styles to `root`, after the element's own (Lit's constructable sheet, one for every element: CSP-safe). */
+function adoptChunkStyles(root: HTMLElement | DocumentFragment, styles: CSSResult): void {
+  const sheet = styles.styleSheet;
+  if (root instanceof ShadowRoot && sheet && !root.adoptedStyleSheets.includes(sheet)) root.adoptedStyleSheets = [...root.adoptedStyleSheets, sheet];
 }
-/** The page's shared queue; its module (IndexedDB, retries) is loaded when the first element connects. */
-const sharedQueue = async () => (await import('./submission-queue.js')).SubmissionQueue.shared();
 
 /**
  * A satisfaction rating that loses nothing: one tap on the counter's screen, or a QR that opens the
@@ -150,102 +129,113 @@ const sharedQueue = async () => (await import('./submission-queue.js')).Submissi
 export class QrSurvey extends LitElement {
   static override styles = styles;
 
-  /** URL the rating is POSTed to (relative URLs resolve against the page). */
-  @property() accessor endpoint = '';
-  /** Counter id, sent as `counter`. */
-  @property() accessor counter = '';
-  /** Counter name shown to the citizen (display only). */
-  @property({ attribute: 'counter-name' }) accessor counterName = '';
-  /** Officer id, sent as `officer`. */
-  @property() accessor officer = '';
-  /** Officer name shown with the question (display only). */
-  @property({ attribute: 'officer-name' }) accessor officerName = '';
-  /** Dossier code: one rating per dossier. */
-  @property() accessor dossier = '';
-  /** One-time token from the host or gateway, sent as `token`. */
-  @property() accessor token = '';
-  /** Preset id: `counter` (default) or `phone`. Ignored when `questionSet` is set. */
-  @property() accessor survey = 'counter';
-  /** A question set as JSON (see the README's schema); overrides `survey`. */
-  @property({ attribute: false }) accessor questionSet: QuestionSet | undefined = undefined;
-  /** `kiosk` (default), `qr` (show a QR opening `phone-url`), `phone` (the citizen's own phone: no resets). */
-  @property({ reflect: true }) accessor mode: SurveyMode = 'kiosk';
-  /** For `mode="qr"`: the phone survey URL (http or https); `token` and `counter` are set as its query parameters. */
-  @property({ attribute: 'phone-url' }) accessor phoneUrl = '';
-  /** Kiosk: ms from thank-you to the next rating. Default 6000. */
-  @property({ attribute: 'reset-delay', type: Number }) accessor resetDelay = 6000;
-  /** Kiosk: ms without a touch before a half-made rating is abandoned. Default 60000. */
-  @property({ attribute: 'idle-timeout', type: Number }) accessor idleTimeout = 60_000;
-  /** Kiosk: ms after a rating during which taps are ignored. Default 5000. */
-  @property({ type: Number }) accessor lockout = 5000;
-  /** Use the 3- or 5-level satisfaction scale for satisfaction questions. Default: as the question set says. */
-  @property({ type: Number }) accessor levels: 3 | 5 | undefined = undefined;
-  /** Label of the negative answer of the 3-level scale, e.g. `Chưa hài lòng` (stored as `dissatisfied`). */
-  @property({ attribute: 'dissatisfied-label' }) accessor dissatisfiedLabel = '';
-  /** `vi` (default) or `en`; otherwise follows the nearest `lang` and then `<html lang>`. */
-  @property() override accessor lang = '';
-  /** The queue ratings go through. Default: {@link SubmissionQueue.shared}. */
-  @property({ attribute: false }) accessor queue: SubmissionQueue | undefined = undefined;
+  /** The language: the element's own, the nearest `lang` across shadow roots, `<html lang>` (English once its words have loaded). */
+  private readonly _language = new LocaleController(this, { isLoaded: (locale) => locale === 'vi' || Boolean(english.value), load: english.load });
+  /** The chunks a paint needs that the entry file does not carry, loaded before that paint (see {@link _needs}). */
+  private readonly _loads = new LoadController(this, () => this._needs());
+  private readonly _timers = new KioskTimers(this, { onThanksTimeout: () => this._reset('timeout'), onIdle: () => this._handleIdle() });
 
-  // What render() reads. Plain fields, not @state() (each decorated field costs ~300 bytes of
-  // lowered code): willUpdate sets them before the render; every other method that changes them
-  // calls requestUpdate() first (the render runs later, in a microtask, and sees all the changes).
+  // Private reactive state is declared here, not with `@state()`: the CDN build renames `_` members,
+  // and a decorator passes the field's name as a string it cannot rename (CONTRIBUTING.md).
+  static override properties: PropertyDeclarations = {
+    _view: { state: true },
+    _answers: { state: true },
+    _comment: { state: true },
+    _contactOptIn: { state: true },
+    _contact: { state: true },
+    _message: { state: true },
+  };
   private _view: View = 'ask';
   private _answers: Record<string, string> = {};
   private _comment = '';
   private _contactOptIn = false;
   private _contact = '';
-  /** The line under the thank-you while the rating waits (kept on the device, or only in memory). */
-  private _note = '';
   private _message = '';
-  /** The key of the rating the thank-you is showing. */
-  private _lastKey = '';
-  private _qr: QrDrawing | undefined;
-  private _locked = false;
 
+  /** URL the rating is POSTed to (relative URLs resolve against the page). */
+  @property() endpoint = '';
+  /** Counter id, sent as `counter`. */
+  @property() counter = '';
+  /** Counter name shown to the citizen (display only). */
+  @property({ attribute: 'counter-name' }) counterName = '';
+  /** Officer id, sent as `officer`. */
+  @property() officer = '';
+  /** Officer name shown with the question (display only). */
+  @property({ attribute: 'officer-name' }) officerName = '';
+  /** Dossier code: one rating per dossier. */
+  @property() dossier = '';
+  /** One-time token from the host or gateway, sent as `token`. */
+  @property() token = '';
+  /** Preset id: `counter` (default) or `phone`. Ignored when `questionSet` is set. */
+  @property() survey = 'counter';
+  /** A question set as JSON (see the README's schema); overrides `survey`. */
+  @property({ attribute: false }) questionSet: QuestionSet | undefined = undefined;
+  /** `kiosk` (default), `qr` (show a QR opening `phone-url`), `phone` (the citizen's own phone: no resets). */
+  @property({ reflect: true }) mode: SurveyMode = 'kiosk';
+  /** For `mode="qr"`: the phone survey URL (http or https); `token` and `counter` are set as its query parameters. */
+  @property({ attribute: 'phone-url' }) phoneUrl = '';
+  /** Kiosk: ms from thank-you to the next rating. Default 6000. */
+  @property({ attribute: 'reset-delay', type: Number }) resetDelay = 6000;
+  /** Kiosk: ms without a touch before a half-made rating is abandoned. Default 60000. */
+  @property({ attribute: 'idle-timeout', type: Number }) idleTimeout = 60_000;
+  /** Kiosk: ms after a rating during which taps are ignored. Default 5000. */
+  @property({ type: Number }) lockout = 5000;
+  /** Use the 3- or 5-level satisfaction scale for satisfaction questions. Default: as the question set says. */
+  @property({ type: Number }) levels: 3 | 5 | undefined = undefined;
+  /** Label of the negative answer of the 3-level scale, e.g. `Chưa hài lòng` (stored as `dissatisfied`). */
+  @property({ attribute: 'dissatisfied-label' }) dissatisfiedLabel = '';
+  /** The queue ratings go through. Default: {@link SubmissionQueue.shared}. */
+  @property({ attribute: false }) queue: SubmissionQueue | undefined = undefined;
+
+  /**
+   * `vi` (default) or `en`; otherwise follows the nearest `lang` and then `<html lang>`.
+   * @default ''
+   */
+  @property()
+  override get lang(): string {
+    return this.getAttribute('lang') ?? '';
+  }
+  override set lang(value: string) {
+    // Kept in the attribute, which the locale controller reads (and follows); '' removes it, so
+    // that the nearest `lang` and `<html lang>` apply again.
+    if (!value) this.removeAttribute('lang');
+    else if (value !== this.getAttribute('lang')) this.setAttribute('lang', value);
+  }
+
+  /** The ratings handed to the queue, from their chunk (created when the element first connects). */
+  private _submissions?: RatingSubmissions;
+  /** `mode="qr"`: the QR on screen, from the QR chunk (created once it is loaded). */
+  private _phoneQr?: PhoneQr;
+  // Derived in willUpdate from the properties and the loaded chunks, before the render that reads them.
   private _set: QuestionSet = COUNTER_PRESET;
   private _setError = '';
-  private _locale: Locale = 'vi';
-  private _strings: Strings = vi;
-  private _activeQueue?: SubmissionQueue;
-  private readonly _myRatings = new Map<string, SurveySubmission>();
-  private _resetTimer?: ReturnType<typeof setTimeout>;
-  private _idleTimer?: ReturnType<typeof setTimeout>;
-  private _lockTimer?: ReturnType<typeof setTimeout>;
-  private _lockedUntil = 0;
-  private _qrFor = '';
   private _reportedConfig = '';
   private _noticesFailed = false;
 
   override connectedCallback(): void {
     super.connectedCallback();
-    // A queue chunk that fails to load here is tried again, and reported, by the first rating.
-    this._attachQueue().catch(() => {});
-  }
-
-  override disconnectedCallback(): void {
-    super.disconnectedCallback();
-    this._detachQueue();
-    clearTimeout(this._resetTimer);
-    clearTimeout(this._idleTimer);
-    clearTimeout(this._lockTimer);
+    // A chunk that fails to load here is tried again, and reported, by the first rating.
+    this._ratings().catch(() => {});
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('queue') && this.isConnected) this._attachQueue().catch(() => {});
-    if (changed.has('questionSet') || changed.has('survey') || changed.has('levels') || changed.has('dissatisfiedLabel')) {
-      this._resolveQuestionSet();
-    }
-    this._locale = this._resolveLocale();
-    // English falls back to Vietnamese only when its module could not be loaded.
-    this._strings = (this._locale === 'en' && english.value) || vi;
     if (changed.has('mode') || changed.has('phoneUrl') || changed.has('token')) {
       if (this.mode === 'qr') {
         this._view = 'qr';
-        void this._loadQr();
+        // Loaded only when a QR is shown, so the kiosk bundle stays small.
+        qrMode.load().then(
+          (chunk) => {
+            this._phoneQr ??= new chunk.PhoneQr(this, (error) => this._handleQrResult(error));
+            this.requestUpdate();
+          },
+          (error: unknown) => this._handleQrResult(error),
+        );
       } else if (this._view === 'qr') {
         this._view = 'ask';
       }
+    }
+    if (changed.has('questionSet') || changed.has('survey') || changed.has('levels') || changed.has('dissatisfiedLabel')) {
+      this._resolveQuestionSet();
     }
     if ((changed.has('dossier') || changed.has('counter') || changed.has('questionSet') || changed.has('survey')) && this.mode !== 'qr') {
       const wasRated = this._view === 'rated';
@@ -258,33 +248,32 @@ export class QrSurvey extends LitElement {
       }
     }
     // The styles of the lazy parts about to show, before this render paints.
-    if (commentStep.value) adoptChunkStyles(this.renderRoot, commentStep.value.COMMENT_CSS);
-    if (qrMode.value) adoptChunkStyles(this.renderRoot, qrMode.value.QR_MODE_CSS);
+    if (commentStep.value) adoptChunkStyles(this.renderRoot, commentStep.value.commentStyles);
+    if (qrMode.value) adoptChunkStyles(this.renderRoot, qrMode.value.qrModeStyles);
   }
 
-  /** Loads, before this update renders, the chunks it needs that the entry file does not carry. */
-  protected override scheduleUpdate(): void | Promise<unknown> {
-    if (!this._chunksToLoad().length) return super.scheduleUpdate();
-    // Two rounds: whether the comment step is needed depends on the question set a chunk may bring.
-    // A chunk that fails to load is reported by willUpdate (invalid question set) or falls back (vi).
-    return Promise.allSettled(this._chunksToLoad())
-      .then(() => Promise.allSettled(this._chunksToLoad()))
-      .then(() => super.scheduleUpdate());
+  protected override scheduleUpdate(): void | Promise<void> {
+    return this._loads.scheduleUpdate(() => super.scheduleUpdate());
   }
 
-  private _chunksToLoad(): Promise<unknown>[] {
-    const loads: Promise<unknown>[] = [];
-    if (this.questionSet && !validator.value) loads.push(validator.load());
+  /**
+   * The chunks the next paint needs. Asked again once they have loaded: whether the comment step is
+   * needed depends on the question set a chunk may bring. A chunk that fails to load is reported by
+   * willUpdate (invalid question set) or falls back (vi).
+   */
+  private _needs(): Need[] {
     const preset = this.questionSet ? undefined : lazyPresets[this.survey];
-    if (preset && !preset.value) loads.push(preset.load());
-    if (this._resolveLocale() === 'en' && !english.value) loads.push(english.load());
-    // The QR chunk also checks phone-url, before the first paint of a QR.
-    if (this.mode === 'qr' && !qrMode.value) loads.push(qrMode.load());
     // The step is shown after a one-tap rating, or under the questions of a longer set.
     const set = this.questionSet ?? preset?.value ?? COUNTER_PRESET;
     const mayShowComment = this._view === 'comment' || (set && set.questions?.length > 1 && set.comment !== 'never');
-    if (mayShowComment && !commentStep.value) loads.push(commentStep.load());
-    return loads;
+    return [
+      this.questionSet && validator,
+      preset,
+      this._language.pending,
+      // The QR chunk also checks phone-url, before the first paint of a QR.
+      this.mode === 'qr' && qrMode,
+      mayShowComment && commentStep,
+    ];
   }
 
   protected override updated(): void {
@@ -299,7 +288,7 @@ export class QrSurvey extends LitElement {
         .finally(() => this.requestUpdate());
     } else if (config && config.message !== this._reportedConfig) {
       this._reportedConfig = config.message;
-      this._emit('qr-survey-error', config);
+      emit(this, 'qr-survey-error', config);
     } else if (!config) {
       this._reportedConfig = '';
     }
@@ -346,8 +335,13 @@ export class QrSurvey extends LitElement {
     this._answers = {};
   }
 
-  private _resolveLocale(): Locale {
-    return resolveLocale(this.lang || this.parentElement?.closest('[lang]')?.getAttribute('lang') || document.documentElement.lang);
+  private get _locale() {
+    return this._language.locale;
+  }
+
+  /** The widget's words; English falls back to Vietnamese only when its module could not be loaded. */
+  private get _strings(): Strings {
+    return (this._locale === 'en' && english.value) || vi;
   }
 
   private _visibleQuestions(): SurveyQuestion[] {
@@ -374,7 +368,8 @@ export class QrSurvey extends LitElement {
 
   /** A set-up problem, in words once the notices chunk is loaded (see updated()). */
   private _configError(): QrSurveyErrorDetail | undefined {
-    const reason = this._setError
+    const setError = this._setError;
+    const reason = setError
       ? 'invalid-question-set'
       : this.mode === 'qr'
         ? this.phoneUrl
@@ -387,89 +382,13 @@ export class QrSurvey extends LitElement {
           : 'no-endpoint';
     if (!reason) return undefined;
     const words = notices.value?.[this._locale][reason] ?? reason;
-    return { reason, message: this._setError ? `${words}: ${this._setError}` : words };
+    return { reason, message: setError ? `${words}: ${setError}` : words };
   }
-
-  // ---- queue ----------------------------------------------------------------------------------
-
-  /** Listens to the queue in use (the host's, else the shared one) and returns it. */
-  private async _attachQueue(): Promise<SubmissionQueue> {
-    // Its words first, so they are there when the queue answers (without them the note stays empty).
-    await notices.load().catch(() => {});
-    const queue = this.queue ?? (await sharedQueue());
-    // While the shared queue's module loaded, the element may have been removed or given its own queue.
-    if (queue === this._activeQueue || !this.isConnected || queue !== (this.queue ?? queue)) return queue;
-    this._detachQueue();
-    this._activeQueue = queue;
-    queue.addEventListener('sent', this._handleSent);
-    queue.addEventListener('queued', this._handleQueued);
-    queue.addEventListener('rejected', this._handleRejected);
-    queue.addEventListener('storage', this._handleStorage);
-    queue.start();
-    return queue;
-  }
-
-  private _detachQueue(): void {
-    const queue = this._activeQueue;
-    if (!queue) return;
-    queue.removeEventListener('sent', this._handleSent);
-    queue.removeEventListener('queued', this._handleQueued);
-    queue.removeEventListener('rejected', this._handleRejected);
-    queue.removeEventListener('storage', this._handleStorage);
-    this._activeQueue = undefined;
-  }
-
-  private readonly _handleSent = (event: CustomEvent<SentDetail>) => {
-    const { item, status, id, repeat } = event.detail;
-    if (!this._myRatings.delete(item.key)) return;
-    this.requestUpdate();
-    if (item.key === this._lastKey) this._note = '';
-    this._emit('qr-survey-submit', { key: item.key, submission: item.body, status, id, repeat });
-  };
-
-  private readonly _handleQueued = (event: CustomEvent<QueuedDetail>) => {
-    const { item, reason, persistent } = event.detail;
-    if (!this._myRatings.has(item.key)) return;
-    this.requestUpdate();
-    // The truth: kept on this device, or only in this page's memory.
-    const words = notices.value?.[this._locale];
-    if (item.key === this._lastKey) this._note = (persistent ? words?.thanksQueued : words?.unsaved) ?? '';
-    this._emit('qr-survey-queued', { key: item.key, submission: item.body, reason, persistent });
-    if (!persistent) this._emit('qr-survey-error', { reason: 'unsaved', message: `Not stored on this device (${reason})`, key: item.key });
-  };
-
-  private readonly _handleRejected = (event: CustomEvent<RejectedDetail>) => {
-    const { item, status, code, message } = event.detail;
-    const submission = this._myRatings.get(item.key);
-    if (!submission || !this._myRatings.delete(item.key)) return;
-    this.requestUpdate();
-    const alreadyRated = status === 409;
-    // One outcome on screen, in the widget's own words (the server's message goes to the host only).
-    // Refused for another reason, the dossier may be rated again.
-    if (!alreadyRated && submission.dossier) forgetDossierRated(submission.surveyId, submission.counter, submission.dossier);
-    if (item.key === this._lastKey && (this._view === 'thanks' || this._view === 'rated')) {
-      this._note = '';
-      this._message = alreadyRated ? '' : (status === 401 && notices.value?.[this._locale].expired) || this._strings.rejected;
-      this._view = alreadyRated ? 'rated' : 'ask';
-      this._lockedUntil = 0;
-      clearTimeout(this._resetTimer);
-    } else if (this._view === 'rated' && !this._isRated()) {
-      this._view = 'ask';
-    }
-    this._emit('qr-survey-error', { reason: alreadyRated ? 'already-rated' : 'rejected', message, status, code, key: item.key });
-  };
-
-  private readonly _handleStorage = (event: CustomEvent<StorageDetail>) => {
-    if (event.detail.kind === 'memory') {
-      this._emit('qr-survey-error', { reason: 'storage', message: `Ratings are kept in memory only: ${event.detail.reason}` });
-    }
-  };
 
   // ---- rating ---------------------------------------------------------------------------------
 
   private _choose(question: SurveyQuestion, option: SurveyOption, commit: boolean): void {
-    if (this._view !== 'ask' || this._locked) return;
-    this.requestUpdate();
+    if (this._view !== 'ask' || this._timers.locked) return;
     const answers = { ...this._answers, [question.id]: option.value };
     // A follow-up whose condition no longer holds must not keep its answer.
     for (const q of this._set.questions) {
@@ -477,7 +396,7 @@ export class QrSurvey extends LitElement {
     }
     this._answers = answers;
     this._message = '';
-    this._touch();
+    this._timers.touch();
     if (commit && this._isOneTap()) {
       if (this._offersComment()) this._view = 'comment';
       else this._rate();
@@ -485,7 +404,6 @@ export class QrSurvey extends LitElement {
   }
 
   private _rate(): void {
-    this.requestUpdate();
     const config = this._configError();
     if (config) {
       this._message = config.message;
@@ -515,118 +433,87 @@ export class QrSurvey extends LitElement {
       locale: this._locale,
       submittedAt: new Date().toISOString(),
     };
-    // The key is minted now, with the rating, and travels with it through every retry.
-    const key = crypto.randomUUID();
-    this._myRatings.set(key, submission);
     if (this.dossier) markDossierRated(this._set.id, this.counter, this.dossier);
     this._view = 'thanks';
-    this._lastKey = key;
-    this._note = '';
     this._message = '';
-    this._lockedUntil = Date.now() + this.lockout;
-    clearTimeout(this._idleTimer);
-    if (this.mode === 'kiosk') {
-      clearTimeout(this._resetTimer);
-      this._resetTimer = setTimeout(() => this._reset('timeout'), this.resetDelay);
-    }
+    this._timers.rated();
     const endpoint = new URL(this.endpoint, document.baseURI).href;
-    this._attachQueue()
-      .then((queue) => queue.submit(endpoint, submission, key))
+    // The key is minted now, with the rating, and travels with it through every retry.
+    const key = crypto.randomUUID();
+    this._ratings()
+      .then((ratings) => ratings.submit(endpoint, submission, key))
       .catch((error: unknown) => {
-        // Only when the queue's chunk could not be loaded (e.g. offline with a cold cache): nothing was
-        // stored, so do not thank, do not count the dossier as rated, and let the citizen try again.
-        this._myRatings.delete(key);
-        if (this.dossier) forgetDossierRated(this._set.id, this.counter, this.dossier);
-        clearTimeout(this._resetTimer);
-        this._lockedUntil = 0;
-        this._view = 'ask';
-        this._message = this._strings.rejected;
-        this.requestUpdate();
-        this._emit('qr-survey-error', { reason: 'storage', message: `${(error as Error)?.message ?? error}`, key });
+        // Only when a chunk (the queue's, or this glue's) could not be loaded, e.g. offline with a cold
+        // cache: nothing was stored, so do not thank, do not count the dossier as rated, and let the citizen try again.
+        this._handleRefused(submission, key);
+        emit(this, 'qr-survey-error', { reason: 'storage', message: `${(error as Error)?.message ?? error}`, key });
       });
   }
 
   private _reset(reason: QrSurveyResetDetail['reason']): void {
-    this.requestUpdate();
-    clearTimeout(this._resetTimer);
-    clearTimeout(this._idleTimer);
     this._answers = {};
     this._comment = '';
     this._contact = '';
     this._contactOptIn = false;
     this._message = '';
-    this._note = '';
+    if (this._submissions) this._submissions.note = '';
     this._view = this.mode === 'qr' ? 'qr' : this._isRated() ? 'rated' : 'ask';
-    const wait = this._lockedUntil - Date.now();
-    if (wait > 0) {
-      this._locked = true;
-      clearTimeout(this._lockTimer);
-      this._lockTimer = setTimeout(() => {
-        this._locked = false;
-        this.requestUpdate();
-      }, wait);
-    }
-    this._emit('qr-survey-reset', { reason });
+    this._timers.reset();
+    emit(this, 'qr-survey-reset', { reason });
   }
 
   /** Kiosk: a half-made rating is abandoned after `idle-timeout`; a chosen score is still sent, with what was typed. */
-  private _touch(): void {
-    if (this.mode !== 'kiosk') return;
-    clearTimeout(this._idleTimer);
-    this._idleTimer = setTimeout(() => {
-      if (this._view === 'comment') {
-        this._rate();
-      } else if (this._view === 'ask' && Object.keys(this._answers).length) {
-        this._reset('idle');
-      }
-    }, this.idleTimeout);
+  private _handleIdle(): void {
+    if (this._view === 'comment') this._rate();
+    else if (this._view === 'ask' && Object.keys(this._answers).length) this._reset('idle');
+  }
+
+  /**
+   * The queue gave a rating back: refused by the server (`status`), or never stored (no `status`: the
+   * queue's chunk could not be loaded). One outcome on screen, in the widget's own words (the
+   * server's message goes to the host only); refused for another reason than "already rated", the
+   * dossier may be rated again.
+   */
+  private _handleRefused(submission: SurveySubmission, key: string, status?: number): void {
+    const alreadyRated = status === 409;
+    if (!alreadyRated && submission.dossier) forgetDossierRated(submission.surveyId, submission.counter, submission.dossier);
+    if (status === undefined || (key === this._submissions?.lastKey && (this._view === 'thanks' || this._view === 'rated'))) {
+      this._message = alreadyRated ? '' : (status === 401 && notices.value?.[this._locale].expired) || this._strings.rejected;
+      this._view = alreadyRated ? 'rated' : 'ask';
+      this._timers.cancel();
+    } else if (this._view === 'rated' && !this._isRated()) {
+      this._view = 'ask';
+    }
+  }
+
+  /** The controller of the ratings handed to the queue, once its chunk is loaded. */
+  private async _ratings(): Promise<RatingSubmissions> {
+    const { RatingSubmissions } = await ratingSubmissions.load();
+    this._submissions ??= new RatingSubmissions(this, {
+      locale: () => this._locale,
+      onRefused: (...args) => this._handleRefused(...args),
+      emit,
+      notices,
+      sharedQueue,
+    });
+    return this._submissions;
+  }
+
+  private _handleQrResult(error?: unknown): void {
+    this._message = error ? this._strings.qrError : '';
+    if (error) emit(this, 'qr-survey-error', { reason: 'qr', message: (error as Error)?.message ?? String(error) });
+  }
+
+  /** The phone survey's link (see qr-mode's phoneLink), once the QR chunk is loaded; '' when refused. */
+  private _qrUrl(): string | undefined {
+    return qrMode.value?.phoneLink(this.phoneUrl, document.baseURI, this.token, this.counter, this.counterName);
   }
 
   private _commentMax(): number {
     return this._set.commentMaxLength ?? 500;
   }
 
-  // ---- QR mode --------------------------------------------------------------------------------
-
-  /** The phone survey's link (see qr-mode's phoneLink), once the QR chunk is loaded; '' when refused. */
-  private _qrUrl(): string | undefined {
-    return qrMode.value?.phoneLink(this.phoneUrl, document.baseURI, this.token, this.counter);
-  }
-
-  private async _loadQr(): Promise<void> {
-    let url: string | undefined;
-    try {
-      // Loaded only when a QR is shown, so the kiosk bundle stays small.
-      await qrMode.load();
-      url = this._qrUrl();
-      if (!url) {
-        // An old QR must not stay on screen when the new address is refused (updated() reports why).
-        this.requestUpdate();
-        this._qr = undefined;
-        this._qrFor = '';
-        return;
-      }
-      if (url === this._qrFor) return;
-      this._qrFor = url;
-      const drawing = qrMode.value!.drawQr(url);
-      if (url !== this._qrFor) return;
-      this.requestUpdate();
-      this._qr = drawing;
-      this._message = '';
-    } catch (error) {
-      this.requestUpdate();
-      this._qrFor = '';
-      this._qr = undefined;
-      this._message = this._strings.qrError;
-      this._emit('qr-survey-error', { reason: 'qr', message: (error as Error)?.message ?? String(error) });
-    }
-  }
-
-  // ---- events and keyboard --------------------------------------------------------------------
-
-  private _emit<K extends keyof QrSurveyEventMap>(type: K, detail: QrSurveyEventMap[K]['detail']): void {
-    this.dispatchEvent(new CustomEvent(type, { detail, bubbles: true, composed: true }));
-  }
+  // ---- keyboard -------------------------------------------------------------------------------
 
   private _handleOptionKey(event: KeyboardEvent, question: SurveyQuestion, index: number): void {
     const last = question.options.length - 1;
@@ -661,10 +548,18 @@ export class QrSurvey extends LitElement {
     void this.updateComplete.then(() => (group?.children[next] as HTMLElement | undefined)?.focus());
   }
 
+  private _skipComment(): void {
+    this._comment = '';
+    this._contactOptIn = false;
+    this._contact = '';
+    this._rate();
+  }
+
   // ---- render ---------------------------------------------------------------------------------
 
   private _renderQuestion(question: SurveyQuestion, index: number): TemplateResult {
     const chosen = this._answers[question.id];
+    const locked = this._timers.locked;
     const focusIndex = Math.max(
       0,
       question.options.findIndex((option) => option.value === chosen),
@@ -672,13 +567,13 @@ export class QrSurvey extends LitElement {
     const textId = `q${index}`;
     return html`<div part="question">
       <p part="question-text" id=${textId}>${localize(question.text, this._locale)}</p>
-      <div part="options" role="radiogroup" aria-labelledby=${textId} aria-disabled=${this._locked ? 'true' : nothing}>
+      <div part="options" role="radiogroup" aria-labelledby=${textId} aria-disabled=${locked ? 'true' : nothing}>
         ${question.options.map(
           (option, optionIndex) => html`<div
             role="radio"
             part="option option-${option.tone ?? 'neutral'}"
             aria-checked=${option.value === chosen ? 'true' : 'false'}
-            aria-disabled=${this._locked ? 'true' : nothing}
+            aria-disabled=${locked ? 'true' : nothing}
             tabindex=${optionIndex === focusIndex ? '0' : '-1'}
             data-value=${option.value}
             @click=${() => this._choose(question, option, true)}
@@ -696,31 +591,21 @@ export class QrSurvey extends LitElement {
     // Without its chunk (it could not be loaded) the step offers Send and Skip only: the rating still goes.
     const step = commentStep.value;
     if (!step) return nothing;
-    return step.renderCommentStep(
-      {
-        locale: this._locale,
-        max: this._commentMax(),
-        afterLow: this._hasLowAnswer(),
-        offersContact: Boolean(this._set.contactOptIn),
-        comment: this._comment,
-        contactOptIn: this._contactOptIn,
-        contact: this._contact,
-        onComment: (value) => {
-          this._comment = value;
-          this.requestUpdate();
-          this._touch();
-        },
-        onContactOptIn: (checked) => {
-          this._contactOptIn = checked;
-          this.requestUpdate();
-        },
-        onContact: (value) => {
-          this._contact = value;
-          this.requestUpdate();
-        },
+    return step.renderCommentStep({
+      locale: this._locale,
+      max: this._commentMax(),
+      afterLow: this._hasLowAnswer(),
+      offersContact: Boolean(this._set.contactOptIn),
+      comment: this._comment,
+      contactOptIn: this._contactOptIn,
+      contact: this._contact,
+      onComment: (value) => {
+        this._comment = value;
+        this._timers.touch();
       },
-      { html, nothing },
-    );
+      onContactOptIn: (checked) => (this._contactOptIn = checked),
+      onContact: (value) => (this._contact = value),
+    });
   }
 
   private _renderHeader(): TemplateResult {
@@ -738,11 +623,15 @@ export class QrSurvey extends LitElement {
   private _renderBody(): TemplateResult | typeof nothing {
     const s = this._strings;
     switch (this._view) {
-      case 'qr':
-        return this._qr && qrMode.value ? qrMode.value.renderQr(this._qr, this._locale, { html, svg }) : nothing;
-      case 'thanks':
+      case 'qr': {
+        const drawing = this._phoneQr?.drawing;
+        return drawing && qrMode.value ? qrMode.value.renderQr(drawing, this._locale) : nothing;
+      }
+      case 'thanks': {
+        const note = this._submissions?.note;
         return html`<p part="thanks">${s.thanks}</p>
-          ${this._note ? html`<p part="notice">${this._note}</p>` : nothing}`;
+          ${note ? html`<p part="notice">${note}</p>` : nothing}`;
+      }
       case 'rated':
         return html`<p part="thanks">${s.rated}</p>`;
       case 'comment':
@@ -762,21 +651,13 @@ export class QrSurvey extends LitElement {
     }
   }
 
-  private _skipComment(): void {
-    // _rate() requests the update.
-    this._comment = '';
-    this._contactOptIn = false;
-    this._contact = '';
-    this._rate();
-  }
-
   protected override render(): TemplateResult {
     const config = this._configError();
     const message = config?.message ?? this._message;
-    return html`<section part="base" lang=${this._locale} @pointerdown=${this._touch}>
+    return html`<section part="base" lang=${this._locale} @pointerdown=${() => this._timers.touch()}>
       ${this._renderHeader()} ${config?.reason === 'invalid-question-set' ? nothing : this._renderBody()}
       <p part="error" role="alert">${message}</p>
-      <p class="visually-hidden" role="status">${this._locked && this._view === 'ask' ? this._strings.wait : ''}</p>
+      <p class="visually-hidden" role="status">${this._timers.locked && this._view === 'ask' ? this._strings.wait : ''}</p>
     </section>`;
   }
 }

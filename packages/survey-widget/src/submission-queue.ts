@@ -298,6 +298,8 @@ export class SubmissionQueue extends EventTarget {
   private readonly _pending = new Map<string, QueuedSubmission>();
   /** Ratings no store could keep (blocked, full): this page's memory is all they have. */
   private readonly _unsaved = new Map<string, QueuedSubmission>();
+  /** Whether the open store outlives the page (IndexedDB, localStorage); read synchronously on pagehide. */
+  private _persistent = false;
   /** `submit()` calls waiting for their rating's outcome. */
   private readonly _awaiting = new Map<string, (outcome: SubmitOutcome) => void>();
   /** Keys already reported as sent by this tab. */
@@ -379,8 +381,7 @@ export class SubmissionQueue extends EventTarget {
     this._awaiting.delete(key);
     if (settled) return settled;
     const stored = (await this._get(store, key)) ?? item;
-    const persistent = store.kind !== 'memory' && !this._unsaved.has(key);
-    this._emit('queued', { item: stored, reason: stored.lastError ?? (this._lastError || 'waiting'), persistent });
+    this._emit('queued', { item: stored, reason: stored.lastError ?? (this._lastError || 'waiting'), persistent: this._kept(key) });
     return 'queued';
   }
 
@@ -431,8 +432,9 @@ export class SubmissionQueue extends EventTarget {
 
   private async _flushOnce(): Promise<void> {
     const store = await this._open();
-    // Fresh ratings (a submit() waiting) first, then oldest first.
-    const fresh = (item: QueuedSubmission) => (this._awaiting.has(item.key) ? 0 : 1);
+    // Fresh ratings (a submit() waiting, not tried yet) first, then oldest first. A submit() waits for the
+    // whole flush, a second pass included: its rating, once tried, is not fresh there (not sent twice in a row).
+    const fresh = (item: QueuedSubmission) => (this._awaiting.has(item.key) && item.attempts === 0 ? 0 : 1);
     const items = (await this.items()).sort((a, b) => fresh(a) - fresh(b));
     for (const endpoint of new Set(items.map((item) => item.endpoint))) {
       const waiting = items.filter((item) => item.endpoint === endpoint);
@@ -573,10 +575,20 @@ export class SubmissionQueue extends EventTarget {
     return 'queued';
   }
 
-  /** Fire-and-forget keepalive sends of what is waiting, for a page that is going away. */
+  /**
+   * Fire-and-forget keepalive sends of what is waiting, for a page that is going away (or only
+   * hidden: a tab switched, a phone's app left). To an endpoint known to be down, only what this
+   * page alone holds (memory, a full store) and one probe go: the stored backlog waits for the next
+   * page or for this one's next probe, not re-sent whole at every hide.
+   */
   private _sendKeepalive(): void {
     let budget = KEEPALIVE_BUDGET;
+    const probed = new Set<string>();
     for (const item of [...this._pending.values()].sort((a, b) => a.createdAt - b.createdAt)) {
+      if (this._outages.has(item.endpoint) && this._kept(item.key)) {
+        if (probed.has(item.endpoint)) continue;
+        probed.add(item.endpoint);
+      }
       const size = JSON.stringify(item.body).length;
       if (size > budget) break;
       budget -= size;
@@ -598,8 +610,14 @@ export class SubmissionQueue extends EventTarget {
     else void this.flush();
   };
 
+  /** Whether the rating outlives this page: in a store that does (not memory), not only in `_unsaved`. */
+  private _kept(key: string): boolean {
+    return this._persistent && !this._unsaved.has(key);
+  }
+
   private _open(): Promise<QueueStore> {
     this._store ??= this._openStore().then(async (store) => {
+      this._persistent = store.kind !== 'memory';
       for (const item of await store.all()) this._pending.set(item.key, item);
       return store;
     });

@@ -93,7 +93,7 @@ describe('<qr-survey> when the queue chunk cannot be loaded', () => {
     el.counter = 'C1';
     el.dossier = dossier;
     // As if the device went offline between loading the CDN file and its queue chunk.
-    (el as unknown as { _attachQueue(): Promise<never> })._attachQueue = () => Promise.reject(new Error('chunk failed to load'));
+    (el as unknown as { _ratings(): Promise<never> })._ratings = () => Promise.reject(new Error('chunk failed to load'));
     document.body.append(el);
     await el.updateComplete;
     const errors: CustomEvent[] = [];

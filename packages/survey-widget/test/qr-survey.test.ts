@@ -98,6 +98,8 @@ describe('<qr-survey>', () => {
   it('should rate in one tap, POST the submission with an Idempotency-Key, thank, and reset by itself', async () => {
     const el = await kiosk({ dossier: 'HS-001', resetDelay: 300 });
     const submitted = oneEvent(el, 'qr-survey-submit');
+    // Listened for now: on a loaded machine the 300 ms may pass before the checks below are done.
+    const resetEvent = oneEvent(el, 'qr-survey-reset');
     options(el)[0]!.click();
     await elementUpdated(el);
     expect(part(el, 'thanks')!.textContent).to.equal('Cảm ơn Ông/Bà đã đánh giá!');
@@ -115,7 +117,7 @@ describe('<qr-survey>', () => {
     const server = await stats(endpoint.name);
     expect(server.keys).to.deep.equal([detail.key]);
     expect(server.bodies[0]).to.deep.equal(detail.submission);
-    const reset = await oneEvent(el, 'qr-survey-reset');
+    const reset = await resetEvent;
     expect(reset.detail.reason).to.equal('timeout');
     await elementUpdated(el);
     // One rating per dossier: after the reset the same dossier is refused.
@@ -340,6 +342,51 @@ describe('<qr-survey>', () => {
     wrapper.remove();
   });
 
+  it('should follow the lang of the host whose shadow root it is in', async () => {
+    const host = document.createElement('div');
+    host.lang = 'en';
+    const inner = document.createElement('div');
+    host.attachShadow({ mode: 'open' }).append(inner);
+    document.body.append(host);
+    const el = document.createElement('qr-survey');
+    el.queue = queue;
+    el.endpoint = endpoint.url;
+    inner.append(el);
+    await elementUpdated(el);
+    expect(part(el, 'title')!.textContent).to.equal('Rate our service');
+    expect(part(el, 'base')!.lang).to.equal('en');
+    host.remove();
+  });
+
+  it('should follow a change of <html lang> when nothing nearer has a lang', async () => {
+    const htmlLang = document.documentElement.lang;
+    const el = document.createElement('qr-survey');
+    el.queue = queue;
+    el.endpoint = endpoint.url;
+    document.body.append(el);
+    try {
+      await elementUpdated(el);
+      expect(part(el, 'title')!.textContent).to.equal('Đánh giá mức độ hài lòng');
+      document.documentElement.lang = 'en';
+      await until(() => part(el, 'title')!.textContent === 'Rate our service', 5000, 'English after <html lang="en">');
+      document.documentElement.lang = 'vi';
+      await until(() => part(el, 'title')!.textContent === 'Đánh giá mức độ hài lòng', 5000, 'Vietnamese after <html lang="vi">');
+    } finally {
+      document.documentElement.lang = htmlLang;
+      el.remove();
+    }
+  });
+
+  it('should follow its own lang set as a property, and go back to its context when it is cleared', async () => {
+    const el = await kiosk();
+    el.lang = 'en';
+    await elementUpdated(el);
+    await until(() => part(el, 'base')!.lang === 'en', 5000, 'English');
+    expect(part(el, 'question-text')!.textContent).to.equal(COUNTER_PRESET.questions[0]!.text.en);
+    el.lang = '';
+    await until(() => part(el, 'base')!.lang === 'vi', 5000, 'Vietnamese again');
+  });
+
   it('should say the rating is saved on this device when the endpoint is down, and deliver it later', async () => {
     await control(endpoint.name, { mode: 'down' });
     const el = await kiosk();
@@ -505,6 +552,21 @@ describe('<qr-survey>', () => {
     expect(url.searchParams.getAll('counter')).to.deep.equal(['C2']);
     expect(url.searchParams.get('lang')).to.equal('vi');
     expect(url.hash).to.equal('#top');
+  });
+
+  it('should name the counter in the QR link when counter-name is set, so the phone page shows which counter is rated', async () => {
+    const el = await fixture<QrSurvey>(
+      html`<qr-survey .queue=${queue} mode="qr" counter="C2" counter-name="Quầy 2 — Đất đai" token="fresh" phone-url="/danh-gia?counterName=Cũ"></qr-survey>`,
+    );
+    await until(() => Boolean(part(el, 'qr')), 5000, 'the QR');
+    const url = new URL(await decodeQrSvg(part(el, 'qr') as unknown as SVGSVGElement));
+    expect(url.searchParams.getAll('counterName')).to.deep.equal(['Quầy 2 — Đất đai']);
+    el.counterName = 'Quầy 3';
+    await until(
+      async () => new URL(await decodeQrSvg(part(el, 'qr') as unknown as SVGSVGElement)).searchParams.get('counterName') === 'Quầy 3',
+      5000,
+      'redrawn',
+    );
   });
 
   for (const phoneUrl of ['javascript:alert(1)', 'data:text/html,<b>x</b>', 'ftp://example.vn/danh-gia', 'http://[bad']) {

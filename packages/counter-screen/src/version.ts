@@ -1,0 +1,2 @@
+/** The version of @motcua/counter-screen, stamped on its registered classes (two copies on one page warn, never crash). */
+export const VERSION = '0.1.0';
