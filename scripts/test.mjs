@@ -18,6 +18,9 @@ const alsoNode = process.argv.find((arg) => arg.startsWith('--also-node='))?.sli
 const args = process.argv.slice(2).filter((arg) => arg !== '--no-build' && !arg.startsWith('--also-node='));
 const stages = args.length ? args : ['node', 'browser', 'e2e'];
 const totals = { passed: 0, failed: 0, skipped: 0 };
+/** What each stage said about its failed tests, printed again beside the closing line: a CI log that
+ * keeps only its tail still names them. */
+const failures = [];
 /**
  * Node test files run side by side: each one's gateways listen on port 0 with a database of their own
  * (PGlite `memory://`, a throwaway PostgreSQL database, a cluster of its own in faults.test.ts) and write
@@ -57,6 +60,27 @@ function run(command, args, env = {}, { quiet = false } = {}) {
 
 function count(output, pattern) {
   return [...output.matchAll(pattern)].reduce((sum, match) => sum + Number(match[1]), 0);
+}
+
+/** node:test's spec reporter repeats each failed test, with its error, after "✖ failing tests:". */
+function nodeFailures(stage, output) {
+  const at = output.lastIndexOf('✖ failing tests:');
+  if (at < 0) return;
+  const lines = output
+    .slice(at)
+    .split('\n')
+    .filter((line) => !line.startsWith('ℹ '));
+  failures.push({ stage, lines: lines.slice(0, 80) });
+}
+
+/** Web Test Runner marks a failed test with ❌ and prints its error below it. */
+function browserFailures(output) {
+  const lines = output.split('\n');
+  const picked = [];
+  lines.forEach((line, i) => {
+    if (line.includes('❌')) picked.push(...lines.slice(Math.max(0, i - 1), i + 12), '');
+  });
+  if (picked.length) failures.push({ stage: 'browser', lines: picked.slice(0, 120) });
 }
 
 function addNodeCounts(output) {
@@ -120,6 +144,7 @@ async function nodeStage(node = process.execPath, quiet = false) {
   }
   console.log(`Node tests${quiet ? ` on ${node}` : ''}: ${seconds(from)}`);
   addNodeCounts(result.output);
+  nodeFailures(`Node tests on ${node === process.execPath ? process.version : node}`, result.output);
   if (result.code !== 0) failedStage = true;
 }
 
@@ -139,6 +164,7 @@ if (stages.includes('browser')) {
     totals.failed += Number(last[2]);
     totals.skipped += Number(last[3] ?? 0);
   }
+  browserFailures(result.output);
   if (result.code !== 0) failedStage = true;
   console.log(`Browser tests: ${seconds(from)}`);
 }
@@ -154,6 +180,7 @@ if (stages.includes('e2e')) {
       pgEnv,
     );
     addNodeCounts(result.output);
+    nodeFailures('End-to-end tests', result.output);
     if (result.code !== 0) failedStage = true;
     console.log(`End-to-end tests: ${seconds(from)}`);
   }
@@ -162,6 +189,7 @@ if (stages.includes('e2e')) {
 await alsoNodeStage;
 
 console.log('');
+for (const { stage, lines } of failures) console.log(`--- failed in ${stage} ---\n${lines.join('\n')}\n`);
 if (!postgres) console.log('skipped: no PostgreSQL (the PostgreSQL variants of the gateway tests did not run)');
 console.log(`all stages: ${seconds(startedAt)}`);
 console.log(`${totals.passed} passed, ${totals.failed} failed, ${totals.skipped} skipped`);
