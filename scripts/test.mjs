@@ -5,7 +5,7 @@
 //   --also-node=PATH: the Node stage once more on that Node binary (CI: Node 24 LTS), alongside the browser
 //     and e2e stages; its output is printed as a whole when it ends, and its counts join the total.
 import { spawn } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -29,6 +29,10 @@ const failures = [];
  * (availableParallelism() - 1 = one file at a time) leaves unused.
  */
 const NODE_CONCURRENCY = Math.max(2, availableParallelism() * 2);
+/** A test that hangs fails by name (the slowest take ~35 s on a loaded 2-core machine). */
+const TEST_TIMEOUT = '--test-timeout=300000';
+/** A Node or e2e stage takes 4–7 minutes on the 2-core CI machine; 25 means something hangs. */
+const STAGE_DEADLINE_MS = 25 * 60_000;
 const startedAt = Date.now();
 const seconds = (from) => `${Math.round((Date.now() - from) / 1000)} s`;
 
@@ -41,11 +45,55 @@ function listTests(dir, predicate) {
   });
 }
 
-/** Runs a command; its output is echoed as it comes unless `quiet` (then only returned). */
-function run(command, args, env = {}, { quiet = false } = {}) {
+/** Process groups of the test stages under way: ended with this script (Ctrl-C included). */
+const groups = new Set();
+for (const signal of ['SIGINT', 'SIGTERM'])
+  process.on(signal, () => {
+    for (const pid of groups) killGroup(pid);
+    process.exit(130);
+  });
+function killGroup(pid) {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {}
+}
+
+/** The test files still running under a stage's `node --test` (its children's last argument). */
+function runningFiles(parent) {
+  const files = [];
+  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== parent) continue;
+      files.push(readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean).pop());
+    } catch {}
+  }
+  return files;
+}
+
+/**
+ * Runs a command; its output is echoed as it comes unless `quiet` (then only returned). With
+ * `deadlineMs`, a stage that has not ended by then is killed (its whole process group) and fails,
+ * naming the test files still running: a file that keeps a server or a browser open after its tests
+ * would otherwise hold the run for ever. (Not `--test-force-exit`: with files run side by side, it
+ * exits a file's process before its last results reach the runner, which then counts fewer tests
+ * and still passes: nodejs/node#64833.)
+ */
+function run(command, args, env = {}, { quiet = false, deadlineMs } = {}) {
   return new Promise((resolve) => {
     let output = '';
-    const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, { cwd: root, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'], detached: Boolean(deadlineMs) });
+    let timer;
+    if (deadlineMs) {
+      groups.add(child.pid);
+      timer = setTimeout(() => {
+        const files = runningFiles(child.pid);
+        const message = `\n✖ failing tests:\n\n✖ did not end within ${deadlineMs / 60_000} min; still running: ${files.join(', ') || '(none listed)'}\n`;
+        output += message;
+        if (!quiet) process.stdout.write(message);
+        killGroup(child.pid);
+      }, deadlineMs);
+    }
     child.stdout.on('data', (chunk) => {
       output += chunk;
       if (!quiet) process.stdout.write(chunk);
@@ -54,7 +102,11 @@ function run(command, args, env = {}, { quiet = false } = {}) {
       output += chunk;
       if (!quiet) process.stderr.write(chunk);
     });
-    child.on('close', (code) => resolve({ code: code ?? 1, output }));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      groups.delete(child.pid);
+      resolve({ code: code ?? 1, output });
+    });
   });
 }
 
@@ -64,7 +116,7 @@ function count(output, pattern) {
 
 /** node:test's spec reporter repeats each failed test, with its error, after "✖ failing tests:". */
 function nodeFailures(stage, output) {
-  const at = output.lastIndexOf('✖ failing tests:');
+  const at = output.indexOf('✖ failing tests:');
   if (at < 0) return;
   const lines = output
     .slice(at)
@@ -130,14 +182,12 @@ function nodeTestFiles() {
 /** The Node stage on `node` (this process's binary by default); resolves once its counts are added. */
 async function nodeStage(node = process.execPath, quiet = false) {
   const files = nodeTestFiles();
-  // --test-force-exit: a file whose tests are done ends even if a failed test left a server open (it
-  // would otherwise keep the whole run waiting for ever).
-  const args = ['--import', 'tsx', '--test', `--test-concurrency=${NODE_CONCURRENCY}`, '--test-force-exit', '--test-reporter=spec', ...files];
+  const args = ['--import', 'tsx', '--test', `--test-concurrency=${NODE_CONCURRENCY}`, TEST_TIMEOUT, '--test-reporter=spec', ...files];
   const from = Date.now();
   if (!quiet) header(`Node tests (${files.length} files, ${NODE_CONCURRENCY} at a time)`);
   // What the tests spawn by name (`node`, `npx`) is that Node too.
   const env = node === process.execPath ? pgEnv : { ...pgEnv, PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH ?? ''}` };
-  const result = await run(node, args, env, { quiet });
+  const result = await run(node, args, env, { quiet, deadlineMs: STAGE_DEADLINE_MS });
   if (quiet) {
     header(`Node tests on ${node} (${files.length} files, ${NODE_CONCURRENCY} at a time, ran alongside the stages above)`);
     process.stdout.write(result.output);
@@ -174,11 +224,9 @@ if (stages.includes('e2e')) {
   if (files.length) {
     const from = Date.now();
     header(`End-to-end tests (${files.length} files, playwright-core + Chromium)`);
-    const result = await run(
-      process.execPath,
-      ['--import', 'tsx', '--test', '--test-concurrency=1', '--test-force-exit', '--test-reporter=spec', ...files],
-      pgEnv,
-    );
+    const result = await run(process.execPath, ['--import', 'tsx', '--test', '--test-concurrency=1', TEST_TIMEOUT, '--test-reporter=spec', ...files], pgEnv, {
+      deadlineMs: STAGE_DEADLINE_MS,
+    });
     addNodeCounts(result.output);
     nodeFailures('End-to-end tests', result.output);
     if (result.code !== 0) failedStage = true;
