@@ -21,6 +21,8 @@ const totals = { passed: 0, failed: 0, skipped: 0 };
 /** What each stage said about its failed tests, printed again beside the closing line: a CI log that
  * keeps only its tail still names them. */
 const failures = [];
+/** The number of tests each Node stage ran (`ℹ tests N`). */
+const nodeStageTests = [];
 /**
  * Node test files run side by side: each one's gateways listen on port 0 with a database of their own
  * (PGlite `memory://`, a throwaway PostgreSQL database, a cluster of its own in faults.test.ts) and write
@@ -194,6 +196,7 @@ async function nodeStage(node = process.execPath, quiet = false) {
   }
   console.log(`Node tests${quiet ? ` on ${node}` : ''}: ${seconds(from)}`);
   addNodeCounts(result.output);
+  nodeStageTests.push({ node: node === process.execPath ? process.version : node, tests: count(result.output, /^ℹ tests (\d+)$/gm) });
   nodeFailures(`Node tests on ${node === process.execPath ? process.version : node}`, result.output);
   if (result.code !== 0) failedStage = true;
 }
@@ -235,6 +238,14 @@ if (stages.includes('e2e')) {
 }
 
 await alsoNodeStage;
+// The same files on two Node versions define the same tests: a run that counted fewer lost some results.
+if (new Set(nodeStageTests.map((stage) => stage.tests)).size > 1) {
+  failedStage = true;
+  failures.push({
+    stage: 'Node tests',
+    lines: [`the Node stages counted different numbers of tests: ${nodeStageTests.map((s) => `${s.tests} on ${s.node}`).join(', ')}`],
+  });
+}
 
 console.log('');
 for (const { stage, lines } of failures) console.log(`--- failed in ${stage} ---\n${lines.join('\n')}\n`);
