@@ -1,6 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
+import type { Transaction as PgliteTransaction } from '@electric-sql/pglite';
 import type { Logger } from './log.js';
 
 /** A row as returned by either driver. */
@@ -88,7 +89,7 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
 }
 
 async function openPglite(dataDir: string): Promise<Database> {
-  const { PGlite } = await import('@electric-sql/pglite');
+  const { PGlite, protocol, parse } = await import('@electric-sql/pglite');
   // PostgreSQL's default 128 MB of shared buffers lives inside the WASM heap; a counter's gateway
   // needs far less, and the RSS budget (10,000 SSE clients in 300 MB) cannot afford it.
   const startParams = [...PGlite.defaultStartParams, '-c', 'shared_buffers=16MB'];
@@ -110,6 +111,34 @@ async function openPglite(dataDir: string): Promise<Database> {
   }
   const db = await PGlite.create(dataDir, { startParams });
   const unlisteners: Array<() => Promise<void>> = [];
+  /** The parameter types of each named statement this PGlite session has prepared. */
+  const preparedTypes = new Map<string, number[]>();
+  const { serialize } = protocol;
+  /**
+   * A transaction's statement as a named (prepared) statement, in one call into PostgreSQL: PGlite's
+   * `query` parses, plans and describes every statement anew, in six calls into the WASM PostgreSQL.
+   * The first use of a text parses it and reads its parameter types (PGlite serialises the values by
+   * type, as its `query` does); then bind, describe, execute and sync go in one message. Same rules as
+   * {@link prepared} on PostgreSQL; called inside a PGlite transaction, whose mutex it keeps.
+   */
+  const runPrepared = async <T extends Row>(tx: PgliteTransaction, sql: string, params: unknown[]): Promise<T[]> => {
+    const name = statementName(sql, params);
+    if (name === undefined) return (await tx.query<T>(sql, params)).rows;
+    return db.runExclusive(async () => {
+      let types = preparedTypes.get(name);
+      if (!types) {
+        const { messages } = await db.execProtocol(concat([serialize.parse({ name, text: sql }), serialize.describe({ type: 'S', name }), serialize.sync()]), {
+          syncToFs: false,
+        });
+        types = parse.parseDescribeStatementResults(messages);
+        preparedTypes.set(name, types);
+      }
+      const values = params.map((value, i) => (value === null || value === undefined ? null : (db.serializers[types[i]!] ?? String)(value)));
+      const message = concat([serialize.bind({ statement: name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]);
+      const { messages } = await db.execProtocol(message, { syncToFs: false });
+      return parse.parseResults(messages, db.parsers)[0]!.rows as T[];
+    });
+  };
   return {
     kind: 'pglite',
     query: <T extends Row>(sql: string, params: readonly unknown[] = []) => guarded(async () => (await db.query<T>(sql, params as unknown[])).rows),
@@ -119,7 +148,7 @@ async function openPglite(dataDir: string): Promise<Database> {
         db.transaction(async (tx) => {
           const notifications: Array<[string, readonly string[]]> = [];
           const result = await fn({
-            query: <T extends Row>(sql: string, params: readonly unknown[] = []) => guarded(async () => (await tx.query<T>(sql, params as unknown[])).rows),
+            query: <T extends Row>(sql: string, params: readonly unknown[] = []) => guarded(() => runPrepared<T>(tx, sql, params as unknown[])),
             notifyOnCommit: (channel, payloads) => void notifications.push([channel, payloads]),
           });
           for (const [channel, payloads] of notifications)
@@ -287,10 +316,26 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
  * distinct texts, the others run unnamed.
  */
 function prepared(sql: string, values: unknown[]): { text: string; values: unknown[]; name?: string } {
-  if (!values.length || STAR_RESULT.test(sql)) return { text: sql, values };
+  const name = statementName(sql, values);
+  return name === undefined ? { text: sql, values } : { name, text: sql, values };
+}
+
+/** The name a transaction's statement is prepared under (the same on both drivers), or none: see {@link prepared}. */
+function statementName(sql: string, values: unknown[]): string | undefined {
+  if (!values.length || STAR_RESULT.test(sql)) return undefined;
   let name = preparedNames.get(sql);
   if (name === undefined && preparedNames.size < MAX_PREPARED) preparedNames.set(sql, (name = `motcua_${preparedNames.size}`));
-  return name === undefined ? { text: sql, values } : { name, text: sql, values };
+  return name;
+}
+
+function concat(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
 }
 const MAX_PREPARED = 200;
 const preparedNames = new Map<string, string>();
