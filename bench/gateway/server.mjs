@@ -46,8 +46,17 @@ if (mode === 'gateway' || mode === 'gateway-env') {
   };
   // BENCH_GATEWAY_DIST: another build of the gateway to measure (e.g. a copy of main's dist under node_modules/).
   const dist = process.env.BENCH_GATEWAY_DIST ? path.resolve(process.env.BENCH_GATEWAY_DIST, 'index.js') : '../../packages/gateway/dist/index.js';
-  const { configFromEnv, startGateway } = await import(dist.startsWith('.') ? dist : pathToFileURL(dist).href);
-  const gateway = await startGateway(mode === 'gateway' ? JSON.parse(process.argv[3]) : configFromEnv());
+  const resolve = (file) =>
+    dist.startsWith('.') ? new URL(file, new URL(dist, import.meta.url)).href : pathToFileURL(path.join(path.dirname(dist), file)).href;
+  const { configFromEnv, startGateway } = await import(resolve('index.js'));
+  const config = mode === 'gateway' ? JSON.parse(process.argv[3]) : configFromEnv();
+  // As the motcua-gateway CLI starts PGlite (a build without lean-wasm.js had no such step).
+  if (!config.databaseUrl)
+    await import(resolve('lean-wasm.js')).then(
+      (m) => m.compileWasmWithoutLiftoff(),
+      () => {},
+    );
+  const gateway = await startGateway(config);
   process.send({ url: gateway.url });
   process.on('SIGTERM', () => gateway.close().then(() => process.exit(0)));
 } else {
