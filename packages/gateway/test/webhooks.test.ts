@@ -108,15 +108,21 @@ for (const backend of BACKENDS) {
 
     it('should time out on a receiver that never answers, and retry', async () => {
       const receiver = await startReceiver((_event, tries) => (tries === 1 ? 'hang' : 200));
-      const gateway = await startTestGateway(backend.name, webhookConfig(receiver.url, { webhookTimeoutMs: 300 }));
+      const gateway = await startTestGateway(backend.name, webhookConfig(receiver.url, { webhookTimeoutMs: 1_000 }));
       try {
         await createPayment(gateway);
-        await receiver.until(() => receiver.received.length === 2, 'the retry after the timeout');
+        await receiver.until(() => receiver.received.length >= 2, 'the retry after the timeout');
         assert.equal(receiver.received[0]!.id, receiver.received[1]!.id);
         const listed = await waitForDelivery(gateway, receiver.received[0]!.id, 'delivered');
-        assert.equal(listed.attempts[0].status, null);
-        assert.match(listed.attempts[0].error, /no answer within 300 ms/);
-        assert.equal(listed.attempts[1].status, 200);
+        // The first try meets the hang; the retry is answered at once — though a loaded machine can
+        // take past the timeout to hear it, and then tries again: every try before the last timed out.
+        const attempts: Array<{ status: number | null; error: string | null }> = listed.attempts;
+        assert.equal(attempts.at(-1)!.status, 200);
+        assert.ok(attempts.length >= 2);
+        for (const attempt of attempts.slice(0, -1)) {
+          assert.equal(attempt.status, null);
+          assert.match(attempt.error!, /no answer within 1000 ms/);
+        }
       } finally {
         await gateway.close();
         await receiver.close();
