@@ -13,8 +13,8 @@
 //      then `node bench/gateway/profile.mjs <file>` prints where the time went),
 //      MOTCUA_TEST_PG_URL (admin URL; default postgres://postgres@127.0.0.1:5432/postgres).
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
 import { mb, ms, openEventStream, percentile, post, request, signNotification, sleep, startServer } from '../lib.mjs';
 import { throwawayDatabase } from '../../scripts/postgres.mjs';
@@ -131,6 +131,43 @@ async function fanout(server, subscribePath, send) {
   };
 }
 
+/**
+ * CPU time (ms) since boot: the whole machine (busy, of all cores) from /proc/stat, and the
+ * PostgreSQL server's processes (every `postgres` process: backends, WAL writer, checkpointer).
+ * Linux only; undefined elsewhere.
+ */
+function machineCpu() {
+  try {
+    const tick = 1000 / 100; // USER_HZ is 100 on Linux
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
+    const idle = fields[3] + fields[4];
+    const busy = fields.slice(0, 8).reduce((a, b) => a + b, 0) - idle;
+    let postgres = 0;
+    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+      try {
+        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+        if (!stat.includes('(postgres)')) continue;
+        const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+        postgres += Number(after[11]) + Number(after[12]); // utime, stime
+      } catch {}
+    }
+    return { busy: busy * tick, postgres: postgres * tick };
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU times in ms: `serverCpu` the server process's (bench/lib.mjs `cpu()`), `before`/`after` from {@link machineCpu}. */
+function cpuPerNotification(before, after, serverCpu, accepted, seconds) {
+  if (!before || !after || !accepted) return undefined;
+  return {
+    machine: (after.busy - before.busy) / accepted,
+    gateway: serverCpu / accepted,
+    postgres: (after.postgres - before.postgres) / accepted,
+    machineShare: (after.busy - before.busy) / 1000 / seconds / availableParallelism(),
+  };
+}
+
 async function notificationsPerSecond(server, codes) {
   const url = `${server.url}/api/bank/notifications/generic`;
   // Bodies and signatures are made before the clock starts: the figure is the server's, not the client's.
@@ -139,6 +176,7 @@ async function notificationsPerSecond(server, codes) {
     return { body, headers: { 'x-signature': sign(body) } };
   });
   const cpuBefore = await server.cpu();
+  const machineBefore = machineCpu();
   const statementsBefore = await server.statements();
   let next = 0;
   let accepted = 0;
@@ -155,13 +193,17 @@ async function notificationsPerSecond(server, codes) {
   );
   const seconds = (performance.now() - t0) / 1000;
   const serverCpu = (await server.cpu()) - cpuBefore;
+  const machineAfter = machineCpu();
+  // Where each notification's CPU went, in ms: the gateway process, PostgreSQL's processes, the rest
+  // of the machine (this client, the kernel's share not charged to them, anything else running).
+  const perNotification = cpuPerNotification(machineBefore, machineAfter, serverCpu, accepted, seconds);
   // Statements per notification, by text (PostgreSQL only: the wrapped pg client counts them; the sweeper's run meanwhile too).
   const statementsAfter = await server.statements();
   const statements = Object.entries(statementsAfter)
     .map(([text, count]) => [text, (count - (statementsBefore[text] ?? 0)) / accepted])
     .filter(([, perNotification]) => perNotification > 0)
     .sort((a, b) => b[1] - a[1]);
-  return { accepted, failed, perSecond: accepted / seconds, serverCpuShare: serverCpu / 1000 / seconds, statements };
+  return { accepted, failed, perSecond: accepted / seconds, serverCpuShare: serverCpu / 1000 / seconds, statements, perNotification };
 }
 
 const config = (extra) =>
@@ -230,6 +272,8 @@ async function benchPeer() {
       const body = JSON.stringify({ id: randomBytes(8).toString('hex'), amount: 10_000, memo: 'MC2345678 LE PHI' });
       return { body, headers: { 'x-signature': sign(body) } };
     });
+    const cpuBefore = await server.cpu();
+    const machineBefore = machineCpu();
     const t0 = performance.now();
     let next = 0;
     let accepted = 0;
@@ -241,10 +285,18 @@ async function benchPeer() {
         }
       }),
     );
+    const seconds = (performance.now() - t0) / 1000;
+    const serverCpu = (await server.cpu()) - cpuBefore;
+    const machineAfter = machineCpu();
     return {
       name: 'peer: bare node:http (HMAC + SSE broadcast, no database)',
       sse,
-      notifications: { accepted, failed: 0, perSecond: accepted / ((performance.now() - t0) / 1000) },
+      notifications: {
+        accepted,
+        failed: 0,
+        perSecond: accepted / seconds,
+        perNotification: cpuPerNotification(machineBefore, machineAfter, serverCpu, accepted, seconds),
+      },
     };
   } finally {
     await server.stop();
@@ -311,6 +363,12 @@ const rows = [
       `${r.notifications.perSecond.toFixed(0)} ${verdict(r.notifications.perSecond >= goal)}${peer ? ` (×${(r.notifications.perSecond / peer.notifications.perSecond).toFixed(2)} peer)` : ''}`,
   ],
   ['  gateway busy (% of a core)', '', () => '–', (r) => `${(r.notifications.serverCpuShare * 100).toFixed(0)}%`],
+  [
+    '  CPU ms per notification',
+    'machine: gateway + PG + rest',
+    (r) => cpuSplit(r.notifications.perNotification),
+    (r) => cpuSplit(r.notifications.perNotification),
+  ],
   ...(ONLY_NOTIFICATIONS
     ? []
     : [
@@ -331,6 +389,12 @@ const rows = [
         ['missing deliveries', '0', (r) => String(r.sse.missing), (r) => `${r.sse.missing} ${verdict(r.sse.missing === 0)}`],
       ]),
 ];
+/** "2.31: 1.40 + 0.52 + 0.39 (machine 98% busy)". */
+function cpuSplit(split) {
+  if (!split) return 'n/a';
+  const rest = split.machine - split.gateway - split.postgres;
+  return `${split.machine.toFixed(2)}: ${split.gateway.toFixed(2)} + ${split.postgres.toFixed(2)} + ${rest.toFixed(2)} (${(split.machineShare * 100).toFixed(0)}% busy)`;
+}
 const table = [
   ['', 'goal', 'peer (node:http)', 'gateway PostgreSQL', 'gateway PGlite'],
   ...rows.map(([label, goal, forPeer, forGateway]) => [
