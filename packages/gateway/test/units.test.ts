@@ -254,6 +254,8 @@ for (const backend of BACKENDS) {
       };
       const created = await gateway.api('/api/payments', { key: KEY_A, json: { dossier: newDossier(), amount: 1000, purpose: 'Lệ phí', counter: 'C9' } });
       unknown(created, 400, 'create a payment');
+      unknown(await gateway.api('/api/payments?counter=C9', { key: KEY_A }), 400, 'list the counter’s payments');
+      assert.equal((await gateway.api('/api/payments?counter=C1', { key: KEY_A })).status, 200, 'list a counter the unit lists');
       unknown(await gateway.api('/api/units/hang-gai/counters/C9/idle', { method: 'POST', key: KEY_A }), 404, 'reset the counter');
       unknown(await gateway.api('/api/units/hang-gai/counters/C9', { key: null }), 404, 'read the counter');
       unknown(await gateway.api('/api/units/hang-gai/counters/C9/events', { key: null }), 404, 'watch the counter');

@@ -1,5 +1,6 @@
 import { Type } from 'typebox';
 import { InvalidInput, NotFound } from '../errors.js';
+import { unknownCounter } from '../units.js';
 import { errors, IdParams, NewPaymentBody, PaymentListQuery, PaymentRef, PaymentStreamQuery, UNKNOWN_COUNTER_FIELD } from '../schemas.js';
 import { API_KEY_SECURITY, type App, type RouteContext } from './context.js';
 import { lastEventId } from './streams.js';
@@ -60,14 +61,20 @@ export function paymentRoutes(app: App, ctx: RouteContext): void {
         tags: ['payments'],
         security: API_KEY_SECURITY,
         querystring: PaymentListQuery,
-        response: { 200: Type.Object({ payments: Type.Array(PaymentRef) }, { description: 'The payments (at most `limit`).' }), ...errors(400, 401, 403, 503) },
+        response: {
+          200: Type.Object({ payments: Type.Array(PaymentRef) }, { description: 'The payments (at most `limit`).' }),
+          ...errors(UNKNOWN_COUNTER_FIELD, 401, 403, 503),
+        },
       },
       onRequest: ctx.requireApiKey,
     },
     async (request) => {
       const { status, counter, limit } = request.query;
+      const unit = ctx.unitOf(request);
+      // A counter the unit does not list is a typo or another unit's: an empty list would hide that.
+      if (counter && !store.hasCounter(unit, counter)) throw unknownCounter(unit, counter, 'field');
       const payments = await store.listPayments({
-        unit: ctx.unitOf(request),
+        unit,
         ...(status ? { status } : {}),
         ...(counter ? { counter } : {}),
         limit: limit ?? 100,
