@@ -186,6 +186,10 @@ async function openPostgres(url: string, options: DatabaseOptions): Promise<Data
   // where it reads them, so both drivers give the same values.
   const pool = new pg.Pool({ ...connection, max: poolSize, application_name: 'motcua-gateway' });
   pool.on('error', (error) => log.warn('postgres pool error', { error: error.message }));
+  // Never an unhandled 'error' event, which would end the process: the pool listens on idle clients
+  // only and a transaction on its own; this covers a connection's last words (57P01 at a shutdown,
+  // then the socket's end) whoever holds it then. Whoever runs a query on it still sees it fail.
+  pool.on('connect', (client) => client.on('error', (error) => log.debug('postgres connection error', { error: error.message })));
   await pool.query('select 1');
   const listeners = new Map<string, Array<(payload: string) => void>>();
   const stateCallbacks: Array<(up: boolean) => void> = [];
