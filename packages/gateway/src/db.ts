@@ -127,14 +127,17 @@ async function openPglite(dataDir: string): Promise<Database> {
     return db.runExclusive(async () => {
       let types = preparedTypes.get(name);
       if (!types) {
-        const { messages } = await db.execProtocol(concat([serialize.parse({ name, text: sql }), serialize.describe({ type: 'S', name }), serialize.sync()]), {
-          syncToFs: false,
-        });
+        const { messages } = await db.execProtocol(
+          Buffer.concat([serialize.parse({ name, text: sql }), serialize.describe({ type: 'S', name }), serialize.sync()]),
+          {
+            syncToFs: false,
+          },
+        );
         types = parse.parseDescribeStatementResults(messages);
         preparedTypes.set(name, types);
       }
       const values = params.map((value, i) => (value === null || value === undefined ? null : (db.serializers[types[i]!] ?? String)(value)));
-      const message = concat([serialize.bind({ statement: name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]);
+      const message = Buffer.concat([serialize.bind({ statement: name, values }), serialize.describe({ type: 'P' }), serialize.execute({}), serialize.sync()]);
       const { messages } = await db.execProtocol(message, { syncToFs: false });
       return parse.parseResults(messages, db.parsers)[0]!.rows as T[];
     });
@@ -332,15 +335,6 @@ function statementName(sql: string, values: unknown[]): string | undefined {
   return name;
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((length, part) => length + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
 const MAX_PREPARED = 200;
 const preparedNames = new Map<string, string>();
 /** A `*` that gives result columns: `SELECT *`, `SELECT *, …`, `RETURNING *` (and, harmlessly, `count(*)`). */
