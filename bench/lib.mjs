@@ -2,6 +2,7 @@
 // gateway benchmarks.
 import { fork } from 'node:child_process';
 import { createHmac } from 'node:crypto';
+import { readFileSync, readdirSync } from 'node:fs';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
 
@@ -193,4 +194,43 @@ export function startServer(mode, arg, { execArgv = [], env } = {}) {
     );
     child.once('exit', (code) => reject(new Error(`${mode} server exited ${code}`)));
   });
+}
+
+/** CPU time of a process (Linux /proc, clock ticks of 10 ms); undefined once it is gone. */
+export function cpuTicks(pid) {
+  try {
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The processes whose command name is `name` (Linux /proc); none where there is no /proc. */
+export function pidsNamed(name) {
+  try {
+    return readdirSync('/proc')
+      .filter((entry) => /^\d+$/.test(entry))
+      .filter((pid) => {
+        try {
+          return readFileSync(`/proc/${pid}/stat`, 'utf8').includes(`(${name})`);
+        } catch {
+          return false;
+        }
+      })
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+/** The whole machine's busy and total jiffies (/proc/stat); zeros where there is no /proc (not Linux). */
+export function machineTicks() {
+  try {
+    const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
+    const total = values.reduce((a, b) => a + b, 0);
+    return { busy: total - values[3] - values[4], total };
+  } catch {
+    return { busy: 0, total: 0 };
+  }
 }

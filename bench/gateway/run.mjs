@@ -13,10 +13,10 @@
 //      then `node bench/gateway/profile.mjs <file>` prints where the time went),
 //      MOTCUA_TEST_PG_URL (admin URL; default postgres://postgres@127.0.0.1:5432/postgres).
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
-import { mb, ms, openEventStream, percentile, post, request, signNotification, sleep, startServer } from '../lib.mjs';
+import { cpuTicks, machineTicks, mb, ms, openEventStream, percentile, pidsNamed, post, request, signNotification, sleep, startServer } from '../lib.mjs';
 import { throwawayDatabase } from '../../scripts/postgres.mjs';
 
 const ONLY_NOTIFICATIONS = process.env.BENCH_ONLY === 'notifications';
@@ -137,29 +137,16 @@ async function fanout(server, subscribePath, send) {
 }
 
 /**
- * CPU time (ms) since boot: the whole machine (busy, of all cores) from /proc/stat, and the
- * PostgreSQL server's processes (every `postgres` process: backends, WAL writer, checkpointer).
- * Linux only; undefined elsewhere.
+ * CPU time (ms) since boot: the whole machine (busy, of all cores) and the PostgreSQL server's
+ * processes (every `postgres` process: backends, WAL writer, checkpointer). Linux only; undefined
+ * elsewhere.
  */
 function machineCpu() {
-  try {
-    const tick = 1000 / 100; // USER_HZ is 100 on Linux
-    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).slice(1).map(Number);
-    const idle = fields[3] + fields[4];
-    const busy = fields.slice(0, 8).reduce((a, b) => a + b, 0) - idle;
-    let postgres = 0;
-    for (const pid of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-      try {
-        const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-        if (!stat.includes('(postgres)')) continue;
-        const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-        postgres += Number(after[11]) + Number(after[12]); // utime, stime
-      } catch {}
-    }
-    return { busy: busy * tick, postgres: postgres * tick };
-  } catch {
-    return undefined;
-  }
+  const { busy, total } = machineTicks();
+  if (!total) return undefined;
+  const tick = 1000 / 100; // USER_HZ is 100 on Linux
+  const postgres = pidsNamed('postgres').reduce((sum, pid) => sum + (cpuTicks(pid) ?? 0), 0);
+  return { busy: busy * tick, postgres: postgres * tick };
 }
 
 /** CPU times in ms: `serverCpu` the server process's (bench/lib.mjs `cpu()`), `before`/`after` from {@link machineCpu}. */

@@ -9,14 +9,14 @@
 //      MOTCUA_TEST_PG_URL (admin URL; default postgres://postgres@127.0.0.1:5432/postgres).
 // How to read it: bench/README.md.
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 import { verifyWebhook } from '../../packages/gateway/dist/index.js';
-import { mb, ms, openEventStream, percentile, request, signNotification, sleep, startServer } from '../lib.mjs';
+import { cpuTicks, machineTicks, mb, ms, openEventStream, percentile, request, signNotification, sleep, startServer } from '../lib.mjs';
 import { throwawayDatabase } from '../../scripts/postgres.mjs';
 
 const UNITS = Number(process.env.BENCH_UNITS ?? 150);
@@ -148,15 +148,6 @@ async function pool(count, concurrency, job) {
   );
 }
 
-/** CPU time of a process (Linux /proc, clock ticks of 10 ms); undefined once it is gone. */
-function cpuTicks(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return undefined;
-  }
-}
 /**
  * CPU time, in seconds, of PostgreSQL's backends serving the bench database from now until `stop()`.
  * Sampled every second: a backend the instances' pools close meanwhile keeps what it had used by its
@@ -183,17 +174,6 @@ async function postgresCpu(pids) {
     },
   };
 }
-/** The whole machine's busy and total jiffies (/proc/stat); zeros where there is no /proc (not Linux). */
-function machineTicks() {
-  try {
-    const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
-    const total = values.reduce((a, b) => a + b, 0);
-    return { busy: total - values[3] - values[4], total };
-  } catch {
-    return { busy: 0, total: 0 };
-  }
-}
-
 const stats = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
   return { count: sorted.length, p50: percentile(sorted, 50), p99: percentile(sorted, 99), max: sorted.at(-1) };
