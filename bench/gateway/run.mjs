@@ -7,7 +7,7 @@
 // (server.mjs: its WASM compiled without Liftoff, lean-wasm.ts).
 //   node bench/gateway/run.mjs            (run `npx tsc -b` first; `npm run bench gateway` does)
 // Env: BENCH_SSE_SUBSCRIBERS (10000), BENCH_NOTIFICATIONS (2000), BENCH_CONCURRENCY (50),
-//      BENCH_PG_POOL (10), BENCH_ONLY=notifications (skip the SSE part),
+//      BENCH_PG_POOL (10), BENCH_ONLY=notifications (skip the SSE part), BENCH_SERVERS (peer,pglite,postgres: which to measure),
 //      BENCH_GATEWAY_DIST (another build of packages/gateway/dist to measure, placed under node_modules/ so it resolves its imports),
 //      BENCH_GATEWAY_NODE_FLAGS (node flags for both gateway processes, e.g. "--cpu-prof --cpu-prof-dir=/tmp/prof":
 //      then `node bench/gateway/profile.mjs <file>` prints where the time went),
@@ -20,6 +20,8 @@ import { cpuTicks, machineTicks, mb, ms, openEventStream, percentile, pidsNamed,
 import { throwawayDatabase } from '../../scripts/postgres.mjs';
 
 const ONLY_NOTIFICATIONS = process.env.BENCH_ONLY === 'notifications';
+/** Which servers to measure (a comma list of peer, pglite, postgres; all three by default). */
+const SERVERS = new Set((process.env.BENCH_SERVERS ?? 'peer,pglite,postgres').split(',').map((name) => name.trim()));
 const SUBSCRIBERS = Number(process.env.BENCH_SSE_SUBSCRIBERS ?? 10_000);
 const NOTIFICATIONS = Number(process.env.BENCH_NOTIFICATIONS ?? 2_000);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 50);
@@ -85,6 +87,7 @@ async function fanout(server, subscribePath, send) {
   const subs = await subscribe(server.url, subscribePath, SUBSCRIBERS);
   const connectMs = performance.now() - t0;
   const rssConnected = await server.rss();
+  const memoryConnected = (await server.ask('memory')).memory;
   const latencies = [];
   /** Every event's latencies, the first one's included. */
   const all = [];
@@ -117,6 +120,7 @@ async function fanout(server, subscribePath, send) {
     await sleep(200);
   }
   const rssPeak = await server.rss();
+  const memoryPeak = (await server.ask('memory')).memory;
   subs.close();
   latencies.sort((a, b) => a - b);
   all.sort((a, b) => a - b);
@@ -126,6 +130,8 @@ async function fanout(server, subscribePath, send) {
     rssBefore,
     rssConnected,
     rssPeak,
+    memoryConnected,
+    memoryPeak,
     p50: percentile(latencies, 50),
     p99: percentile(latencies, 99),
     p99All: percentile(all, 99),
@@ -299,17 +305,19 @@ const flags = (process.env.BENCH_GATEWAY_NODE_FLAGS ?? '').split(' ').filter(Boo
 console.log(
   `bench/gateway: ${SUBSCRIBERS} SSE subscribers × ${FANOUT_ROUNDS} notifications; ${NOTIFICATIONS} notifications at concurrency ${CONCURRENCY}; loopback only`,
 );
-const peer = ONLY_NOTIFICATIONS ? undefined : await benchPeer();
-const dataDir = mkdtempSync(path.join(tmpdir(), 'motcua-bench-'));
+const peer = ONLY_NOTIFICATIONS || !SERVERS.has('peer') ? undefined : await benchPeer();
 let pglite;
-try {
-  const pgliteFlags = [...flags, ...(process.env.BENCH_PGLITE_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
-  pglite = await benchGateway(`gateway on PGlite (file data dir${pgliteFlags.length ? `, node ${pgliteFlags.join(' ')}` : ''})`, { dataDir }, pgliteFlags);
-} finally {
-  rmSync(dataDir, { recursive: true, force: true });
+if (SERVERS.has('pglite')) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'motcua-bench-'));
+  try {
+    const pgliteFlags = [...flags, ...(process.env.BENCH_PGLITE_NODE_FLAGS ?? '').split(' ').filter(Boolean)];
+    pglite = await benchGateway(`gateway on PGlite (file data dir${pgliteFlags.length ? `, node ${pgliteFlags.join(' ')}` : ''})`, { dataDir }, pgliteFlags);
+  } finally {
+    rmSync(dataDir, { recursive: true, force: true });
+  }
 }
 // No server to reach: the PostgreSQL part is skipped.
-const database = await throwawayDatabase({ prefix: 'motcua_bench' }).catch(() => undefined);
+const database = SERVERS.has('postgres') ? await throwawayDatabase({ prefix: 'motcua_bench' }).catch(() => undefined) : undefined;
 let postgres;
 if (database) {
   try {
@@ -317,7 +325,7 @@ if (database) {
   } finally {
     await database.drop();
   }
-} else console.log('skipped: no PostgreSQL — the PostgreSQL figures were not measured');
+} else if (SERVERS.has('postgres')) console.log('skipped: no PostgreSQL — the PostgreSQL figures were not measured');
 
 console.log('');
 for (const r of [peer, pglite, postgres]) {
@@ -333,6 +341,7 @@ for (const r of [peer, pglite, postgres]) {
       `       last delivery: first event after connecting ${s.firstRoundMs} ms (not in p50/p99); rounds 1–${FANOUT_ROUNDS}: ${s.roundMax.join(', ')} ms`,
     );
   if (s) console.log(`       server RSS ${mb(s.rssBefore)} idle → ${mb(s.rssConnected)} connected → ${mb(s.rssPeak)} after fan-out`);
+  if (s) console.log(`       V8 heap (young generation), buffers: connected ${memory(s.memoryConnected)} → after fan-out ${memory(s.memoryPeak)}`);
   console.log(
     `  notifications: ${r.notifications.accepted} accepted, ${r.notifications.failed} refused, ${r.notifications.perSecond.toFixed(0)}/s${r.notifications.serverCpuShare === undefined ? '' : ` (gateway process busy ${(r.notifications.serverCpuShare * 100).toFixed(0)}% of one core)`}`,
   );
@@ -370,7 +379,7 @@ const rows = [
           'fan-out p99 (events 1–10)',
           '≤ 250 ms',
           (r) => ms(r.sse.p99),
-          (r) => `${ms(r.sse.p99)} ${verdict(r.sse.p99 <= 250)} (×${(r.sse.p99 / peer.sse.p99).toFixed(2)} peer)`,
+          (r) => `${ms(r.sse.p99)} ${verdict(r.sse.p99 <= 250)} ${peer ? ` (×${(r.sse.p99 / peer.sse.p99).toFixed(2)} peer)` : ''}`,
         ],
         ['fan-out p99 (all 11 events)', '', (r) => ms(r.sse.p99All), (r) => ms(r.sse.p99All)],
         [
@@ -382,6 +391,10 @@ const rows = [
         ['missing deliveries', '0', (r) => String(r.sse.missing), (r) => `${r.sse.missing} ${verdict(r.sse.missing === 0)}`],
       ]),
 ];
+/** "312 MB heap (47 MB young), 105 MB buffers". */
+function memory({ heapTotal, young, arrayBuffers }) {
+  return `${mb(heapTotal)} heap (${mb(young)} young), ${mb(arrayBuffers)} buffers`;
+}
 /** "2.31: 1.40 + 0.52 + 0.39 (machine 98% busy)". */
 function cpuSplit(split) {
   if (!split) return 'n/a';

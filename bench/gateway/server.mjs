@@ -1,7 +1,7 @@
 // The process under test, forked by bench/lib.mjs's startServer: either the built gateway
 // (packages/gateway/dist; `gateway <config JSON>`, or `gateway-env`: configured from the environment as
 // the CLI is) or the named peer — a minimal node:http server doing only the same HMAC check and SSE
-// broadcast, no database. Answers IPC 'rss' with its resident set size, 'cpu' with its CPU usage,
+// broadcast, no database. Answers IPC 'rss' with its resident set size, 'memory' with its parts, 'cpu' with its CPU usage,
 // 'lag' with how late its event loop ran since the last 'lag' (ms: p50, p99, max), 'statements' with
 // the statements the gateway sent to PostgreSQL so far (by text: a wrapped pg.Client#query; PGlite runs
 // the same ones).
@@ -10,6 +10,7 @@ import { createServer } from 'node:http';
 import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
+import { getHeapSpaceStatistics } from 'node:v8';
 
 const mode = process.argv[2];
 // The bench that forked this process is gone (crashed, killed): nothing may outlive it.
@@ -19,6 +20,15 @@ lag.enable();
 const statements = {};
 process.on('message', (message) => {
   if (message === 'rss') process.send({ rss: process.memoryUsage().rss });
+  if (message === 'memory') {
+    // Where the resident set is: V8's heap (its young generation apart), off-heap buffers, and the rest
+    // (PGlite's WASM memory is an ArrayBuffer: in arrayBuffers).
+    const { rss, heapTotal, arrayBuffers } = process.memoryUsage();
+    const young = getHeapSpaceStatistics()
+      .filter((space) => space.space_name === 'new_space')
+      .reduce((sum, space) => sum + space.space_size, 0);
+    process.send({ memory: { rss, heapTotal, young, arrayBuffers } });
+  }
   if (message === 'cpu') process.send({ cpu: process.cpuUsage() });
   if (message === 'lag') {
     process.send({ lag: { p50: lag.percentile(50) / 1e6, p99: lag.percentile(99) / 1e6, max: lag.max / 1e6 } });

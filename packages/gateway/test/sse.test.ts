@@ -7,9 +7,9 @@ import { EventHub } from '../src/sse.js';
 import type { GatewayEvent } from '../src/store.js';
 
 /**
- * The hub writes each frame to a subscriber's socket itself (one chunk per event), not through
- * `res.write`: what arrives must be exactly the HTTP stream `res.write` would have produced, for an
- * HTTP/1.1 client (chunked), an HTTP/1.0 one (no chunking), and a stream that ends cleanly.
+ * The hub writes each event's frame, serialised once, through `res.write`: what arrives must be a
+ * well-formed HTTP stream for an HTTP/1.1 client (chunked), an HTTP/1.0 one (no chunking), and a
+ * stream that ends cleanly.
  */
 describe('EventHub on the wire', { timeout: 30_000 }, () => {
   let server: Server;
@@ -126,5 +126,83 @@ describe('EventHub on the wire', { timeout: 30_000 }, () => {
     const { data, complete } = dechunk(chunked.received.slice(chunked.received.indexOf('\r\n\r\n') + 4));
     assert.equal(Buffer.from(data, 'latin1').toString('utf8'), frames);
     assert.ok(complete, 'the chunked stream ends with the last chunk');
+  });
+});
+
+/**
+ * A fan-out to thousands of screens goes out a slice at a time, the event loop running between slices
+ * (so the corked chunks are written out and collected young instead of growing the old generation):
+ * every subscriber still gets every event once, in order, and a newer event overtaking an older one
+ * still on its way is never followed by the older.
+ */
+describe('EventHub fan-out to many subscribers', () => {
+  /** Just what the hub uses of a ServerResponse; `frames` are the events' ids as written. */
+  function fakeResponse() {
+    const closers: Array<() => void> = [];
+    return {
+      frames: [] as number[],
+      writableEnded: false,
+      destroyed: false,
+      writableLength: 0,
+      writeHead() {},
+      write(chunk: string | Buffer) {
+        const id = /\nid: (\d+)\n/.exec(`\n${chunk.toString()}`)?.[1];
+        if (id) this.frames.push(Number(id));
+        return true;
+      },
+      on(event: string, listener: () => void) {
+        if (event === 'close') closers.push(listener);
+      },
+      end() {
+        this.writableEnded = true;
+      },
+      close: () => closers.forEach((listener) => listener()),
+    };
+  }
+  type Fake = ReturnType<typeof fakeResponse>;
+
+  async function subscribers(hub: EventHub, channel: string, count: number): Promise<Fake[]> {
+    const responses = Array.from({ length: count }, fakeResponse);
+    for (const res of responses) await hub.open(channel, res as never, 0, 'payment', async () => ({ id: 'p', version: 1 }), {});
+    return responses;
+  }
+  const event = (version: number) => ({ type: 'payment', data: { id: 'p', version } }) as unknown as GatewayEvent;
+  const settle = () => new Promise((resolve) => setTimeout(resolve, 50));
+
+  it('should let the event loop run while it writes to 10,000 subscribers, and reach every one', async () => {
+    const hub = new EventHub(60_000, 3_000);
+    const all = await subscribers(hub, 'payment:p', 10_000);
+    let reachedWhenLoopRan = -1;
+    setImmediate(() => {
+      reachedWhenLoopRan = all.filter((res) => res.frames.includes(2)).length;
+    });
+    hub.dispatch(event(2));
+    await settle();
+    assert.ok(reachedWhenLoopRan > 0 && reachedWhenLoopRan < 10_000, `the loop ran after ${reachedWhenLoopRan} of 10,000 writes`);
+    assert.deepEqual(new Set(all.map((res) => res.frames.join())), new Set(['1,2']));
+    hub.close();
+  });
+
+  it('should never send an older event after a newer one that overtook it, nor to a stream closed meanwhile', async () => {
+    const hub = new EventHub(60_000, 3_000);
+    const all = await subscribers(hub, 'payment:p', 3_000);
+    hub.dispatch(event(2));
+    hub.dispatch(event(3));
+    const gone = all[2_999];
+    gone.destroyed = true;
+    gone.close();
+    // A screen that connects while the events are still going out starts from the newest.
+    const [late] = await subscribers(hub, 'payment:p', 1);
+    await settle();
+    for (const res of all.slice(0, 2_999)) assert.deepEqual(res.frames.filter((id) => id > 1).at(-1), 3);
+    for (const res of all)
+      assert.deepEqual(
+        res.frames,
+        [...new Set(res.frames)].sort((a, b) => a - b),
+        'each once, in order',
+      );
+    assert.deepEqual(gone.frames, [1], 'nothing written to a closed stream');
+    assert.deepEqual(late.frames, [3]);
+    hub.close();
   });
 });
