@@ -2,9 +2,9 @@
 // gateway benchmarks.
 import { fork } from 'node:child_process';
 import { createHmac } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
+import { machineTicks, processes, processStat } from '../scripts/proc.mjs';
 
 /** Milliseconds of wall-clock time, or (`cpu`) of this process's CPU time: on a shared machine the
  * CPU time leaves out the slices other processes take, which wall-clock rounds charge at random to
@@ -197,40 +197,9 @@ export function startServer(mode, arg, { execArgv = [], env } = {}) {
 }
 
 /** CPU time of a process (Linux /proc, clock ticks of 10 ms); undefined once it is gone. */
-export function cpuTicks(pid) {
-  try {
-    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return undefined;
-  }
-}
+export const cpuTicks = (pid) => processStat(pid)?.ticks;
 
 /** The processes whose command name is `name` (Linux /proc); none where there is no /proc. */
-export function pidsNamed(name) {
-  try {
-    return readdirSync('/proc')
-      .filter((entry) => /^\d+$/.test(entry))
-      .filter((pid) => {
-        try {
-          return readFileSync(`/proc/${pid}/stat`, 'utf8').includes(`(${name})`);
-        } catch {
-          return false;
-        }
-      })
-      .map(Number);
-  } catch {
-    return [];
-  }
-}
+export const pidsNamed = (name) => processes().flatMap((stat) => (stat.comm === name ? [stat.pid] : []));
 
-/** The whole machine's busy and total jiffies (/proc/stat); zeros where there is no /proc (not Linux). */
-export function machineTicks() {
-  try {
-    const [, ...values] = readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/).map(Number);
-    const total = values.reduce((a, b) => a + b, 0);
-    return { busy: total - values[3] - values[4], total };
-  } catch {
-    return { busy: 0, total: 0 };
-  }
-}
+export { machineTicks };

@@ -11,6 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { INSTALL_HINT, findChrome } from './chrome.mjs';
 import { findPostgres } from './postgres.mjs';
+import { processes } from './proc.mjs';
 
 const root = path.dirname(path.dirname(fileURLToPath(import.meta.url)));
 const NODE_PACKAGES = ['core', 'gateway'];
@@ -66,11 +67,9 @@ function killGroup(pid) {
 /** The test files still running under a stage's `node --test` (its children's last argument). */
 function runningFiles(parent) {
   const files = [];
-  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
+  for (const { pid } of processes().filter((stat) => stat.ppid === parent)) {
     try {
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      if (Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) !== parent) continue;
-      files.push(readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').filter(Boolean).pop());
+      files.push(readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).pop());
     } catch {}
   }
   return files;

@@ -2,11 +2,11 @@
 // PostgreSQL database created from MOTCUA_TEST_PG_URL; an SSE reader; signed-notification builders.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { readFileSync, readdirSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { SIMULATED_NOTIFICATIONS, type SimulatedTransfer } from '../src/dev-bank.js';
 import { startGateway, type GatewayConfig } from '../src/index.js';
 import { throwawayDatabase as createDatabase } from '../../../scripts/postgres.mjs';
+import { processes } from '../../../scripts/proc.mjs';
 
 export const API_KEY = 'test-api-key-0123456789';
 export const SECRETS = { hmacSecret: 'generic-secret', sepayApiKey: 'sepay-key', cassoSecureToken: 'casso-token', payosChecksumKey: 'payos-checksum' };
@@ -239,16 +239,8 @@ const CLI = fileURLToPath(new URL('../src/cli.ts', import.meta.url));
  * first PGlite folder in a child process it waits for (db.ts), so the parent alone looks idle meanwhile.
  */
 function treeCpuTicks(pid: number | undefined): number {
-  const stats = new Map<number, { ppid: number; ticks: number }>();
-  for (const entry of readdirSync('/proc').filter((name) => /^\d+$/.test(name))) {
-    try {
-      // "pid (comm) state ppid …" — comm may hold spaces, so read after the last ')'; utime, stime,
-      // cutime, cstime are fields 14–17.
-      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      stats.set(Number(entry), { ppid: Number(fields[1]), ticks: fields.slice(11, 15).reduce((sum, field) => sum + Number(field), 0) });
-    } catch {}
-  }
+  // The waited-for children's ticks count too (the PGlite folder's child, once it has ended).
+  const stats = new Map(processes().map((stat) => [stat.pid, { ppid: stat.ppid, ticks: stat.ticks + stat.childTicks }]));
   let total = 0;
   const tree = new Set(pid === undefined ? [] : [pid]);
   for (let grown = true; grown; ) {

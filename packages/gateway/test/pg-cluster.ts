@@ -8,6 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { processes } from '../../../scripts/proc.mjs';
 
 export interface Cluster {
   port: number;
@@ -73,18 +74,7 @@ export async function startCluster(): Promise<Cluster | string> {
     const file = path.join(data, 'postmaster.pid');
     if (!existsSync(file)) return [];
     const postmaster = Number(readFileSync(file, 'utf8').split('\n')[0]);
-    const children = readdirSync('/proc')
-      .filter((entry) => /^\d+$/.test(entry))
-      .filter((entry) => {
-        try {
-          // /proc/<pid>/stat: "pid (comm) state ppid …" — comm may hold spaces, so read after the last ')'.
-          const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
-          return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]) === postmaster;
-        } catch {
-          return false;
-        }
-      })
-      .map(Number);
+    const children = processes().flatMap((stat) => (stat.ppid === postmaster ? [stat.pid] : []));
     return [postmaster, ...children];
   };
   const cleanup = () => {
