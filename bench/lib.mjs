@@ -4,7 +4,6 @@ import { fork } from 'node:child_process';
 import { createHmac } from 'node:crypto';
 import http from 'node:http';
 import { fileURLToPath } from 'node:url';
-import { machineTicks, processes, processStat } from '../scripts/proc.mjs';
 
 /** Milliseconds of wall-clock time, or (`cpu`) of this process's CPU time: on a shared machine the
  * CPU time leaves out the slices other processes take, which wall-clock rounds charge at random to
@@ -195,11 +194,3 @@ export function startServer(mode, arg, { execArgv = [], env } = {}) {
     child.once('exit', (code) => reject(new Error(`${mode} server exited ${code}`)));
   });
 }
-
-/** CPU time of a process (Linux /proc, clock ticks of 10 ms); undefined once it is gone. */
-export const cpuTicks = (pid) => processStat(pid)?.ticks;
-
-/** The processes whose command name is `name` (Linux /proc); none where there is no /proc. */
-export const pidsNamed = (name) => processes().flatMap((stat) => (stat.comm === name ? [stat.pid] : []));
-
-export { machineTicks };

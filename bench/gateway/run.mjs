@@ -16,8 +16,9 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import path from 'node:path';
-import { cpuTicks, machineTicks, mb, ms, openEventStream, percentile, pidsNamed, post, request, signNotification, sleep, startServer } from '../lib.mjs';
+import { mb, ms, openEventStream, percentile, post, request, signNotification, sleep, startServer } from '../lib.mjs';
 import { throwawayDatabase } from '../../scripts/postgres.mjs';
+import { machineTicks, processes } from '../../scripts/proc.mjs';
 
 const ONLY_NOTIFICATIONS = process.env.BENCH_ONLY === 'notifications';
 /** Which servers to measure (a comma list of peer, pglite, postgres; all three by default). */
@@ -151,7 +152,7 @@ function machineCpu() {
   const { busy, total } = machineTicks();
   if (!total) return undefined;
   const tick = 1000 / 100; // USER_HZ is 100 on Linux
-  const postgres = pidsNamed('postgres').reduce((sum, pid) => sum + (cpuTicks(pid) ?? 0), 0);
+  const postgres = processes().reduce((sum, stat) => (stat.comm === 'postgres' ? sum + stat.ticks : sum), 0);
   return { busy: busy * tick, postgres: postgres * tick };
 }
 

@@ -16,8 +16,9 @@ import path from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import pg from 'pg';
 import { verifyWebhook } from '../../packages/gateway/dist/index.js';
-import { cpuTicks, machineTicks, mb, ms, openEventStream, percentile, request, signNotification, sleep, startServer } from '../lib.mjs';
+import { mb, ms, openEventStream, percentile, request, signNotification, sleep, startServer } from '../lib.mjs';
 import { throwawayDatabase } from '../../scripts/postgres.mjs';
+import { machineTicks, processStat } from '../../scripts/proc.mjs';
 
 const UNITS = Number(process.env.BENCH_UNITS ?? 150);
 const SCREENS_PER_UNIT = 5;
@@ -158,7 +159,7 @@ async function postgresCpu(pids) {
   const latest = new Map();
   const sample = async (isStart) => {
     for (const pid of await pids()) {
-      const ticks = cpuTicks(pid);
+      const ticks = processStat(pid)?.ticks;
       if (ticks === undefined) continue;
       if (!since.has(pid)) since.set(pid, isStart ? ticks : 0);
       latest.set(pid, ticks);
