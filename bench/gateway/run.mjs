@@ -380,7 +380,7 @@ const rows = [
           'fan-out p99 (events 1–10)',
           '≤ 250 ms',
           (r) => ms(r.sse.p99),
-          (r) => `${ms(r.sse.p99)} ${verdict(r.sse.p99 <= 250)} ${peer ? ` (×${(r.sse.p99 / peer.sse.p99).toFixed(2)} peer)` : ''}`,
+          (r) => `${ms(r.sse.p99)} ${verdict(r.sse.p99 <= 250)}${peer ? ` (×${(r.sse.p99 / peer.sse.p99).toFixed(2)} peer)` : ''}`,
         ],
         ['fan-out p99 (all 11 events)', '', (r) => ms(r.sse.p99All), (r) => ms(r.sse.p99All)],
         [
