@@ -9,7 +9,7 @@ import { after, before, describe, it } from 'node:test';
 import type { CounterState, PaymentResource } from '@motcua/core';
 import { openDatabase, DatabaseUnavailableError, isUnavailable } from '../src/db.js';
 import { createLogger } from '../src/log.js';
-import { startGateway } from '../src/index.js';
+import { startGateway, type GatewayConfig } from '../src/index.js';
 import {
   SCREEN_KEYS,
   SECRETS,
@@ -328,12 +328,11 @@ describe('database errors on PGlite', () => {
 
 describe('slow and greedy clients', () => {
   let gateway: TestGateway;
+  /** On the throwaway PostgreSQL when there is one (no database fault here; it saves a PGlite start), else PGlite. */
+  const startWith = async (limits: Partial<GatewayConfig>): Promise<TestGateway> =>
+    cluster ? withApi(await startGateway(baseConfig({ databaseUrl: await cluster.createDatabase(), ...limits }))) : startTestGateway('PGlite', limits);
   before(async () => {
-    // On the throwaway PostgreSQL when there is one (no database fault here; it saves a PGlite start), else PGlite.
-    const limits = { headersTimeoutMs: 600, requestTimeoutMs: 1_200, maxStreamsPerAddress: 3 };
-    gateway = cluster
-      ? withApi(await startGateway(baseConfig({ databaseUrl: await cluster.createDatabase(), ...limits })))
-      : await startTestGateway('PGlite', limits);
+    gateway = await startWith({ headersTimeoutMs: 600, requestTimeoutMs: 1_200, maxStreamsPerAddress: 3 });
   });
   after(() => gateway.close());
 
@@ -395,9 +394,7 @@ describe('slow and greedy clients', () => {
   it('should rate-limit the notification routes per address (429 + Retry-After)', async () => {
     // A gateway of its own, with the default request timeouts: the 600 ms headers timeout above once
     // answered 408 to one of these requests on a loaded machine, which is not what this test is about.
-    const limited = cluster
-      ? withApi(await startGateway(baseConfig({ databaseUrl: await cluster.createDatabase(), notificationRateLimitPerMinute: 4 })))
-      : await startTestGateway('PGlite', { notificationRateLimitPerMinute: 4 });
+    const limited = await startWith({ notificationRateLimitPerMinute: 4 });
     try {
       const answers = [];
       for (let i = 0; i < 6; i++) answers.push(await notification(limited.url, 'NO CODE', 1_000));
