@@ -5,6 +5,7 @@ import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { EventHub } from '../src/sse.js';
 import type { GatewayEvent } from '../src/store.js';
+import { grows } from './helpers.js';
 
 /**
  * The hub writes each event's frame, serialised once, through `res.write`: what arrives must be a
@@ -167,12 +168,6 @@ describe('EventHub fan-out to many subscribers', () => {
     return responses;
   }
   const event = (version: number) => ({ type: 'payment', data: { id: 'p', version } }) as unknown as GatewayEvent;
-  /** Waits (event loop turns, no fixed delay) until `done`; fails after 60 s. */
-  async function until(done: () => boolean, what: string) {
-    for (const deadline = Date.now() + 60_000; !done(); await new Promise((resolve) => setTimeout(resolve, 5)))
-      assert.ok(Date.now() < deadline, `not yet after 60 s: ${what}`);
-  }
-
   it('should let the event loop run while it writes to 10,000 subscribers, and reach every one', async () => {
     const hub = new EventHub(60_000, 3_000);
     const all = await subscribers(hub, 'payment:p', 10_000);
@@ -181,7 +176,11 @@ describe('EventHub fan-out to many subscribers', () => {
       reachedWhenLoopRan = all.filter((res) => res.frames.includes(2)).length;
     });
     hub.dispatch(event(2));
-    await until(() => all.every((res) => res.frames.includes(2)), 'every subscriber has the event');
+    await grows(
+      () => all.filter((res) => res.frames.includes(2)).length,
+      all.length,
+      () => false,
+    );
     assert.ok(reachedWhenLoopRan > 0 && reachedWhenLoopRan < 10_000, `the loop ran after ${reachedWhenLoopRan} of 10,000 writes`);
     assert.deepEqual(new Set(all.map((res) => res.frames.join())), new Set(['1,2']));
     hub.close();
@@ -198,7 +197,11 @@ describe('EventHub fan-out to many subscribers', () => {
     // A screen that connects while the events are still going out starts from the newest.
     const [late] = await subscribers(hub, 'payment:p', 1);
     const open = all.slice(0, 2_999);
-    await until(() => open.every((res) => res.frames.includes(3)), 'every open stream has the newest event');
+    await grows(
+      () => open.filter((res) => res.frames.includes(3)).length,
+      open.length,
+      () => false,
+    );
     await new Promise((resolve) => setTimeout(resolve, 20));
     for (const res of open) assert.equal(res.frames.at(-1), 3);
     for (const res of all)
