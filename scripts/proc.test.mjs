@@ -22,13 +22,14 @@ describe('scripts/proc.mjs: the process table', { skip: platform() !== 'linux' &
       process.execPath,
       [
         '-e',
-        "require('node:child_process').spawnSync(process.execPath, ['-e', 'const t = Date.now(); while (Date.now() - t < 300) {}']); console.log(JSON.stringify(require(process.argv[1]).processStat(process.pid)))",
+        // The child spins until it has had 300 ms of CPU: a wall-clock 300 ms gets less on a busy host.
+        "require('node:child_process').spawnSync(process.execPath, ['-e', 'while (process.cpuUsage().user < 300000) {}']); console.log(JSON.stringify(require(process.argv[1]).processStat(process.pid)))",
         new URL('./proc.mjs', import.meta.url).pathname,
       ],
       { encoding: 'utf8' },
     );
     const stat = JSON.parse(parent.stdout);
-    assert.ok(stat.childTicks >= 20, `the child's ~300 ms: ${stat.childTicks} ticks`);
+    assert.ok(stat.childTicks >= 28, `the child's 300 ms of CPU: ${stat.childTicks} ticks`);
   });
 
   it('should read a command name that holds spaces and parentheses, and tell a process that is gone', async () => {
