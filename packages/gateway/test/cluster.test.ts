@@ -167,7 +167,7 @@ describe('two instances on one PostgreSQL', { skip: NO_PG }, () => {
 describe('two instances on one PostgreSQL: the "paid" phase', { skip: NO_PG }, () => {
   it('should show the same "paid" on screens watched through A and B, and move both on once', async () => {
     const database = await throwawayDatabase();
-    const config = { databaseUrl: database.url, paidScreenMs: 600, sweepIntervalMs: 100 };
+    const config = { databaseUrl: database.url, paidScreenMs: 2_000, sweepIntervalMs: 100 };
     const [a, b] = await Promise.all([startGateway(baseConfig(config)), startGateway(baseConfig(config))]);
     try {
       const apiA = withApi(a);
