@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import type { Transaction as PgliteTransaction } from '@electric-sql/pglite';
+import type { PGlite as PGliteClass, Transaction as PgliteTransaction } from '@electric-sql/pglite';
 import type { Logger } from './log.js';
 
 /** A row as returned by either driver. */
@@ -88,6 +88,28 @@ export async function openDatabase(options: DatabaseOptions): Promise<Database> 
   return options.databaseUrl ? openPostgres(options.databaseUrl, options) : openPglite(options.dataDir);
 }
 
+/**
+ * The files of a new, empty cluster, copied (gzip, 4.5 MB) from the first `memory://` database this
+ * process opened: the next ones load them rather than run initdb again — 0.6 s instead of 2.1 s a
+ * start here, which a test suite starting a gateway per test group pays many times.
+ */
+let freshCluster: Promise<Blob> | undefined;
+
+async function openPgliteCluster(PGlite: typeof PGliteClass, dataDir: string, startParams: string[]): Promise<PGliteClass> {
+  if (dataDir !== 'memory://') return PGlite.create(dataDir, { startParams });
+  const loadDataDir = await freshCluster?.catch(() => undefined);
+  if (loadDataDir) return PGlite.create(dataDir, { startParams, loadDataDir });
+  const db = await PGlite.create(dataDir, { startParams });
+  if (!freshCluster) {
+    // Copied before anything is written to it; a copy that fails leaves the next start to initdb.
+    freshCluster = db.dumpDataDir('gzip');
+    await freshCluster.catch(() => {
+      freshCluster = undefined;
+    });
+  }
+  return db;
+}
+
 async function openPglite(dataDir: string): Promise<Database> {
   const { PGlite, protocol, parse } = await import('@electric-sql/pglite');
   // PostgreSQL's default 128 MB of shared buffers lives inside the WASM heap; a counter's gateway
@@ -109,7 +131,7 @@ async function openPglite(dataDir: string): Promise<Database> {
       }
     }
   }
-  const db = await PGlite.create(dataDir, { startParams });
+  const db = await openPgliteCluster(PGlite, dataDir, startParams);
   const unlisteners: Array<() => Promise<void>> = [];
   /** The parameter types of each named statement this PGlite session has prepared. */
   const preparedTypes = new Map<string, number[]>();
