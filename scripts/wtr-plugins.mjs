@@ -20,7 +20,10 @@ function register(kind) {
     if (typeof options === 'function') { fn = options; options = {}; }
     options ??= {};
     if (options.skip || options.todo) return mocha[kind].skip(name, wrap(fn));
-    return options.only ? mocha[kind].only(name, wrap(fn)) : mocha[kind](name, wrap(fn));
+    const registered = options.only ? mocha[kind].only(name, wrap(fn)) : mocha[kind](name, wrap(fn));
+    // node:test's \`timeout\` option is Mocha's timeout of that test or suite.
+    if (options.timeout !== undefined) registered.timeout(options.timeout);
+    return registered;
   };
 }
 export const describe = register('describe');
