@@ -4,9 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { api, axeViolations, createPayment, launchBrowser, notify, startDemoServer, watchConsole, type Demo } from './helpers.js';
-
-const vietnamToday = () => new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
+import { api, axeViolations, createPayment, launchBrowser, notify, startDemoServer, vietnamToday, watchConsole, type Demo } from './helpers.js';
 
 interface Report {
   totals: { unmatched: number; toDeposit: number; adjustmentCount: number };

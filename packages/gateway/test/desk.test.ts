@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { decodeVietQR } from '@motcua/core';
 import fc from 'fast-check';
 import { configFromEnv } from '../src/index.js';
-import { BACKENDS, createPayment, openSse, sleep, startTestGateway, type TestGateway } from './helpers.js';
+import { BACKENDS, createPayment, eventually, openSse, startTestGateway, type TestGateway } from './helpers.js';
 
 let seq = 0;
 const unique = (prefix: string) => `${prefix}${Date.now()}${++seq}`;
@@ -248,7 +248,10 @@ for (const backend of BACKENDS) {
 
     it('should attach late money to the new payment: the closed one gives it up, refund owed falls', async () => {
       const old = await createPayment(gateway, { expiresIn: 1 });
-      await waitFor(async () => (await gateway.api(`/api/payments/${old.id}`)).body.status === 'expired');
+      await eventually(
+        () => gateway.api(`/api/payments/${old.id}`),
+        (read) => read.body.status === 'expired',
+      );
       const id = await transfer({ paymentId: old.id });
       const late = await listed(id);
       assert.equal(late.class, 'refund_owed');
@@ -274,7 +277,10 @@ for (const backend of BACKENDS) {
 
     it('should accept late money for its own expired payment (now paid), and refuse a cancelled payment', async () => {
       const old = await createPayment(gateway, { expiresIn: 1 });
-      await waitFor(async () => (await gateway.api(`/api/payments/${old.id}`)).body.status === 'expired');
+      await eventually(
+        () => gateway.api(`/api/payments/${old.id}`),
+        (read) => read.body.status === 'expired',
+      );
       const id = await transfer({ paymentId: old.id });
       const { body } = await gateway.api(`/api/transfers/${id}/attach`, { json: { payment: old.id, ...who } });
       assert.equal(body.payment.status, 'paid');
@@ -478,14 +484,6 @@ for (const backend of BACKENDS) {
       }
     });
   });
-}
-
-async function waitFor(check: () => Promise<boolean>, ms = 10_000): Promise<void> {
-  const until = Date.now() + ms;
-  while (!(await check())) {
-    if (Date.now() > until) throw new Error('timed out waiting');
-    await sleep(100);
-  }
 }
 
 /** Every transfer is in exactly one class and the totals add up, refunds included. */

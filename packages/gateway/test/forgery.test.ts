@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { CounterState } from '@motcua/core';
 import { configFromEnv } from '../src/config.js';
 import { clientAddress, trustedProxyHops } from '../src/server.js';
+import { vietnamMonth } from '../src/vietnam-time.js';
 import { BACKENDS, SCREEN_KEYS, createPayment, openSse, startTestGateway, type TestGateway } from './helpers.js';
 
 const rating = (counter: string, extra: Record<string, unknown> = {}) => ({
@@ -62,8 +63,7 @@ for (const backend of BACKENDS) {
       assert.match(otherOfficer.body.error.message, /"officer"/);
       // A procedure in the body is not part of a submission: ignored, the token's is stored.
       assert.equal((await post(rating('C1', { token: survey.token, procedure: 'Forged procedure' }))).status, 201);
-      const month = new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 7);
-      const report = (await gateway.api(`/api/reports/satisfaction?month=${month}`)).body;
+      const report = (await gateway.api(`/api/reports/satisfaction?month=${vietnamMonth()}`)).body;
       assert.equal(report.byOfficer.find((group: { key: string }) => group.key === officer)?.count, 1);
       assert.ok(report.byProcedure.some((group: { key: string }) => group.key === 'Chứng thực chữ ký'));
       assert.ok(!report.byProcedure.some((group: { key: string }) => group.key === 'Forged procedure'));

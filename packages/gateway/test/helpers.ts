@@ -218,6 +218,27 @@ export function payosData(transfer: Omit<SimulatedTransfer, 'account'> & { accou
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
+ * Reads until `ok(value)` holds, and returns that value. A read that throws counts as "not yet" (a
+ * restarting server refuses connections); after `ms` it fails with the last value or error read.
+ * The one polling wait of these tests: {@link grows} is for counts that must keep growing.
+ */
+export async function eventually<T>(read: () => T | Promise<T>, ok: (value: T) => boolean, ms = 15_000): Promise<T> {
+  const deadline = Date.now() + ms;
+  for (;;) {
+    let last: string;
+    try {
+      const value = await read();
+      if (ok(value)) return value;
+      last = JSON.stringify(value)?.slice(0, 300) ?? String(value);
+    } catch (error) {
+      last = `an error: ${(error as Error).message}`;
+    }
+    if (Date.now() > deadline) throw new Error(`not within ${ms} ms; last read ${last}`);
+    await sleep(50);
+  }
+}
+
+/**
  * Waits until `count()` reaches `target` or `done()`; fails only when the count stops growing for
  * `stallMs`: on a loaded machine the gateway is slow, not stuck, and a fixed deadline for a number of
  * requests is a load floor, not a property.

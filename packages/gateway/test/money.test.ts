@@ -11,6 +11,7 @@ import { createLogger } from '../src/log.js';
 import { ADAPTERS } from '../src/providers.js';
 import { migrate } from '../src/schema.js';
 import { Store } from '../src/store.js';
+import { vietnamToday } from '../src/vietnam-time.js';
 import {
   BACKENDS,
   SECRETS,
@@ -27,7 +28,6 @@ const ACCOUNT = '113366668888';
 const OTHER_ACCOUNT = '0451000999999';
 let seq = 0;
 const unique = (prefix: string) => `${prefix}${Date.now()}${++seq}`;
-const today = () => new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10);
 
 interface Transfer {
   memo: string;
@@ -108,7 +108,7 @@ for (const backend of BACKENDS) {
     });
     after(() => gateway?.close());
     const get = async (id: string) => (await gateway.api(`/api/payments/${id}`, { key: null })).body;
-    const report = async () => (await gateway.api(`/api/reports/reconciliation?date=${today()}`)).body;
+    const report = async () => (await gateway.api(`/api/reports/reconciliation?date=${vietnamToday()}`)).body;
     const recorded = async (transactionId: string) => (await report()).transactions.filter((tx: ReportTransaction) => tx.transactionId === transactionId);
 
     describe('payOS: only the documented, unambiguous data counts', () => {
@@ -451,7 +451,7 @@ for (const backend of BACKENDS) {
             const end = body.totals;
             for (const key of Object.keys(expected) as Array<keyof typeof expected>) assert.equal(end[key] - start[key], expected[key], key);
             assertAddsUp(body);
-            const csv = await gateway.api(`/api/reports/reconciliation?date=${today()}&format=csv`);
+            const csv = await gateway.api(`/api/reports/reconciliation?date=${vietnamToday()}&format=csv`);
             assertCsvAddsUp(String(csv.body), end);
           }),
           { numRuns: 6 },
@@ -485,7 +485,7 @@ for (const backend of BACKENDS) {
       const id = unique('LATE');
       const answer = await send.generic(gateway, { memo: payment.code, amount: 20_000, id });
       assert.deepEqual([answer.body.results[0].outcome, answer.body.results[0].reason], ['unmatched', 'payment_closed']);
-      const body = (await gateway.api(`/api/reports/reconciliation?date=${today()}`)).body;
+      const body = (await gateway.api(`/api/reports/reconciliation?date=${vietnamToday()}`)).body;
       const row = body.transactions.find((tx: ReportTransaction) => tx.transactionId === id);
       assert.deepEqual([row.class, row.refundOwed, row.paymentId], ['refund_owed', 20_000, payment.id]);
     });
@@ -504,7 +504,7 @@ for (const backend of BACKENDS) {
         assert.deepEqual(await get(payment.id), pushed);
         await send.casso(gateway, { memo: payment.code, amount: 15_000, id: String(90_000_000 + ++seq), reference: unique('FT') });
         assert.deepEqual([(await get(payment.id)).amountPaid, (await get(payment.id)).status], [30_000, 'expired']);
-        const body = (await gateway.api(`/api/reports/reconciliation?date=${today()}`)).body;
+        const body = (await gateway.api(`/api/reports/reconciliation?date=${vietnamToday()}`)).body;
         const rows = body.transactions.filter((tx: ReportTransaction) => tx.paymentId === payment.id);
         assert.deepEqual(
           rows.map((tx: ReportTransaction) => [tx.class, tx.toDeposit, tx.refundOwed]),

@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { after, before, describe, it } from 'node:test';
 import { payosSignature, startGateway } from '../src/index.js';
+import { vietnamToday } from '../src/vietnam-time.js';
 import pg from 'pg';
 import { BACKENDS, SECRETS, baseConfig, createPayment, openSse, payosData, startTestGateway, throwawayDatabase, withApi, type TestGateway } from './helpers.js';
 
@@ -186,7 +187,7 @@ for (const backend of BACKENDS) {
       assert.equal(after.amountPaid, 1_250_000);
       assert.equal(after.status, 'paid');
       assert.equal(after.version, payment.version + 50);
-      const report = await gateway.api(`/api/reports/reconciliation?date=${new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10)}`);
+      const report = await gateway.api(`/api/reports/reconciliation?date=${vietnamToday()}`);
       const row = report.body.payments.find((p: { id: string }) => p.id === payment.id);
       assert.equal(row.transactions.length, 50);
       assert.equal(
@@ -249,7 +250,7 @@ for (const backend of BACKENDS) {
       );
       assert.equal((await get(cancelled.id)).status, 'cancelled');
       assert.equal((await get(expired.id)).status, 'expired');
-      const report = await gateway.api(`/api/reports/reconciliation?date=${new Date(Date.now() + 7 * 3600_000).toISOString().slice(0, 10)}`);
+      const report = await gateway.api(`/api/reports/reconciliation?date=${vietnamToday()}`);
       // Money without a payment is to match by hand; money for a closed payment is owed back to the citizen.
       const unmatchedAmounts = report.body.unmatched.map((tx: { amount: number }) => tx.amount);
       for (const amount of [11_000, 12_000]) assert.ok(unmatchedAmounts.includes(amount), String(amount));

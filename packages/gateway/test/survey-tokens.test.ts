@@ -7,6 +7,7 @@ import { createLogger } from '../src/log.js';
 import { migrate } from '../src/schema.js';
 import { Store } from '../src/store.js';
 import { checkSurveyToken, issueSurveyToken, signSurveyToken, SURVEY_TOKEN_PATTERN, surveyTokenId } from '../src/survey-token.js';
+import { vietnamMonth } from '../src/vietnam-time.js';
 import { BACKENDS, createPayment, openSse, pairedScreenUrl, sleep, startTestGateway, throwawayDatabase, type TestGateway } from './helpers.js';
 
 const BASE_URL = 'https://motcua.hoankiem.hanoi.gov.vn';
@@ -123,8 +124,7 @@ for (const backend of BACKENDS) {
       const { counter: _omitted, ...body } = rating('T7', queued.survey.token, { submittedAt: madeInTime(queued) });
       const late = await post(shortLived, body);
       assert.equal(late.status, 201, JSON.stringify(late.body));
-      const vnMonth = new Date(Date.now() + 7 * 3_600_000).toISOString().slice(0, 7);
-      const stored = await shortLived.api(`/api/reports/satisfaction?month=${vnMonth}`);
+      const stored = await shortLived.api(`/api/reports/satisfaction?month=${vietnamMonth()}`);
       assert.deepEqual(
         stored.body.byCounter.filter((group: { key: string }) => group.key === 'T7').map((group: { key: string; count: number }) => [group.key, group.count]),
         [['T7', 1]],

@@ -11,7 +11,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, it } from 'node:test';
 import { startGateway, verifyWebhook, type GatewayConfig } from '../src/index.js';
-import { BACKENDS, NO_PG, baseConfig, createPayment, exited, sleep, startChild, startTestGateway, throwawayDatabase, withApi } from './helpers.js';
+import { BACKENDS, NO_PG, baseConfig, createPayment, eventually, exited, sleep, startChild, startTestGateway, throwawayDatabase, withApi } from './helpers.js';
 
 const SECRET = 'whsec-test-0123456789abcdef';
 
@@ -50,12 +50,10 @@ async function startReceiver(answer: (event: Received, tries: number, req: Incom
     received,
     /** The first delivery of each event id, in arrival order. */
     succeeded: () => received.filter((r, index) => received.findIndex((o) => o.id === r.id) === index),
-    async until(predicate: () => boolean, what: string, ms = 15_000) {
-      const deadline = Date.now() + ms;
-      while (!predicate()) {
-        if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}; received ${JSON.stringify(received.map((r) => [r.type, r.id]))}`);
-        await sleep(25);
-      }
+    async until(predicate: () => boolean, what: string) {
+      await eventually(predicate, Boolean).catch(() => {
+        throw new Error(`timed out waiting for ${what}; received ${JSON.stringify(received.map((r) => [r.type, r.id]))}`);
+      });
     },
     async close() {
       for (const res of hanging) res.destroy();
@@ -424,24 +422,18 @@ describe('docs/webhooks.md', () => {
 
 /** Polls the deliveries list until the event's delivery has `status`. */
 async function waitForDelivery(gateway: { api: (path: string) => Promise<{ body: any }> }, eventId: string, status: string) {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const { body } = await gateway.api(`/api/webhooks/deliveries?event=${eventId}`);
-    const delivery = body.deliveries?.[0];
-    if (delivery?.status === status) return delivery;
-    if (Date.now() > deadline) throw new Error(`delivery of ${eventId} is ${JSON.stringify(delivery)}`);
-    await sleep(25);
-  }
+  const read = await eventually(
+    () => gateway.api(`/api/webhooks/deliveries?event=${eventId}`),
+    ({ body }) => body.deliveries?.[0]?.status === status,
+  );
+  return read.body.deliveries[0];
 }
 
 /** Polls until the first delivery of an event of `type` has been tried at least once. */
 async function waitForAttempt(gateway: { api: (path: string) => Promise<{ body: any }> }, type: string) {
-  const deadline = Date.now() + 10_000;
-  for (;;) {
-    const { body } = await gateway.api(`/api/webhooks/deliveries?type=${type}`);
-    const delivery = body.deliveries?.[0];
-    if (delivery?.attempts.length) return delivery;
-    if (Date.now() > deadline) throw new Error(`no try of ${type}: ${JSON.stringify(body)}`);
-    await sleep(25);
-  }
+  const read = await eventually(
+    () => gateway.api(`/api/webhooks/deliveries?type=${type}`),
+    ({ body }) => body.deliveries?.[0]?.attempts.length > 0,
+  );
+  return read.body.deliveries[0];
 }
