@@ -2,8 +2,8 @@
 // the system Chromium) and end to end (playwright-core) — and one closing "N passed, N failed" line.
 // Usage: node scripts/test.mjs [node|browser|e2e ...] [--no-build] [--also-node=PATH]   (default: all stages, after a build)
 //   --no-build: test what the last build left.
-//   --also-node=PATH: the Node stage once more on that Node binary (CI: Node 24 LTS), alongside the browser
-//     and e2e stages; its output is printed as a whole when it ends, and its counts join the total.
+//   --also-node=PATH: the Node stage once more on that Node binary (CI: Node 24 LTS), after the browser
+//     stage and alongside the e2e stage; its output is printed as a whole when it ends, and its counts join the total.
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -193,7 +193,7 @@ async function nodeStage(node = process.execPath, quiet = false) {
   const env = node === process.execPath ? pgEnv : { ...pgEnv, PATH: `${path.dirname(node)}${path.delimiter}${process.env.PATH ?? ''}` };
   const result = await run(node, args, env, { quiet, deadlineMs: STAGE_DEADLINE_MS });
   if (quiet) {
-    header(`Node tests on ${node} (${files.length} files, ${NODE_CONCURRENCY} at a time, ran alongside the stages above)`);
+    header(`Node tests on ${node} (${files.length} files, ${NODE_CONCURRENCY} at a time, ran alongside the e2e stage)`);
     process.stdout.write(result.output);
   }
   console.log(`Node tests${quiet ? ` on ${node}` : ''}: ${seconds(from)}`);
@@ -204,9 +204,6 @@ async function nodeStage(node = process.execPath, quiet = false) {
 }
 
 if (stages.includes('node')) await nodeStage();
-// The second Node run mostly waits (timers, PGlite start-up), so it shares the machine with the browser
-// and e2e stages rather than adding its whole time after them.
-const alsoNodeStage = alsoNode && stages.includes('node') ? nodeStage(alsoNode, true) : undefined;
 
 if (stages.includes('browser')) {
   const from = Date.now();
@@ -223,6 +220,11 @@ if (stages.includes('browser')) {
   if (result.code !== 0) failedStage = true;
   console.log(`Browser tests: ${seconds(from)}`);
 }
+
+// The second Node run mostly waits (timers, PGlite start-up), so it shares the machine with the e2e
+// stage rather than adding its whole time after it; not with the browser stage, whose waits in a
+// background tab are the most sensitive to a starved machine (its CI failures came while both ran).
+const alsoNodeStage = alsoNode && stages.includes('node') ? nodeStage(alsoNode, true) : undefined;
 
 if (stages.includes('e2e')) {
   const files = ['e2e', 'interop'].flatMap((dir) => listTests(path.join(root, dir), (f) => f.endsWith('.test.ts')));
