@@ -60,7 +60,8 @@ for (const backend of BACKENDS) {
     it('should say "paid" on every screen of the counter, from the paying transaction until the sweeper moves on', async () => {
       // "paid" shows for 3 s: long enough that the read right after the transfer's answer comes within it
       // on a loaded machine too (600 ms did not, once, on the CI host with the Node 24 run alongside).
-      const quick = await startTestGateway(backend.name, { paidScreenMs: 3_000, sweepIntervalMs: 100 });
+      const paidScreenMs = 3_000;
+      const quick = await startTestGateway(backend.name, { paidScreenMs, sweepIntervalMs: 100 });
       try {
         const screens = [await openSse(pairedScreenUrl(quick, 'C1')), await openSse(pairedScreenUrl(quick, 'C1'))];
         const stranger = await openSse(`${quick.url}/api/counters/C1/events`);
@@ -76,7 +77,7 @@ for (const backend of BACKENDS) {
         assert.equal(read.paymentSrc, `/api/payments/${payment.id}`);
         const until = Date.parse(read.until);
         assert.ok(
-          until > Date.parse(read.payment.paidAt!) && until <= Date.parse(read.payment.paidAt!) + 3_000 + 1_000,
+          until > Date.parse(read.payment.paidAt!) && until <= Date.parse(read.payment.paidAt!) + paidScreenMs + 1_000,
           `until ${read.until}, paid ${read.payment.paidAt}`,
         );
         const seen = await Promise.all([...screens, stranger].map((screen) => screen.next<CounterState>((s) => s.state === 'paid')));

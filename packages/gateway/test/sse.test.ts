@@ -5,7 +5,7 @@ import net from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { EventHub } from '../src/sse.js';
 import type { GatewayEvent } from '../src/store.js';
-import { grows } from './helpers.js';
+import { grows, sleep } from './helpers.js';
 
 /**
  * The hub writes each event's frame, serialised once, through `res.write`: what arrives must be a
@@ -202,7 +202,7 @@ describe('EventHub fan-out to many subscribers', () => {
       open.length,
       () => false,
     );
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await sleep(20);
     for (const res of open) assert.equal(res.frames.at(-1), 3);
     for (const res of all)
       assert.deepEqual(
